@@ -1,0 +1,48 @@
+"""Stage 3, extract: read Keras and PyTorch code, statically, into model records.
+
+Public API (the contract other stages and the tests use):
+
+- `extract_path(path) -> ExtractResult` for a .py file, an .ipynb notebook or a folder;
+- `extract_project(root, project) -> ExtractResult` for one checked-out project;
+- `ExtractResult.to_json()` is what `exnet extract PATH --format json` prints:
+  `{"models": [...], "failures": [...]}`.
+
+Sub-modules, one per concern: `sources` (walking and reading files, notebooks),
+`names` (import aliases to qualified names), `values` (resolving literals, constants,
+argparse defaults and config dicts, never evaluating code), `vocabulary` (Keras and
+PyTorch names onto the canonical layer types), `interpreter` (a small abstract
+interpreter over libcst trees that follows data through Sequential lists, functional
+calls, `forward()`/`call()`, helper methods and loops), `hyperparameters`, `datasets`
+(loaders, README mentions and input preparation) and `project` (putting files together).
+
+Conventions the records follow (beyond DESIGN.md):
+
+- A layer's `line` is where the layer object is constructed (the `nn.LSTM(...)` line in
+  `__init__`, the `Dense(...)` line in a Sequential list); for functional ops used in
+  `forward()`/`call()` (F.relu, torch.cat, x.view) it is the line of the call.
+- Layer order is forward order. Layers built but never used in forward()/call() are
+  left out; if forward()/call() is missing or yields nothing, `__init__` order is used.
+- `nn.ModuleList`/list comprehensions over `range(N)` with a resolvable N repeat the
+  layer N times; over a literal list they repeat once per element; with an unknown
+  count they appear once.
+- In `if`/`else`, the `if` branch is followed; the `else` branch only when the `if`
+  branch builds no layer.
+- Tensor plumbing (indexing, squeeze, permute, transpose, contiguous, size, matmul) is
+  not a layer. `x.view(b, -1)`/`x.reshape(b, -1)`/`torch.flatten`/`x.flatten()` is
+  Flatten; other view/reshape calls are Reshape. `a + b` of two tensors is Add,
+  `a * b` of two tensors Multiply, `torch.cat` Concatenate.
+- A project class (nn.Module / keras Model or Layer subclass) used inside another model
+  is expanded in place when it builds known layers, and kept as one layer named after
+  the class when it does not; such component classes are not separate records. A model
+  class never instantiated anywhere is still a record.
+- Pretrained backbones are one `Pretrained` layer with args `name` (e.g. "resnet18",
+  "bert-base-uncased", a TF Hub handle) and `trainable` when the code sets it.
+- Unresolved layer arguments are left out of `args`; unresolved hyperparameters are
+  kept with `how: "expression"` and the source text as value.
+"""
+
+from __future__ import annotations
+
+from exnet.extract.project import ExtractResult, extract_path, extract_project
+
+__all__ = ["ExtractResult", "extract_path", "extract_project"]

@@ -1,0 +1,259 @@
+"""Datasets and input preparation: what a model is trained on and how the data is prepared.
+
+Datasets come from loader calls first (`imdb.load_data`, `torchvision.datasets.CIFAR10`,
+`load_dataset("imdb")`, `tfds.load`, file names passed to `read_csv` ...) and from README
+mentions second. Preparation steps (tokenizers, vectorizers, padding, pretrained word
+vectors, image resizing, augmentation, normalisation) become `Preprocessing` entries, and
+padding length and pretrained embeddings also become hyperparameters.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+import libcst as cst
+
+from exnet.extract.values import Const, ListVal, Value, json_safe, plain, source_text
+
+if TYPE_CHECKING:
+    from exnet.extract.interpreter import Frame, Interpreter
+
+#: Loader names (last part of a qualified name, lower-cased, no punctuation) -> dataset id.
+_LOADERS = {
+    "imdb": "imdb", "imdbreviews": "imdb", "reuters": "reuters", "mnist": "mnist",
+    "fashionmnist": "fashion_mnist", "cifar10": "cifar10", "cifar100": "cifar100",
+    "agnews": "ag_news", "sst2": "sst2", "sst": "sst", "yelpreviewpolarity": "yelp",
+    "yelpreviewfull": "yelp", "yelppolarity": "yelp", "yelpreviewfull_": "yelp",
+    "amazonreviewpolarity": "amazon_reviews", "amazonreviewfull": "amazon_reviews",
+    "amazonpolarity": "amazon_reviews", "dbpedia": "dbpedia", "dbpedia14": "dbpedia",
+    "yahooanswers": "yahoo_answers", "trec": "trec", "emnist": "emnist", "kmnist": "kmnist",
+    "svhn": "svhn", "stl10": "stl10", "imagenet": "imagenet", "caltech101": "caltech101",
+    "fetch20newsgroups": "20newsgroups", "20newsgroups": "20newsgroups",
+    "loaddigits": "digits", "emotion": "emotion", "tweeteval": "twitter",
+    "rottentomatoes": "rotten_tomatoes", "tfflowers": "tf_flowers", "catsvsdogs": "cats_vs_dogs",
+    "sentiment140": "twitter", "glue": "glue", "multinli": "mnli", "snli": "snli",
+    "bostonhousing": "boston_housing", "oxfordflowers102": "flowers102", "food101": "food101",
+}
+#: Words in file names and README text -> dataset id (checked in this order).
+_MENTIONS = [
+    (re.compile(r"\bimdb", re.I), "imdb"),
+    (re.compile(r"\bsst[-_ ]?2\b|stanford sentiment treebank", re.I), "sst2"),
+    (re.compile(r"\bag[-_ ]?news\b", re.I), "ag_news"),
+    (re.compile(r"\byelp", re.I), "yelp"),
+    (re.compile(r"sentiment140|\btwitter\b|\btweets?\b", re.I), "twitter"),
+    (re.compile(r"20[-_ ]?news[-_ ]?groups?", re.I), "20newsgroups"),
+    (re.compile(r"\bfashion[-_ ]?mnist\b", re.I), "fashion_mnist"),
+    (re.compile(r"(?<!fashion[-_ ])(?<!fashion)\bmnist\b", re.I), "mnist"),
+    (re.compile(r"\bcifar[-_ ]?100\b", re.I), "cifar100"),
+    (re.compile(r"\bcifar[-_ ]?10\b", re.I), "cifar10"),
+    (re.compile(r"\bsms[-_ ]?spam|\bspam\.csv|\bspam[-_ ]?collection", re.I), "sms_spam"),
+    (re.compile(r"\bfake[-_ ]?news\b", re.I), "fake_news"),
+    (re.compile(r"\btoxic|\bjigsaw", re.I), "jigsaw_toxic"),
+    (re.compile(r"\bamazon[-_ ]?(?:fine[-_ ]?food|review)", re.I), "amazon_reviews"),
+    (re.compile(r"\breuters\b", re.I), "reuters"),
+    (re.compile(r"\bbbc[-_ ]?news\b|\bbbc[-_ ]?text", re.I), "bbc_news"),
+    (re.compile(r"\bcats?[-_ ]?(?:vs\.?|and)[-_ ]?dogs?\b|\bdogs?[-_ ]?vs\.?[-_ ]?cats?\b",
+                re.I), "cats_vs_dogs"),
+    (re.compile(r"\bsvhn\b", re.I), "svhn"),
+    (re.compile(r"\bstl[-_ ]?10\b", re.I), "stl10"),
+]
+_FILE_READERS = ("read_csv", "read_table", "read_json", "read_excel", "read_parquet",
+                 "open", "ImageFolder", "flow_from_directory", "image_dataset_from_directory",
+                 "text_dataset_from_directory", "load_files", "loadtxt", "load", "get_file",
+                 "TabularDataset", "DatasetFolder", "listdir", "glob")
+
+#: (qualified-name suffix, kind, canonical arg names kept)
+_PREPARATION = {
+    "Tokenizer": ("tokenizer", ("num_words", "oov_token", "lower", "char_level")),
+    "TextVectorization": ("vectorizer", ("max_tokens", "output_sequence_length",
+                                         "output_mode", "ngrams")),
+    "CountVectorizer": ("vectorizer", ("max_features", "ngram_range", "min_df", "max_df",
+                                       "stop_words")),
+    "TfidfVectorizer": ("vectorizer", ("max_features", "ngram_range", "min_df", "max_df",
+                                       "stop_words")),
+    "HashingVectorizer": ("vectorizer", ("n_features", "ngram_range")),
+    "get_tokenizer": ("tokenizer", ()),
+    "build_vocab_from_iterator": ("tokenizer", ("min_freq", "max_tokens")),
+    "pad_sequences": ("padding", ("maxlen", "padding", "truncating")),
+    "pad_sequence": ("padding", ("batch_first",)),
+    "Resize": ("resize", ("size",)),
+    "Resizing": ("resize", ("height", "width")),
+    "RandomResizedCrop": ("augmentation", ("size",)),
+    "RandomCrop": ("augmentation", ("size",)),
+    "RandomHorizontalFlip": ("augmentation", ("p",)),
+    "RandomVerticalFlip": ("augmentation", ("p",)),
+    "RandomRotation": ("augmentation", ("degrees", "factor")),
+    "ColorJitter": ("augmentation", ("brightness", "contrast", "saturation", "hue")),
+    "RandomAffine": ("augmentation", ("degrees",)),
+    "RandomFlip": ("augmentation", ("mode",)),
+    "RandomZoom": ("augmentation", ("height_factor",)),
+    "RandomContrast": ("augmentation", ("factor",)),
+    "RandomTranslation": ("augmentation", ("height_factor", "width_factor")),
+    "AutoAugment": ("augmentation", ()),
+    "RandAugment": ("augmentation", ()),
+    "TrivialAugmentWide": ("augmentation", ()),
+    "RandomErasing": ("augmentation", ()),
+    "Normalize": ("normalization", ("mean", "std")),
+    "Rescaling": ("normalization", ("scale",)),
+}
+_POSITIONAL = {"Tokenizer": ("num_words",), "pad_sequences": ("sequences", "maxlen"),
+               "Resize": ("size",), "Resizing": ("height", "width"),
+               "RandomResizedCrop": ("size",), "RandomCrop": ("size",),
+               "RandomRotation": ("degrees",), "Normalize": ("mean", "std"),
+               "Rescaling": ("scale",), "TfidfVectorizer": (), "CountVectorizer": ()}
+_IMAGE_GENERATOR_AUGMENT = ("rotation_range", "width_shift_range", "height_shift_range",
+                            "shear_range", "zoom_range", "horizontal_flip", "vertical_flip",
+                            "brightness_range")
+_EMBEDDINGS = [
+    (re.compile(r"glove", re.I), "glove"),
+    (re.compile(r"word2vec|googlenews", re.I), "word2vec"),
+    (re.compile(r"fasttext|wiki-news-300d|crawl-300d|cc\.[a-z]{2}\.300", re.I), "fasttext"),
+]
+
+
+def canonical_dataset(text: str) -> str | None:
+    key = re.sub(r"[^a-z0-9]", "", text.lower())
+    if key in _LOADERS:
+        return _LOADERS[key]
+    for pattern, dataset in _MENTIONS:
+        if pattern.search(text):
+            return dataset
+    return None
+
+
+def readme_datasets(text: str) -> list[str]:
+    """Datasets a README mentions, in the order of the mention table."""
+    found: list[str] = []
+    for pattern, dataset in _MENTIONS:
+        if pattern.search(text) and dataset not in found:
+            found.append(dataset)
+    return found
+
+
+def _event(ix: "Interpreter", kind: str, name: str, value: Any, frame: "Frame", line: int,
+           **extra: Any) -> None:
+    from exnet.extract.interpreter import Event
+
+    ix.clock += 1
+    ix.emit(Event(kind, name, value, line, "literal", frame.module, ix.unit, ix.clock,
+                  file=frame.module.rel, extra=extra))
+
+
+def _strings(values: list[Value]) -> list[str]:
+    out = []
+    for value in values:
+        v = plain(value)
+        if isinstance(v, str):
+            out.append(v)
+        elif isinstance(value, ListVal):
+            out.extend(_strings(value.items))
+    return out
+
+
+def on_library_call(ix: "Interpreter", name: str, pos: list[Value], kw: dict[str, Value],
+                    node: cst.Call, frame: "Frame") -> Value | None:
+    """Record dataset and preparation findings; never changes the call's value."""
+    parts = name.split(".")
+    last = parts[-1]
+    line = frame.module.line(node)
+    dataset = None
+    if last == "load_data" and len(parts) >= 2 and "datasets" in name:
+        dataset = canonical_dataset(parts[-2])
+    elif ".datasets." in name and last[:1].isupper():
+        dataset = canonical_dataset(last)
+        if last in ("ImageFolder", "DatasetFolder"):
+            dataset = None
+    elif last in ("load_dataset",) or name in ("tensorflow_datasets.load",
+                                               "tensorflow_datasets.builder"):
+        strings = _strings(pos[:2]) or _strings([kw.get("path", Const(None, 0))])
+        if strings and strings[0] == "glue" and len(strings) > 1:
+            dataset = canonical_dataset(strings[1]) or strings[1].lower()
+        elif strings:
+            dataset = canonical_dataset(strings[0].split(":")[0].split("/")[-1])
+    elif last.startswith(("fetch_", "load_")) and name.startswith("sklearn.datasets"):
+        dataset = canonical_dataset(last)
+    if dataset is None and last in _FILE_READERS:
+        for text in _strings(list(pos) + list(kw.values())):
+            dataset = canonical_dataset(text.replace("\\", "/").split("/")[-1]) or \
+                canonical_dataset(text)
+            if dataset:
+                break
+        for text in _strings(list(pos)):
+            for pattern, embedding in _EMBEDDINGS:
+                if pattern.search(text):
+                    _embeddings(ix, embedding, frame, line, source_text(node.func))
+                    break
+    if dataset is not None:
+        _event(ix, "dataset", dataset, dataset, frame, line)
+    _preparation(ix, name, last, pos, kw, node, frame)
+    return None
+
+
+def _embeddings(ix: "Interpreter", embedding: str, frame: "Frame", line: int, api: str) -> None:
+    from exnet.extract import hyperparameters
+
+    _event(ix, "prep", "embeddings", {"kind": "embeddings", "api": api,
+                                      "args": {"name": embedding}}, frame, line)
+    hyperparameters.emit(ix, "pretrained_embeddings",
+                         Const(embedding, line, "literal", frame.module.rel),
+                         frame.module.tree, frame)
+
+
+def _preparation(ix: "Interpreter", name: str, last: str, pos: list[Value],
+                 kw: dict[str, Value], node: cst.Call, frame: "Frame") -> None:
+    line = frame.module.line(node)
+    api = source_text(node.func)
+    if last in ("GloVe", "FastText", "Vectors") and "torchtext" in name or \
+            last in ("load_word2vec_format", "KeyedVectors") or name.startswith("gensim"):
+        text = " ".join(_strings(list(pos) + list(kw.values()))) + " " + name
+        for pattern, embedding in _EMBEDDINGS:
+            if pattern.search(text) or pattern.search(last):
+                _embeddings(ix, embedding, frame, line, api)
+                return
+        if "word2vec" in name.lower() or "keyedvectors" in name.lower():
+            _embeddings(ix, "word2vec", frame, line, api)
+        return
+    if last == "ImageDataGenerator":
+        augment = [k for k in _IMAGE_GENERATOR_AUGMENT if k in kw]
+        if augment:
+            _event(ix, "prep", "augmentation", {"kind": "augmentation", "api": api,
+                                                "args": {k: json_safe(plain(kw[k])) for k in
+                                                         augment}}, frame, line)
+        if "rescale" in kw:
+            _event(ix, "prep", "normalization", {"kind": "normalization", "api": api,
+                                                 "args": {"rescale": json_safe(
+                                                     plain(kw["rescale"]))}}, frame, line)
+        return
+    if last.endswith("Tokenizer") and last != "Tokenizer" or \
+            name.startswith(("transformers.", "tokenizers.")) and "Tokenizer" in name:
+        checkpoint = plain(pos[0]) if pos else None
+        args = {"name": checkpoint} if isinstance(checkpoint, str) else {}
+        _event(ix, "prep", "tokenizer", {"kind": "tokenizer", "api": api, "args": args},
+               frame, line)
+        return
+    spec = _PREPARATION.get(last)
+    if spec is None:
+        return
+    if last in ("Normalize", "Resize", "RandomCrop") and not any(
+            s in name for s in ("transforms", "albumentations", "layers")):
+        return
+    kind, keep = spec
+    raw: dict[str, Any] = {}
+    for i, key in enumerate(_POSITIONAL.get(last, ())):
+        if i < len(pos):
+            raw[key] = plain(pos[i])
+    for key in keep:
+        if key in kw:
+            raw[key] = plain(kw[key])
+    args = {k: json_safe(v) for k, v in raw.items() if k in keep and json_safe(v) is not None}
+    _event(ix, "prep", kind, {"kind": kind, "api": api, "args": args}, frame, line)
+    if last == "TextVectorization" and "output_sequence_length" in kw:
+        from exnet.extract import hyperparameters
+
+        hyperparameters.emit(ix, "max_sequence_length", kw["output_sequence_length"], node,
+                             frame)
+    if last == "pad_sequences" and "maxlen" not in kw and len(pos) > 1:
+        from exnet.extract import hyperparameters
+
+        hyperparameters.emit(ix, "max_sequence_length", pos[1], node, frame)

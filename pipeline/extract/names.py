@@ -1,0 +1,120 @@
+"""Import aliases to qualified names, so `nn.Conv2d`, `torch.nn.Conv2d` and an aliased
+import all resolve to the same thing.
+
+libcst's QualifiedNameProvider does this per scope but knows nothing of star imports,
+which learners use a lot (`from keras.layers import *`), and costs a full scope analysis
+per file; a flat map of the file's imports is enough here because models are built from
+module-level imports in practice.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+# Spellings of the same module, folded so that one table of names serves all of them.
+_PREFIX_FOLDS = (
+    ("tensorflow.python.keras.", "keras."),
+    ("tensorflow.compat.v1.keras.", "keras."),
+    ("tensorflow.compat.v2.keras.", "keras."),
+    ("tensorflow.keras.", "keras."),
+    ("tf_keras.", "keras."),
+    ("keras.src.", "keras."),
+)
+
+
+def fold(qualified: str) -> str:
+    """Canonical spelling of a qualified name (tensorflow.keras.X -> keras.X)."""
+    for prefix, repl in _PREFIX_FOLDS:
+        if qualified.startswith(prefix):
+            return repl + qualified[len(prefix):]
+        if qualified == prefix[:-1]:
+            return repl[:-1]
+    return qualified
+
+
+def dotted(node: cst.BaseExpression) -> str | None:
+    """`a.b.c` for a Name/Attribute chain, else None."""
+    parts: list[str] = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if isinstance(node, cst.Name):
+        parts.append(node.value)
+        return ".".join(reversed(parts))
+    return None
+
+
+def _module_name(node: cst.BaseExpression | None) -> str:
+    return dotted(node) or "" if node is not None else ""
+
+
+class ImportMap:
+    """The names a file's import statements bind, mapped to qualified names."""
+
+    def __init__(self) -> None:
+        self.aliases: dict[str, str] = {}
+        self.star_modules: list[str] = []
+
+    @classmethod
+    def of(cls, module: cst.Module) -> "ImportMap":
+        imports = cls()
+        collector = _ImportCollector(imports)
+        module.visit(collector)
+        return imports
+
+    def add_import(self, node: cst.Import) -> None:
+        for alias in node.names:
+            name = _module_name(alias.name)
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                self.aliases[alias.asname.name.value] = name
+            else:
+                top = name.split(".")[0]
+                self.aliases.setdefault(top, top)
+
+    def add_import_from(self, node: cst.ImportFrom) -> None:
+        if node.relative:   # `from .model import Net`: a project module
+            base = "." * len(node.relative) + _module_name(node.module)
+        else:
+            base = _module_name(node.module)
+        if isinstance(node.names, cst.ImportStar):
+            self.star_modules.append(base)
+            return
+        for alias in node.names:
+            name = _module_name(alias.name)
+            bound = name
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                bound = alias.asname.name.value
+            self.aliases[bound] = f"{base}.{name}" if base else name
+
+    def qualify(self, node: cst.BaseExpression) -> str | None:
+        """The folded qualified name an expression refers to, or None if not an import."""
+        name = dotted(node)
+        if name is None:
+            return None
+        head, _, rest = name.partition(".")
+        target = self.aliases.get(head)
+        if target is None:
+            return None
+        return fold(f"{target}.{rest}" if rest else target)
+
+    def framework_mentions(self) -> set[str]:
+        """Which frameworks the imports name: a subset of {"keras", "pytorch"}."""
+        found = set()
+        for target in list(self.aliases.values()) + self.star_modules:
+            t = fold(target)
+            if t.startswith(("keras", "tensorflow", "tensorflow_hub")) or t == "tf":
+                found.add("keras")
+            if t.startswith(("torch", "torchvision", "timm", "torchtext")):
+                found.add("pytorch")
+        return found
+
+
+class _ImportCollector(cst.CSTVisitor):
+    def __init__(self, imports: ImportMap) -> None:
+        self.imports = imports
+
+    def visit_Import(self, node: cst.Import) -> None:
+        self.imports.add_import(node)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        self.imports.add_import_from(node)

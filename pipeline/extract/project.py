@@ -1,0 +1,439 @@
+"""Putting a project together: files in, model records and failures out.
+
+Reads every candidate file (`sources`), parses it with libcst, runs the interpreter over
+all modules of the project (imported modules first, so that train.py sees the classes and
+constants of model.py), then turns the candidates the interpreter found into model
+records and attaches hyperparameters, datasets and preparation steps to them.
+Every file ends as one outcome: extracted, skipped (with why) or failed (with why).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from exnet.extract.datasets import readme_datasets
+from exnet.extract.interpreter import Candidate, Event, Interpreter, ModuleInfo
+from exnet.extract.names import ImportMap
+from exnet.extract.sources import (
+    Source, Unreadable, iter_project_files, load_source, notebook_source, read_readme,
+)
+from exnet.extract.values import (
+    FunctionalModel, Instance, LayerObj, SequentialObj, Tensor, json_safe,
+)
+from exnet.records import Failure, Hyperparameter, Layer, Model, Preprocessing
+
+MAX_NESTING = 100
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    file: str
+    status: str                 # "extracted" | "skipped" | "failed"
+    reason: str = ""
+
+
+@dataclass
+class ExtractResult:
+    models: list[Model] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    outcomes: list[FileOutcome] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"models": [m.to_json() for m in self.models],
+                "failures": [f.to_json() for f in self.failures]}
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    def summary_line(self) -> str:
+        total = len(self.outcomes)
+        return (f"extracted {self.count('extracted')}/{total} files, "
+                f"{self.count('skipped')} skipped, {self.count('failed')} failed; "
+                f"{len(self.models)} models")
+
+
+def extract_path(path: Path) -> ExtractResult:
+    """Records of a .py file, an .ipynb notebook or a folder (a project)."""
+    path = Path(path)
+    if path.is_dir():
+        return extract_project(path, path.resolve().name)
+    return extract_project(path.parent, path.resolve().parent.name, files=[path])
+
+
+def extract_project(root: Path, project: str | None = None,
+                    files: list[Path] | None = None) -> ExtractResult:
+    """Records of one project checked out at `root`; never raises on bad input."""
+    root = Path(root)
+    project = project or root.resolve().name
+    result = ExtractResult()
+    modules: list[ModuleInfo] = []
+    for path in files if files is not None else iter_project_files(root):
+        rel = path.relative_to(root).as_posix() if files is None else path.name
+        try:
+            source = load_source(path, rel)
+            if source is None:
+                result.outcomes.append(FileOutcome(rel, "skipped", "no keras/tensorflow/torch"))
+                continue
+            module, cell_failures = parse(source)
+        except Unreadable as exc:
+            _fail(result, project, rel, str(exc))
+            continue
+        except OSError as exc:
+            _fail(result, project, rel, f"cannot read: {exc.strerror or exc}")
+            continue
+        for failure in cell_failures:
+            result.failures.append(Failure(rel, failure, project=project))
+        modules.append(module)
+        result.outcomes.append(FileOutcome(rel, "extracted"))
+    if modules:
+        try:
+            result.models = interpret(modules, project, read_readme(root) if files is None
+                                      else "")
+        except RecursionError:
+            _fail(result, project, modules[0].rel, "pathologically nested code")
+        except Exception as exc:   # a bug must not stop a mining run: record it and go on
+            _fail(result, project, modules[0].rel,
+                  f"extractor error ({type(exc).__name__}: {str(exc)[:120]})")
+    return result
+
+
+def _fail(result: ExtractResult, project: str, rel: str, reason: str,
+          line: int | None = None) -> None:
+    result.failures.append(Failure(rel, reason, line, project))
+    result.outcomes = [o for o in result.outcomes if o.file != rel]
+    result.outcomes.append(FileOutcome(rel, "failed", reason))
+
+
+_PY2 = re.compile(r"^\s*(print\s+[\"'\w]|exec\s+[\"']|except\s+\w+\s*,\s*\w+\s*:)", re.M)
+
+
+def nesting_depth(text: str) -> int:
+    """Deepest bracket nesting, or indentation level, of a text (a cheap guard run before
+    libcst, whose recursive parts could otherwise exhaust the stack)."""
+    depth = best = 0
+    for ch in text:
+        if ch in "([{":
+            depth += 1
+            if depth > best:
+                best = depth
+        elif ch in ")]}":
+            depth = max(0, depth - 1)
+    indents = [len(line) - len(line.lstrip(" \t")) for line in text.split("\n")
+               if line.strip()]
+    return max(best, max(indents, default=0) // 4)
+
+
+def parse(source: Source) -> tuple[ModuleInfo, list[str]]:
+    """Parse a Source into a ModuleInfo; notebooks drop cells that do not parse."""
+    if nesting_depth(source.text) > MAX_NESTING:
+        raise Unreadable(f"pathologically nested code (over {MAX_NESTING} levels)")
+    cell_failures: list[str] = []
+    try:
+        tree = cst.parse_module(source.text)
+    except cst.ParserSyntaxError as exc:
+        if not source.is_notebook:
+            raise Unreadable(_syntax_reason(source.text, exc)) from None
+        source, cell_failures = _good_cells(source)
+        tree = cst.parse_module(source.text)
+    except RecursionError:
+        raise Unreadable("pathologically nested code") from None
+    try:
+        positions = MetadataWrapper(tree, unsafe_skip_copy=True).resolve(PositionProvider)
+    except RecursionError:
+        raise Unreadable("pathologically nested code") from None
+    imports = ImportMap.of(tree)
+    module = ModuleInfo(source, tree, imports, positions)
+    module.frameworks = imports.framework_mentions()
+    return module, cell_failures
+
+
+def _syntax_reason(text: str, exc: cst.ParserSyntaxError) -> str:
+    if _PY2.search(text):
+        return f"Python 2 syntax (line {exc.raw_line})"
+    return f"syntax error at line {exc.raw_line}"
+
+
+def _good_cells(source: Source) -> tuple[Source, list[str]]:
+    cells: dict[int, list[str]] = {}
+    lines = source.text.split("\n")
+    for i, cell in enumerate(source.cell_of):
+        cells.setdefault(cell, []).append(lines[i])
+    good: list[tuple[int, str]] = []
+    failures: list[str] = []
+    for cell, cell_lines in cells.items():
+        text = "\n".join(cell_lines)
+        try:
+            cst.parse_module(text + "\n")
+            good.append((cell, text))
+        except cst.ParserSyntaxError as exc:
+            failures.append(f"cell {cell}: {_syntax_reason(text, exc)}")
+        except RecursionError:
+            failures.append(f"cell {cell}: pathologically nested code")
+    # Cells are already magic-free; notebook_source strips again harmlessly.
+    return notebook_source(source.rel, good), failures
+
+
+# --------------------------------------------------------------------- interpretation
+def _import_order(modules: list[ModuleInfo]) -> list[ModuleInfo]:
+    """Modules a project file imports come before it (train.py after model.py)."""
+    by_stem: dict[str, ModuleInfo] = {}
+    for m in modules:
+        stem = m.rel.rsplit(".", 1)[0]
+        by_stem[stem.replace("/", ".")] = m
+        by_stem.setdefault(stem.split("/")[-1], m)
+    order: list[ModuleInfo] = []
+    seen: set[int] = set()
+
+    def visit(m: ModuleInfo, depth: int) -> None:
+        if id(m) in seen or depth > 50:
+            return
+        seen.add(id(m))
+        for target in list(m.imports.aliases.values()) + m.imports.star_modules:
+            parts = target.lstrip(".").split(".")
+            for n in range(len(parts), 0, -1):
+                dep = by_stem.get(".".join(parts[:n]))
+                if dep is not None and dep is not m:
+                    visit(dep, depth + 1)
+                    break
+        order.append(m)
+
+    for m in sorted(modules, key=lambda m: m.rel):
+        visit(m, 0)
+    return order
+
+
+def interpret(modules: list[ModuleInfo], project: str, readme: str) -> list[Model]:
+    ix = Interpreter()
+    for module in modules:
+        ix.add_module(module)
+    ix.resolve_class_bases()
+    ordered = _import_order(modules)
+    for module in ordered:
+        ix.run_module(module)
+    for module in ordered:
+        ix.run_uncalled(module)
+    _instantiate_unused_classes(ix)
+    return _records(ix, project, readme)
+
+
+def _instantiate_unused_classes(ix: Interpreter) -> None:
+    from exnet.extract.interpreter import BudgetExceeded, Frame
+
+    bases = {id(b.node) for infos in ix.classes.values() for c in infos for b in c.bases}
+    for infos in ix.classes.values():
+        for cls in infos:
+            if cls.framework is None or cls.base_kind == "layer" or \
+                    id(cls.node) in ix.instantiated or id(cls.node) in bases:
+                continue
+            ix.unit = cls.module.rel
+            ix.steps = 0
+            try:
+                ix.instantiate(cls, [], {}, None, Frame(cls.module, cls.module.env))
+            except (BudgetExceeded, RecursionError):
+                continue
+
+
+@dataclass(eq=False)
+class _Group:
+    """Candidates that are one model: the same class, or the same construction site."""
+
+    first: Candidate
+    members: list[Candidate] = field(default_factory=list)
+    nodes: list[int] = field(default_factory=list)
+    owners: set[int] = field(default_factory=set)
+    uids: set[int] = field(default_factory=set)
+
+
+def _key(cand: Candidate) -> tuple[Any, ...]:
+    obj = cand.obj
+    if isinstance(obj, Instance):
+        return ("class", id(obj.cls.node))
+    site = getattr(obj, "site", None)
+    return ("site", site) if site and site[0] else ("obj", id(obj))
+
+
+def _linearize(ix: Interpreter, cand: Candidate) -> tuple[list[int], set[int]]:
+    from exnet.extract.interpreter import BudgetExceeded, Frame
+
+    obj = cand.obj
+    if isinstance(obj, FunctionalModel):
+        nodes = ix.ancestors(obj.outputs)
+    else:
+        start = len(ix.nodes)
+        ix.steps = 0
+        ix.owner_stack = []
+        frame = Frame(cand.module, cand.module.env)
+        try:
+            out = ix.apply(obj, [Tensor(())], {}, frame, cand.line)
+        except (BudgetExceeded, RecursionError):
+            out = Tensor(())
+        ix.owner_stack = []
+        deps = out.deps if isinstance(out, Tensor) else ()
+        nodes = ix.ancestors(deps, start)
+        if not nodes:
+            nodes = list(range(start, len(ix.nodes)))
+    owners: set[int] = set()
+    for n in nodes:
+        owners.update(ix.nodes[n].owners)
+    return nodes, owners
+
+
+def _records(ix: Interpreter, project: str, readme: str) -> list[Model]:
+    groups: dict[tuple[Any, ...], _Group] = {}
+    for cand in ix.candidates:
+        group = groups.setdefault(_key(cand), _Group(cand))
+        group.members.append(cand)
+        group.uids.add(getattr(cand.obj, "uid", id(cand.obj)))
+    for group in groups.values():
+        group.nodes, group.owners = _linearize(ix, group.first)
+    kept = [g for g in groups.values() if g.nodes and not any(
+        other is not g and g.uids & (other.owners - other.uids) for other in groups.values())]
+    by_rel = {m.rel: m for m in ix.modules}
+    models = []
+    single = len(kept) == 1
+    for group in kept:
+        hyper = _attach_hyper(ix, group, kept, single)
+        models.append(_model(ix, group, project, hyper, _datasets(ix, group, kept, readme),
+                             _preparation(ix, group, kept, single), by_rel))
+    models.sort(key=lambda m: (m.file, m.cell or 0, m.span[0], m.name))
+    return models
+
+
+def _units(group: _Group) -> set[str]:
+    return {c.unit for c in group.members} | {group.first.module.rel}
+
+
+def _owner_of(ix: Interpreter, event: Event, kept: list[_Group]) -> list[_Group]:
+    """The groups an untied event belongs to: the model its file made last before it;
+    if none yet, every model its file makes."""
+    best: tuple[int, _Group] | None = None
+    in_unit = []
+    for group in kept:
+        for cand in group.members:
+            if cand.unit == event.unit:
+                in_unit.append(group)
+                if cand.clock < event.clock and (best is None or cand.clock > best[0]):
+                    best = (cand.clock, group)
+    if best is not None:
+        return [best[1]]
+    return list(dict.fromkeys(in_unit))
+
+
+def _attach_hyper(ix: Interpreter, group: _Group, kept: list[_Group],
+                  single: bool) -> dict[str, Event]:
+    chosen: dict[str, tuple[tuple[int, int, int], Event]] = {}
+    objs = {id(c.obj) for c in group.members}
+    for event in ix.events:
+        if event.kind != "hyper":
+            continue
+        if event.target is not None:
+            if id(event.target) not in objs:
+                continue
+            rank = event.rank
+        else:
+            owners = _owner_of(ix, event, kept)
+            if group in owners:
+                rank = event.rank + (0 if len(owners) == 1 else 1)
+            elif not owners and single:
+                rank = event.rank + 4
+            else:
+                continue
+        prefer = 0 if event.extra.get("train", True) else 1
+        key = (rank, prefer, event.clock)
+        if event.name not in chosen or key < chosen[event.name][0]:
+            chosen[event.name] = (key, event)
+    return {name: ev for name, (_, ev) in chosen.items()}
+
+
+def _datasets(ix: Interpreter, group: _Group, kept: list[_Group], readme: str) -> list[str]:
+    units = _units(group)
+    mine = [e.value for e in ix.events if e.kind == "dataset" and e.unit in units]
+    if not mine:
+        mine = [e.value for e in ix.events if e.kind == "dataset"]
+    if not mine:
+        mine = readme_datasets(readme)
+    return list(dict.fromkeys(mine))
+
+
+def _preparation(ix: Interpreter, group: _Group, kept: list[_Group],
+                 single: bool) -> list[Event]:
+    units = _units(group)
+    mine = [e for e in ix.events if e.kind == "prep" and e.unit in units]
+    if not mine and single:
+        mine = [e for e in ix.events if e.kind == "prep"]
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for e in mine:
+        key = (e.file, e.line, e.value["kind"], e.value["api"])
+        if key not in seen:
+            seen.add(key)
+            out.append(e)
+    return out
+
+
+def _where(by_rel: dict[str, ModuleInfo], rel: str, line: int) -> tuple[int | None, int]:
+    module = by_rel.get(rel)
+    return module.source.locate(line) if module is not None else (None, line)
+
+
+def _model(ix: Interpreter, group: _Group, project: str, hyper: dict[str, Event],
+           datasets: list[str], prep: list[Event], by_rel: dict[str, ModuleInfo]) -> Model:
+    cand = group.first
+    obj = cand.obj
+    module = cand.module
+    layers = []
+    index = {n: i for i, n in enumerate(group.nodes)}
+    for n in group.nodes:
+        node = ix.nodes[n]
+        cell, line = node.module.source.locate(node.line)
+        layer = node.layer
+        args = {k: json_safe(v) for k, v in layer.args.items()}
+        if layer.type == "Pretrained" and layer.trainable_attr is not None:
+            args["trainable"] = layer.trainable_attr
+        layers.append(Layer(layer.type, layer.api, line, args, cell))
+    edges = [(index[p], index[n]) for n in group.nodes for p in ix.nodes[n].preds if p in index]
+    chain = len(edges) == len(layers) - 1 and all(b == a + 1 for a, b in edges)
+    if isinstance(obj, Instance):
+        name = obj.cls.name
+        framework = obj.cls.framework or "pytorch"
+        style = "subclass" if framework == "keras" else "module"
+        start, end = module.line(obj.cls.node), module.end_line(obj.cls.node)
+    else:
+        name = cand.func_name or cand.name or "model"
+        framework = getattr(obj, "framework", "keras")
+        if isinstance(obj, SequentialObj):
+            style = "sequential"
+            start, end = obj.line, max(obj.last_line, obj.line)
+        elif isinstance(obj, FunctionalModel):
+            style = "functional"
+            lines = [ix.nodes[n].line for n in group.nodes if ix.nodes[n].module is module]
+            start, end = min(lines + [obj.line]), max(lines + [obj.line])
+        else:
+            style = "functional" if framework == "keras" else "module"
+            start = end = cand.line
+            if isinstance(obj, LayerObj):
+                lines = [ix.nodes[n].line for n in group.nodes if ix.nodes[n].module is module]
+                end = max(lines + [start])
+    cell, first = module.source.locate(start)
+    end_cell, last = module.source.locate(end)
+    span = (first, last if end_cell == cell and last >= first else first)
+    hyperparameters = {}
+    for hp_name, event in hyper.items():
+        hcell, hline = _where(by_rel, event.file or event.module.rel, event.line)
+        hyperparameters[hp_name] = Hyperparameter(json_safe(event.value), event.file or
+                                                  event.module.rel, hline, event.how, hcell)
+    preprocessing = []
+    for event in prep:
+        pcell, pline = _where(by_rel, event.file or event.module.rel, event.line)
+        preprocessing.append(Preprocessing(event.value["kind"], event.value["api"],
+                                           event.file or event.module.rel, pline,
+                                           event.value["args"], pcell))
+    return Model(project, module.rel, cell, span, name, framework, style, tuple(layers),
+                 None if chain or not layers else tuple(edges), hyperparameters,
+                 tuple(datasets), tuple(preprocessing))

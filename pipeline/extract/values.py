@@ -1,0 +1,281 @@
+"""The values the extractor's abstract interpreter tracks, and literal resolution.
+
+Mined code is never evaluated. Instead each expression is mapped to one of a few
+abstract values: a resolved constant (`Const`, with where and how it was found), a layer
+object, a container of layers, a tensor flowing through a model graph, a model, an
+instance of a project class, or `Unknown` (keeping the source text, for hyperparameters
+whose value cannot be resolved). Arithmetic on constants is done here on plain numbers
+with bounds, so hostile code cannot make the extractor compute huge values.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import libcst as cst
+
+MAX_TEXT = 200          # source text kept for unresolved values
+MAX_SEQUENCE = 64       # longest list/range the interpreter expands
+_ids = itertools.count()
+
+
+class Value:
+    """Base of all abstract values."""
+
+
+@dataclass(eq=False)
+class Const(Value):
+    """A resolved Python literal (number, string, bool, None, or tuple/list of those)."""
+
+    value: Any
+    line: int
+    how: str = "literal"          # see exnet.records.HOW_VALUES
+    file: str | None = None       # set when the value was found in another file
+
+
+@dataclass(eq=False)
+class Unknown(Value):
+    """An expression the interpreter cannot resolve; `text` is its source."""
+
+    text: str = ""
+
+
+@dataclass(eq=False)
+class Tensor(Value):
+    """Data flowing through a model: `deps` are the graph nodes it comes from directly
+    (empty for model inputs)."""
+
+    deps: tuple[int, ...] = ()
+
+
+@dataclass(eq=False)
+class LayerObj(Value):
+    """A constructed layer, not yet called. `spec` is (type, api, line, args)."""
+
+    framework: str
+    type: str
+    api: str
+    line: int
+    args: dict[str, Any] = field(default_factory=dict)
+    site: tuple[str, int, int] = ("", 0, 0)      # (file, line, column) of construction
+    uid: int = field(default_factory=lambda: next(_ids))
+    trainable_attr: bool | None = None          # `base.trainable = False`
+    heads: list[tuple[str, Value]] = field(default_factory=list)   # model.fc = nn.Linear
+    output_node: int | None = None               # cached node for `base.output`
+
+
+@dataclass(eq=False)
+class SequentialObj(Value):
+    """Keras Sequential or torch nn.Sequential: layers applied in list order."""
+
+    framework: str
+    items: list[Value]
+    line: int
+    api: str
+    site: tuple[str, int, int] = ("", 0, 0)
+    uid: int = field(default_factory=lambda: next(_ids))
+    last_line: int = 0
+
+
+@dataclass(eq=False)
+class ListVal(Value):
+    """A Python list/tuple (or nn.ModuleList) of values."""
+
+    items: list[Value]
+    line: int = 0
+
+
+@dataclass(eq=False)
+class DictVal(Value):
+    """A dict (or nn.ModuleDict / config dict) with string keys."""
+
+    items: dict[str, Value]
+    line: int = 0
+
+
+@dataclass(eq=False)
+class FunctionalModel(Value):
+    """A Keras `Model(inputs, outputs)`: the model is the ancestry of `outputs`."""
+
+    outputs: tuple[int, ...]
+    line: int
+    api: str
+    site: tuple[str, int, int] = ("", 0, 0)
+    uid: int = field(default_factory=lambda: next(_ids))
+    name: str | None = None
+
+
+@dataclass(eq=False)
+class Instance(Value):
+    """An instance of a class defined in the project (an nn.Module, a keras Model/Layer,
+    or a plain class); `attrs` holds what its methods assigned to `self`."""
+
+    cls: Any                                  # exnet.extract.interpreter.ClassInfo
+    attrs: dict[str, Value] = field(default_factory=dict)
+    line: int = 0
+    site: tuple[str, int, int] = ("", 0, 0)
+    uid: int = field(default_factory=lambda: next(_ids))
+
+
+@dataclass(eq=False)
+class ClassRef(Value):
+    cls: Any
+
+
+@dataclass(eq=False)
+class FunctionRef(Value):
+    func: Any                                 # exnet.extract.interpreter.FunctionInfo
+    bound_self: Value | None = None
+
+
+@dataclass(eq=False)
+class Qualified(Value):
+    """A name imported from a library (torch.nn.Linear, keras.layers.Dense, ...)."""
+
+    name: str
+
+
+@dataclass(eq=False)
+class Parameters(Value):
+    """`model.parameters()`: ties an optimizer to a model."""
+
+    owner: Value
+
+
+@dataclass(eq=False)
+class ArgParser(Value):
+    """An argparse parser: option dest -> its default as Const(how="argparse")."""
+
+    options: dict[str, Value] = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class Namespace(Value):
+    """An object whose attributes resolve from a table (argparse results, configs)."""
+
+    attrs: dict[str, Value]
+
+
+@dataclass(eq=False)
+class Tagged(Value):
+    """A library object exnet recognised (an optimizer, a loss, a callback ...)."""
+
+    kind: str
+    name: str
+    line: int
+    file: str = ""
+    extra: dict[str, Value] = field(default_factory=dict)
+
+
+UNKNOWN = Unknown()
+
+
+def source_text(node: cst.CSTNode) -> str:
+    try:
+        text = cst.Module(body=[]).code_for_node(node)
+    except Exception:   # code generation of a malformed synthetic node
+        return ""
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
+
+
+def literal(node: cst.BaseExpression) -> tuple[bool, Any]:
+    """(True, value) when `node` is a plain literal, else (False, None)."""
+    if isinstance(node, cst.Integer):
+        try:
+            return True, int(node.value.replace("_", ""), 0)
+        except ValueError:
+            return True, int(node.value.replace("_", "").lstrip("0") or "0")
+    if isinstance(node, cst.Float):
+        try:
+            return True, float(node.value.replace("_", ""))
+        except ValueError:
+            return False, None
+    if isinstance(node, cst.SimpleString):
+        try:
+            value = node.evaluated_value
+        except Exception:   # odd escapes in hostile input
+            return False, None
+        return (True, value) if isinstance(value, str) else (False, None)
+    if isinstance(node, cst.ConcatenatedString):
+        try:
+            value = node.evaluated_value
+        except Exception:
+            return False, None
+        return (True, value) if isinstance(value, str) else (False, None)
+    if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
+        return True, {"True": True, "False": False, "None": None}[node.value]
+    if (isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus)
+            and isinstance(node.expression, (cst.Integer, cst.Float))):
+        ok, value = literal(node.expression)
+        return (True, -value) if ok else (False, None)
+    return False, None
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def arithmetic(op: cst.BaseBinaryOp, a: Any, b: Any) -> tuple[bool, Any]:
+    """Bounded arithmetic on two resolved numbers (or str/tuple concatenation)."""
+    try:
+        if isinstance(op, cst.Add):
+            if (_is_number(a) and _is_number(b)) or (type(a) is type(b) and
+                                                    isinstance(a, (str, tuple))):
+                result = a + b
+                return (len(result) < 10_000 if isinstance(result, (str, tuple)) else True,
+                        result)
+            return False, None
+        if not (_is_number(a) and _is_number(b)):
+            return False, None
+        if isinstance(op, cst.Subtract):
+            return True, a - b
+        if isinstance(op, cst.Multiply):
+            return True, a * b
+        if isinstance(op, cst.Divide):
+            return (True, a / b) if b else (False, None)
+        if isinstance(op, cst.FloorDivide):
+            return (True, a // b) if b else (False, None)
+        if isinstance(op, cst.Modulo):
+            return (True, a % b) if b else (False, None)
+        if isinstance(op, cst.Power):
+            if abs(b) > 64 or abs(a) > 1e6:
+                return False, None
+            return True, a ** b
+    except (OverflowError, ValueError, ZeroDivisionError, TypeError):
+        return False, None
+    return False, None
+
+
+def plain(value: Value) -> Any:
+    """The Python value of a Const (recursively for lists of consts), else None."""
+    if isinstance(value, Const):
+        return value.value
+    if isinstance(value, ListVal) and all(isinstance(v, Const) for v in value.items):
+        return [v.value for v in value.items]  # type: ignore[union-attr]
+    return None
+
+
+def as_int(value: Value) -> int | None:
+    v = plain(value)
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, int):
+        return v
+    if isinstance(v, float) and math.isfinite(v) and v.is_integer():
+        return int(v)
+    return None
+
+
+def json_safe(value: Any) -> Any:
+    """A value as it may appear in a record: JSON types only, finite numbers."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, (str, int, bool)) or value is None:
+        return value
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    return None

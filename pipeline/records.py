@@ -1,0 +1,155 @@
+"""Records: the contract between pipeline stages.
+
+Every stage reads the previous stage's records and writes its own, as JSON lines. The
+records are frozen dataclasses; `to_json()` gives the exact JSON shape documented in
+DESIGN.md ("Model record"), with keys in a fixed order so output is deterministic.
+
+Schema `exnet.model/1` (one model found in a project):
+
+- project: "owner/name" (or the folder name for local checkouts)
+- file: repo-relative POSIX path of the file holding the definition
+- cell: index of the notebook cell (in the notebook's cell list) holding the definition,
+  null for .py files; in notebooks every `line` is relative to its cell and layers,
+  hyperparameters and preprocessing steps carry their own `cell`
+- span: [first, last] line of the definition
+- name: class, function or variable name
+- framework: "keras" | "pytorch"
+- style: "sequential" | "functional" | "subclass" | "module"
+- layers: in order of the forward computation (see `Layer`)
+- edges: null for a chain, else [[i, j], ...] indices into layers for a DAG
+- hyperparameters: canonical name -> `Hyperparameter`
+- datasets: canonical dataset ids, loader calls first, README mentions second
+- preprocessing: how the input is prepared (see `Preprocessing`), an exnet extension
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+MODEL_SCHEMA = "exnet.model/1"
+FAILURE_SCHEMA = "exnet.failure/1"
+
+#: How a hyperparameter value was found (DESIGN.md): a literal at the use site, a name
+#: bound in the module, an argparse default, a config dict/class, or unresolved source text.
+HOW_VALUES = ("literal", "constant", "argparse", "config", "expression")
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One layer in the forward order: canonical `type`, `api` as written, canonical `args`."""
+
+    type: str
+    api: str
+    line: int
+    args: Mapping[str, Any] = field(default_factory=dict)
+    cell: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": self.type, "api": self.api, "line": self.line}
+        if self.cell is not None:
+            out["cell"] = self.cell
+        out["args"] = dict(self.args)
+        return out
+
+
+@dataclass(frozen=True)
+class Hyperparameter:
+    """A hyperparameter value with its provenance; `how` is one of HOW_VALUES."""
+
+    value: Any
+    file: str
+    line: int
+    how: str
+    cell: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"value": self.value, "file": self.file, "line": self.line}
+        if self.cell is not None:
+            out["cell"] = self.cell
+        out["how"] = self.how
+        return out
+
+
+@dataclass(frozen=True)
+class Preprocessing:
+    """An input-preparation step: kind is tokenizer, vectorizer, padding, embeddings,
+    resize, augmentation or normalization; `api` as written; `args` resolved values."""
+
+    kind: str
+    api: str
+    file: str
+    line: int
+    args: Mapping[str, Any] = field(default_factory=dict)
+    cell: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind, "api": self.api, "file": self.file,
+                               "line": self.line}
+        if self.cell is not None:
+            out["cell"] = self.cell
+        out["args"] = dict(self.args)
+        return out
+
+
+@dataclass(frozen=True)
+class Model:
+    """One model record (schema exnet.model/1); field meanings in the module docstring."""
+
+    project: str
+    file: str
+    cell: int | None
+    span: tuple[int, int]
+    name: str
+    framework: str
+    style: str
+    layers: tuple[Layer, ...]
+    edges: tuple[tuple[int, int], ...] | None = None
+    hyperparameters: Mapping[str, Hyperparameter] = field(default_factory=dict)
+    datasets: tuple[str, ...] = ()
+    preprocessing: tuple[Preprocessing, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema": MODEL_SCHEMA,
+            "project": self.project,
+            "file": self.file,
+            "cell": self.cell,
+            "span": list(self.span),
+            "name": self.name,
+            "framework": self.framework,
+            "style": self.style,
+            "layers": [layer.to_json() for layer in self.layers],
+            "edges": None if self.edges is None else [list(e) for e in self.edges],
+            "hyperparameters": {k: self.hyperparameters[k].to_json()
+                                for k in sorted(self.hyperparameters)},
+            "datasets": list(self.datasets),
+            "preprocessing": [p.to_json() for p in self.preprocessing],
+        }
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A file (or project) that could not be read, and why; the run goes on."""
+
+    file: str
+    reason: str
+    line: int | None = None
+    project: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"schema": FAILURE_SCHEMA}
+        if self.project is not None:
+            out["project"] = self.project
+        out["file"] = self.file
+        out["reason"] = self.reason
+        if self.line is not None:
+            out["line"] = self.line
+        return out
+
+
+def model_id(record: Mapping[str, Any]) -> str:
+    """A stable id for a model record (JSON form): project, file, cell, first line, name."""
+    cell = record.get("cell")
+    where = record["file"] if cell is None else f"{record['file']}#cell{cell}"
+    return f"{record['project']}:{where}:{record['span'][0]}:{record['name']}"

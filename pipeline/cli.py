@@ -39,5 +39,88 @@ def extract(path: Path, fmt: str) -> None:
     click.echo(result.summary_line(), err=True)
 
 
+@main.command()
+@click.option("--task", required=True, help="A task of corpus/tasks.toml (see `exnet tasks`).")
+@click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True,
+              help="Most projects to take from a GitHub search (best first, by stars).")
+@click.option("--token", envvar="GITHUB_TOKEN", show_envvar=True,
+              help="GitHub token: higher rate limits, and code search.")
+@click.option("--api-url", envvar="GITHUB_API_URL", default="https://api.github.com",
+              show_default=True, help="GitHub's REST API (GitHub Enterprise: its /api/v3).")
+@click.option("--manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Mine the projects listed in FILE (owner/name[@sha] or git URLs).")
+@click.option("--from", "from_dir", type=click.Path(exists=True, file_okay=False,
+                                                    path_type=Path),
+              help="Mine local checkouts: DIR itself, or one project per sub-folder.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("corpus"), show_default=True,
+              help="Write OUT/<task>/projects.jsonl, models.jsonl, failures.jsonl.")
+@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("build"), show_default=True, help="Where the site is built.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Clones and results  [default: $XDG_CACHE_HOME/exnet]")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Extraction processes  [default: all cores]")
+@click.option("--timeout", type=click.FloatRange(min=1), default=300.0, show_default=True,
+              help="Seconds allowed per project, for its clone and for its extraction.")
+@click.option("--tasks-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Task definitions  [default: corpus/tasks.toml]")
+@click.option("--quiet", "-q", is_flag=True, help="No progress or summary, for scripts.")
+def mine(task: str, limit: int, token: str | None, api_url: str, manifest: Path | None,
+         from_dir: Path | None, out_dir: Path, site_dir: Path, cache_dir: Path | None,
+         jobs: int | None, timeout: float, tasks_file: Path | None, quiet: bool) -> None:
+    """Discover, fetch and extract a task's projects, then aggregate and build the site.
+
+    The last line printed is where the result is (the site's index.html).
+    """
+    from exnet.github_search import SearchOptions
+    from exnet.mine import MineOptions
+    from exnet.mine import mine as run_mine
+    from exnet.progress import Reporter
+    from exnet.tasks import get_task
+
+    options = MineOptions(
+        task=get_task(task, tasks_file), out_dir=out_dir, site_dir=site_dir,
+        cache_dir=cache_dir, manifest=manifest, from_dir=from_dir,
+        search=SearchOptions(token=token or None, api_url=api_url, limit=limit),
+        jobs=jobs or 0, extract_timeout=timeout, clone_timeout=timeout)
+    with Reporter(quiet=quiet) as reporter:
+        summary = run_mine(options, reporter)
+    click.echo(str(summary.output))
+
+
+@main.command()
+@click.option("--tasks-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Task definitions  [default: corpus/tasks.toml]")
+def tasks(tasks_file: Path | None) -> None:
+    """List the tasks `exnet mine --task` knows."""
+    from exnet.tasks import load_tasks
+
+    for task in load_tasks(tasks_file).values():
+        subtasks = f" (with {', '.join(task.subtasks)})" if task.subtasks else ""
+        click.echo(f"{task.name}: {task.title}{subtasks}")
+        click.echo(f"    {len(task.queries)} searches, {len(task.code_queries)} code searches;"
+                   f" datasets: {', '.join(task.datasets) or '-'}")
+
+
+@main.command()
+@click.option("--task", help="Only this task (a folder of the corpus)  [default: every "
+                             "task folder with a models.jsonl]")
+@click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="The corpus folder  [default: the bundled corpus/]")
+def aggregate(task: str | None, corpus_dir: Path | None) -> None:
+    """Summarise each task's models.jsonl into summary.json (what the site draws).
+
+    Prints the path of each summary written.
+    """
+    from exnet.aggregate import aggregate_corpus, default_corpus_dir
+
+    def warn(message: str) -> None:
+        click.echo(message, err=True)
+
+    for path in aggregate_corpus(corpus_dir or default_corpus_dir(), task, warn=warn):
+        click.echo(str(path))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

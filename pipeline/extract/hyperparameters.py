@@ -221,6 +221,9 @@ def on_library_call(ix: "Interpreter", name: str, pos: list[Value], kw: dict[str
 
 
 def _is_optimizer(name: str, last: str) -> bool:
+    if name.startswith("keras.optimizers.") and name.count(".") == 2 and \
+            _key(last) in _OPTIMIZERS:
+        return True   # old Keras also spelled them as functions: optimizers.adam(lr=...)
     if not last[:1].isupper():
         return False
     if re.match(r"^(torch\.optim|keras\.optimizers|torch_optimizer|tensorflow\.train|"

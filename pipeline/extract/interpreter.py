@@ -14,13 +14,14 @@ imported or evaluated; work per file is bounded by a step budget.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 import libcst as cst
 
 from exnet.extract import datasets, hyperparameters, layers
-from exnet.extract.names import ImportMap, dotted
+from exnet.extract.names import ImportMap, dotted, fold
 from exnet.extract.sources import Source
 from exnet.extract.values import (
     MAX_SEQUENCE, UNKNOWN, ArgParser, ClassRef, Const, DictVal, FunctionalModel,
@@ -54,7 +55,7 @@ class ModuleInfo:
     source: Source
     tree: cst.Module
     imports: ImportMap
-    positions: Any                      # node -> CodeRange
+    positions: Any                      # a project.LineIndex
     env: dict[str, Value] = field(default_factory=dict)
     frameworks: set[str] = field(default_factory=set)
 
@@ -63,12 +64,10 @@ class ModuleInfo:
         return self.source.rel
 
     def line(self, node: cst.CSTNode) -> int:
-        pos = self.positions.get(node)
-        return pos.start.line if pos is not None else 0
+        return self.positions.start(node)
 
     def end_line(self, node: cst.CSTNode) -> int:
-        pos = self.positions.get(node)
-        return pos.end.line if pos is not None else 0
+        return self.positions.end(node)
 
 
 @dataclass(eq=False)
@@ -172,10 +171,36 @@ class Interpreter:
         self.steps = 0
         self.unit = ""
         self.model_frameworks: set[str] = set()
+        self.by_dotted: dict[str, ModuleInfo] = {}
+
+    def project_module(self, dotted_name: str) -> ModuleInfo | None:
+        """The project module an import names (`config`, `src.config`, `.config`)."""
+        name = dotted_name.lstrip(".")
+        if name in self.by_dotted:
+            return self.by_dotted[name]
+        parts = name.split(".")
+        for n in range(len(parts) - 1, 0, -1):
+            found = self.by_dotted.get(".".join(parts[-n:]))
+            if found is not None:
+                return found
+        return None
+
+    def imported_value(self, qual: str) -> Value | None:
+        """The value a name imported from another project module has there."""
+        module_name, _, attr = qual.rpartition(".")
+        module = self.project_module(module_name) if module_name else None
+        if module is not None and attr in module.env:
+            return module.env[attr]
+        return None
 
     # ----------------------------------------------------------------- registration
     def add_module(self, module: ModuleInfo) -> None:
         self.modules.append(module)
+        stem = module.rel.rsplit(".", 1)[0]
+        if stem.endswith("/__init__"):
+            stem = stem[: -len("/__init__")]
+        self.by_dotted.setdefault(stem.replace("/", "."), module)
+        self.by_dotted.setdefault(stem.split("/")[-1], module)
         for stmt in module.tree.body:
             self._register(stmt, module)
 
@@ -267,8 +292,30 @@ class Interpreter:
                 if id(func.node) not in self.executed:
                     self.call_function(FunctionRef(func), [], {}, Frame(module, module.env),
                                        module.line(func.node), standalone=True)
+            # Plain classes that build models in their methods (`class LeNet:` with a
+            # static `build()`, a wrapper whose __init__ sets `self.model = Sequential()`).
+            for infos in list(self.classes.values()):
+                for cls in infos:
+                    if cls.module is module and cls.framework is None:
+                        self.run_class_methods(cls, module)
         except (BudgetExceeded, RecursionError):
             pass
+
+    def run_class_methods(self, cls: ClassInfo, module: ModuleInfo) -> None:
+        pending = [m for m in cls.methods.values() if id(m) not in self.executed]
+        if not pending:
+            return
+        frame = Frame(module, module.env)
+        inst = Instance(cls, line=module.line(cls.node), site=(module.rel,
+                                                               module.line(cls.node), 0))
+        init = cls.methods.get("__init__")
+        if init is not None and id(init) not in self.executed:
+            self.call_function(FunctionRef(FunctionInfo("__init__", init, module, cls), inst),
+                               [], {}, frame, inst.line, standalone=True)
+        for name, method in cls.methods.items():
+            if id(method) not in self.executed:
+                self.call_function(FunctionRef(FunctionInfo(name, method, module, cls), inst),
+                                   [], {}, frame, module.line(method), standalone=True)
 
     def tick(self) -> None:
         self.steps += 1
@@ -289,7 +336,17 @@ class Interpreter:
                 if frame.returned is not None:
                     return
         elif isinstance(stmt, cst.If):
-            self.eval(stmt.test, frame)
+            test = self.eval(stmt.test, frame)
+            if isinstance(test, Const) and not isinstance(test.value, (list, tuple)):
+                # A condition on known constants (`if v == 'M':` over a VGG config list,
+                # `if args.model == 'lstm':` with its default) picks its branch.
+                if test.value:
+                    self.exec_block(stmt.body.body, frame)
+                elif isinstance(stmt.orelse, cst.If):
+                    self.exec_stmt(stmt.orelse, frame)
+                elif stmt.orelse is not None:
+                    self.exec_block(stmt.orelse.body.body, frame)
+                return
             before = len(self.nodes), len(self.candidates)
             self.exec_block(stmt.body.body, frame)
             if stmt.orelse is not None and frame.returned is None and \
@@ -351,6 +408,9 @@ class Interpreter:
 
     def exec_for(self, stmt: cst.For, frame: Frame) -> None:
         iterable = self.eval(stmt.iter, frame)
+        if isinstance(iterable, Parameters) and isinstance(iterable.owner, LayerObj) and \
+                re.search(r"requires_grad\s*=\s*False", source_text(stmt.body)):
+            iterable.owner.trainable_attr = False   # the backbone is frozen
         hyperparameters.on_for_loop(self, stmt, iterable, frame)
         items = self.iter_items(iterable, stmt.iter)
         if items is None or len(items) > 12 or not frame.in_model and len(items) > 3 \
@@ -454,8 +514,13 @@ class Interpreter:
             left = self.eval(node.left, frame)
             right = self.eval(node.right, frame)
             return self.binary(node.operator, left, right, frame, node)
+        if isinstance(node, cst.Comparison):
+            return self.compare(node, frame)
         if isinstance(node, cst.UnaryOperation):
             inner = self.eval(node.expression, frame)
+            if isinstance(node.operator, cst.Not):
+                return Const(not inner.value, inner.line) if isinstance(inner, Const) \
+                    else Unknown(source_text(node))
             if isinstance(inner, Const) and isinstance(node.operator, cst.Minus) and \
                     isinstance(inner.value, (int, float)) and not isinstance(inner.value, bool):
                 return Const(-inner.value, inner.line, inner.how, inner.file)
@@ -469,6 +534,12 @@ class Interpreter:
         if isinstance(node, cst.IfExp):
             self.eval(node.test, frame)
             return self.eval(node.body, frame)
+        if isinstance(node, cst.BooleanOperation) and isinstance(node.operator, cst.And):
+            left = self.eval(node.left, frame)
+            right = self.eval(node.right, frame)
+            if isinstance(left, Const):
+                return left if not left.value else right
+            return Unknown(source_text(node))
         if isinstance(node, cst.BooleanOperation):
             left = self.eval(node.left, frame)
             if isinstance(left, (Unknown, Const)) and not plain(left):
@@ -481,6 +552,29 @@ class Interpreter:
             self.assign(node.target, value, frame)
             return value
         return Unknown(source_text(node))
+
+    def compare(self, node: cst.Comparison, frame: Frame) -> Value:
+        left = self.eval(node.left, frame)
+        result = True
+        for target in node.comparisons:
+            right = self.eval(target.comparator, frame)
+            a, b = plain(left), plain(right)
+            known = isinstance(left, Const) or isinstance(plain(left), list)
+            known = known and (isinstance(right, Const) or isinstance(b, list))
+            if not known:
+                if isinstance(target.operator, (cst.Is, cst.IsNot)) and \
+                        isinstance(right, Const) and right.value is None and \
+                        not isinstance(left, (Unknown, Const)):
+                    a, b = "object", None   # a layer or model is never None
+                else:
+                    return Unknown(source_text(node))
+            try:
+                ok = _COMPARE[type(target.operator)](a, b)
+            except (TypeError, KeyError):
+                return Unknown(source_text(node))
+            result = result and bool(ok)
+            left = right
+        return Const(result, frame.module.line(node))
 
     def elements(self, elements: Iterable[cst.BaseElement], frame: Frame) -> list[Value]:
         out: list[Value] = []
@@ -535,6 +629,10 @@ class Interpreter:
         if name == "self" and frame.self_val is not None:
             return frame.self_val
         qual = frame.module.imports.qualify(node)
+        if qual is not None:
+            imported = self.imported_value(qual)
+            if imported is not None:
+                return imported
         if qual is not None and not qual.startswith("."):
             local_cls = self.classes.get(name)
             if local_cls is None or not self._is_project_import(qual):
@@ -562,7 +660,8 @@ class Interpreter:
         base = self.eval(node.value, frame)
         attr = node.attr.value
         if isinstance(base, Qualified):
-            return Qualified(f"{base.name}.{attr}")
+            imported = self.imported_value(f"{base.name}.{attr}")
+            return imported if imported is not None else Qualified(fold(f"{base.name}.{attr}"))
         if isinstance(base, Instance):
             if attr in base.attrs:
                 return base.attrs[attr]
@@ -589,6 +688,9 @@ class Interpreter:
                 return Tensor(())
             if attr == "layers" and isinstance(base, SequentialObj):
                 return ListVal(base.items)
+            if isinstance(base, LayerObj) and base.type == "Pretrained" and \
+                    attr not in ("trainable", "name"):
+                return base   # a part of a backbone (resnet.fc, vgg.features) is the backbone
         if isinstance(base, Tensor):
             return Unknown(source_text(node)) if attr in ("shape", "size", "dtype") else base
         return Unknown(source_text(node))
@@ -623,6 +725,15 @@ class Interpreter:
                 if isinstance(element.slice, cst.Index):
                     self.eval(element.slice.value, frame)
             return base
+        if isinstance(base, ListVal) and len(node.slice) == 1 and \
+                isinstance(node.slice[0].slice, cst.Slice):
+            if any(isinstance(v, LayerObj) and v.type == "Pretrained" for v in base.items):
+                return base   # `list(backbone.children())[:-1]` still is the backbone
+            bounds = [plain(self.eval(b, frame)) if b is not None else None for b in (
+                node.slice[0].slice.lower, node.slice[0].slice.upper)]
+            if all(b is None or isinstance(b, int) for b in bounds):
+                return ListVal(base.items[bounds[0]:bounds[1]])
+            return Unknown(source_text(node))
         key = self.subscript_key(node, frame)
         if isinstance(base, DictVal) and isinstance(key, str) and key in base.items:
             return base.items[key]
@@ -684,7 +795,7 @@ class Interpreter:
             receiver = self.eval(func.value, frame)
             method = func.attr.value
             if isinstance(receiver, Qualified):
-                callee: Value = Qualified(f"{receiver.name}.{method}")
+                callee: Value = Qualified(fold(f"{receiver.name}.{method}"))
             elif isinstance(receiver, Instance) and method in receiver.attrs:
                 callee = receiver.attrs[method]
             elif isinstance(receiver, Namespace) and method in receiver.attrs:
@@ -788,6 +899,15 @@ class Interpreter:
             return receiver
         if method == "parameters" or method == "named_parameters":
             return Parameters(receiver)
+        if method in ("children", "modules") and isinstance(receiver, LayerObj):
+            return ListVal([receiver])
+        if method == "requires_grad_" and isinstance(receiver, LayerObj) and \
+                plain(pos[0] if pos else Const(True, 0)) is False:
+            receiver.trainable_attr = False
+        if isinstance(receiver, LayerObj) and receiver.type == "Pretrained" and \
+                method not in ("state_dict", "load_state_dict", "save", "save_weights",
+                               "summary", "predict", "evaluate", "requires_grad_"):
+            return self.apply(receiver, pos, kw, frame, line)   # backbone.features(x)
         if isinstance(receiver, Tensor):
             return layers.tensor_method(self, receiver, method, pos, kw, node, frame)
         if isinstance(receiver, SequentialObj) and method in ("add", "append", "add_module"):
@@ -849,16 +969,24 @@ class Interpreter:
         self.executed.add(id(func.node))
         env: dict[str, Value] = {}
         self_val = ref.bound_self if isinstance(ref.bound_self, Instance) else None
-        self.bind_params(func, pos, kw, env, self_val is not None, standalone)
+        decorators = {dotted(d.decorator) for d in func.node.decorators}
+        if "staticmethod" in decorators:
+            self_val = None
+        has_self = self_val is not None or "classmethod" in decorators or \
+            func.cls is not None and "staticmethod" not in decorators and ref.bound_self is None \
+            and standalone
+        self.bind_params(func, pos, kw, env, has_self, standalone)
         in_model = frame.in_model or (self_val is not None and self_val.cls.framework is not None)
         local = Frame(func.module, env, self_val, func.cls, in_model, func, None, frame.depth + 1)
         self.exec_block(func.node.body.body if isinstance(func.node.body, cst.IndentedBlock)
                         else func.node.body.body, local)
         result = local.returned if local.returned is not None else UNKNOWN
-        if func.cls is None:
+        if func.cls is None or func.cls.framework is None:
             for cand in reversed(self.candidates[-50:]):
                 if cand.obj is result and cand.func_name is None:
-                    cand.func_name = func.name
+                    # A builder method of a plain class (`LeNet.build()`) names the model
+                    # after its class, as its author does.
+                    cand.func_name = func.cls.name if func.cls is not None else func.name
                     break
         return result
 
@@ -1026,6 +1154,13 @@ class Interpreter:
         return sorted(seen)
 
 
+_COMPARE = {
+    cst.Equal: lambda a, b: a == b, cst.NotEqual: lambda a, b: a != b,
+    cst.LessThan: lambda a, b: a < b, cst.GreaterThan: lambda a, b: a > b,
+    cst.LessThanEqual: lambda a, b: a <= b, cst.GreaterThanEqual: lambda a, b: a >= b,
+    cst.In: lambda a, b: a in b, cst.NotIn: lambda a, b: a not in b,
+    cst.Is: lambda a, b: a is b, cst.IsNot: lambda a, b: a is not b,
+}
 _AUG_TO_BIN = {
     cst.AddAssign: cst.Add(), cst.SubtractAssign: cst.Subtract(),
     cst.MultiplyAssign: cst.Multiply(), cst.DivideAssign: cst.Divide(),

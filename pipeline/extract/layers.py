@@ -298,8 +298,9 @@ def _pretrained(ix: "Interpreter", name: str, last: str, pos: list[Value],
         handle = first if isinstance(first, str) else plain(kw.get("handle"))
         return pretrained(ix, "keras", handle if isinstance(handle, str) else None, node,
                           frame, plain(kw["trainable"]) if "trainable" in kw else None)
-    if name.startswith("torchvision.models.") and last[:1].islower() and \
-            not last.startswith(("get_", "list_")) and "weights" not in last.lower():
+    if name.startswith("torchvision.models.") and name == name.lower() and \
+            name.count(".") <= 3 and not last.startswith(("get_", "list_", "load")) and \
+            "weights" not in last:
         return pretrained(ix, "pytorch", last, node, frame)
     if name == "timm.create_model":
         model_name = first if isinstance(first, str) else plain(kw.get("model_name"))

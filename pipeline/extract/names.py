@@ -57,9 +57,21 @@ class ImportMap:
 
     @classmethod
     def of(cls, module: cst.Module) -> "ImportMap":
+        """The imports of a module, found by walking statements only (imports are
+        statements; visiting every expression node would cost as much as the parse)."""
         imports = cls()
-        collector = _ImportCollector(imports)
-        module.visit(collector)
+        stack: list[cst.CSTNode] = list(reversed(module.body))
+        while stack:
+            stmt = stack.pop()
+            if isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    if isinstance(small, cst.Import):
+                        imports.add_import(small)
+                    elif isinstance(small, cst.ImportFrom):
+                        imports.add_import_from(small)
+            elif isinstance(stmt, cst.BaseCompoundStatement):
+                children = list(_bodies(stmt))
+                stack.extend(reversed(children))
         return imports
 
     def add_import(self, node: cst.Import) -> None:
@@ -109,12 +121,23 @@ class ImportMap:
         return found
 
 
-class _ImportCollector(cst.CSTVisitor):
-    def __init__(self, imports: ImportMap) -> None:
-        self.imports = imports
-
-    def visit_Import(self, node: cst.Import) -> None:
-        self.imports.add_import(node)
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        self.imports.add_import_from(node)
+def _bodies(stmt: cst.BaseCompoundStatement) -> list[cst.CSTNode]:
+    """The statements directly inside a compound statement, in order."""
+    out: list[cst.CSTNode] = []
+    blocks: list[cst.CSTNode | None] = [stmt.body]
+    for attr in ("orelse", "finalbody"):
+        blocks.append(getattr(stmt, attr, None))
+    blocks.extend(getattr(stmt, "handlers", ()))
+    for block in blocks:
+        while block is not None and not isinstance(block, (cst.IndentedBlock,
+                                                           cst.SimpleStatementSuite)):
+            if isinstance(block, cst.If):   # elif chains
+                out.extend(_bodies(block))
+                block = None
+                break
+            block = getattr(block, "body", None)
+        if isinstance(block, cst.IndentedBlock):
+            out.extend(block.body)
+        elif isinstance(block, cst.SimpleStatementSuite):
+            out.append(cst.SimpleStatementLine(body=block.body))
+    return out

@@ -9,26 +9,21 @@ Every file ends as one outcome: extracted, skipped (with why) or failed (with wh
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
-
 from exnet.extract.datasets import readme_datasets
 from exnet.extract.interpreter import Candidate, Event, Interpreter, ModuleInfo
-from exnet.extract.names import ImportMap
+from exnet.extract.parsing import parse
 from exnet.extract.sources import (
-    Source, Unreadable, iter_project_files, load_source, notebook_source, read_readme,
+    Unreadable, iter_project_files, load_source, read_readme,
 )
 from exnet.extract.values import (
     FunctionalModel, Instance, LayerObj, SequentialObj, Tensor, json_safe,
 )
 from exnet.records import Failure, Hyperparameter, Layer, Model, Preprocessing
 
-MAX_NESTING = 100
 
 
 @dataclass(frozen=True)
@@ -108,75 +103,6 @@ def _fail(result: ExtractResult, project: str, rel: str, reason: str,
     result.failures.append(Failure(rel, reason, line, project))
     result.outcomes = [o for o in result.outcomes if o.file != rel]
     result.outcomes.append(FileOutcome(rel, "failed", reason))
-
-
-_PY2 = re.compile(r"^\s*(print\s+[\"'\w]|exec\s+[\"']|except\s+\w+\s*,\s*\w+\s*:)", re.M)
-
-
-def nesting_depth(text: str) -> int:
-    """Deepest bracket nesting, or indentation level, of a text (a cheap guard run before
-    libcst, whose recursive parts could otherwise exhaust the stack)."""
-    depth = best = 0
-    for ch in text:
-        if ch in "([{":
-            depth += 1
-            if depth > best:
-                best = depth
-        elif ch in ")]}":
-            depth = max(0, depth - 1)
-    indents = [len(line) - len(line.lstrip(" \t")) for line in text.split("\n")
-               if line.strip()]
-    return max(best, max(indents, default=0) // 4)
-
-
-def parse(source: Source) -> tuple[ModuleInfo, list[str]]:
-    """Parse a Source into a ModuleInfo; notebooks drop cells that do not parse."""
-    if nesting_depth(source.text) > MAX_NESTING:
-        raise Unreadable(f"pathologically nested code (over {MAX_NESTING} levels)")
-    cell_failures: list[str] = []
-    try:
-        tree = cst.parse_module(source.text)
-    except cst.ParserSyntaxError as exc:
-        if not source.is_notebook:
-            raise Unreadable(_syntax_reason(source.text, exc)) from None
-        source, cell_failures = _good_cells(source)
-        tree = cst.parse_module(source.text)
-    except RecursionError:
-        raise Unreadable("pathologically nested code") from None
-    try:
-        positions = MetadataWrapper(tree, unsafe_skip_copy=True).resolve(PositionProvider)
-    except RecursionError:
-        raise Unreadable("pathologically nested code") from None
-    imports = ImportMap.of(tree)
-    module = ModuleInfo(source, tree, imports, positions)
-    module.frameworks = imports.framework_mentions()
-    return module, cell_failures
-
-
-def _syntax_reason(text: str, exc: cst.ParserSyntaxError) -> str:
-    if _PY2.search(text):
-        return f"Python 2 syntax (line {exc.raw_line})"
-    return f"syntax error at line {exc.raw_line}"
-
-
-def _good_cells(source: Source) -> tuple[Source, list[str]]:
-    cells: dict[int, list[str]] = {}
-    lines = source.text.split("\n")
-    for i, cell in enumerate(source.cell_of):
-        cells.setdefault(cell, []).append(lines[i])
-    good: list[tuple[int, str]] = []
-    failures: list[str] = []
-    for cell, cell_lines in cells.items():
-        text = "\n".join(cell_lines)
-        try:
-            cst.parse_module(text + "\n")
-            good.append((cell, text))
-        except cst.ParserSyntaxError as exc:
-            failures.append(f"cell {cell}: {_syntax_reason(text, exc)}")
-        except RecursionError:
-            failures.append(f"cell {cell}: pathologically nested code")
-    # Cells are already magic-free; notebook_source strips again harmlessly.
-    return notebook_source(source.rel, good), failures
 
 
 # --------------------------------------------------------------------- interpretation
@@ -292,7 +218,7 @@ def _records(ix: Interpreter, project: str, readme: str) -> list[Model]:
         group.uids.add(getattr(cand.obj, "uid", id(cand.obj)))
     for group in groups.values():
         group.nodes, group.owners = _linearize(ix, group.first)
-    kept = [g for g in groups.values() if g.nodes and not any(
+    kept = [g for g in groups.values() if g.nodes and not _opaque(ix, g) and not any(
         other is not g and g.uids & (other.owners - other.uids) for other in groups.values())]
     by_rel = {m.rel: m for m in ix.modules}
     models = []
@@ -303,6 +229,28 @@ def _records(ix: Interpreter, project: str, readme: str) -> list[Model]:
                              _preparation(ix, group, kept, single), by_rel))
     models.sort(key=lambda m: (m.file, m.cell or 0, m.span[0], m.name))
     return models
+
+
+#: Layer types that learn nothing: a "model" made only of these (a data-augmentation
+#: Sequential, a Flatten module) is input plumbing, not a model.
+PLUMBING = frozenset({
+    "Activation", "Dropout", "Flatten", "Reshape", "Concatenate", "Add", "Multiply",
+    "MaxPool1D", "MaxPool2D", "MaxPool3D", "AvgPool1D", "AvgPool2D", "AvgPool3D",
+    "GlobalMaxPool1D", "GlobalMaxPool2D", "GlobalAvgPool1D", "GlobalAvgPool2D", "Lambda",
+    "Rescaling", "Resizing", "RandomFlip", "RandomRotation", "RandomZoom", "RandomContrast",
+    "RandomTranslation", "RandomCrop", "RandomBrightness", "Normalization", "CenterCrop",
+    "GaussianNoise", "ZeroPadding2D", "UpSampling2D", "RepeatVector", "Masking", "Identity",
+})
+
+
+def _opaque(ix: Interpreter, group: _Group) -> bool:
+    """Not a model: a class whose only layer is itself (a base class, a test double, a
+    custom layer computing with raw weights), or a stack of plumbing layers only."""
+    obj = group.first.obj
+    types = [ix.nodes[n].layer.type for n in group.nodes]
+    if isinstance(obj, Instance) and all(t == obj.cls.name for t in types):
+        return True
+    return all(t in PLUMBING for t in types)
 
 
 def _units(group: _Group) -> set[str]:
@@ -338,6 +286,8 @@ def _attach_hyper(ix: Interpreter, group: _Group, kept: list[_Group],
             rank = event.rank
         else:
             owners = _owner_of(ix, event, kept)
+            if event.rank >= 3 and len(owners) > 1:
+                continue   # a name alone says too little to choose among several models
             if group in owners:
                 rank = event.rank + (0 if len(owners) == 1 else 1)
             elif not owners and single:

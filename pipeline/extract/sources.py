@@ -16,6 +16,7 @@ import os
 import re
 import stat
 import tokenize
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -154,7 +155,10 @@ def notebook_cells(data: bytes) -> list[tuple[int, str]]:
                                                    list):
         raise Unreadable("invalid notebook: no cells")
     try:
-        nb = nbformat.reads(json.dumps(raw), as_version=4)
+        with warnings.catch_warnings():
+            # Old notebooks lack cell ids; nbformat warns and upgrades, which is fine here.
+            warnings.simplefilter("ignore")
+            nb = nbformat.reads(json.dumps(raw), as_version=4)
     except Exception as exc:  # nbformat raises many kinds on malformed input
         raise Unreadable(f"invalid notebook: {type(exc).__name__}") from None
     cells = []

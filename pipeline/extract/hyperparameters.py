@@ -148,7 +148,8 @@ def emit(ix: "Interpreter", name: str, value: Value | None, node: cst.CSTNode, f
                  for m in value.items]
         if not names or None in names:
             return
-        found = ([str(n).lower() for n in names], module.line(node), "literal", module.rel)
+        found = ([str(n).lower() for n in names], value.line or module.line(node), "literal",
+                 module.rel)
     elif isinstance(value, Unknown) and value.text and name not in ("metrics",):
         found = (value.text, module.line(node), "expression", module.rel)
     else:

@@ -21,6 +21,7 @@ from typing import Any, Iterable
 import libcst as cst
 
 from exnet.extract import datasets, hyperparameters, layers
+from exnet.extract.configs import config_env
 from exnet.extract.names import ImportMap, dotted, fold
 from exnet.extract.sources import Source
 from exnet.extract.values import (
@@ -172,6 +173,13 @@ class Interpreter:
         self.unit = ""
         self.model_frameworks: set[str] = set()
         self.by_dotted: dict[str, ModuleInfo] = {}
+        self.config_sources: dict[str, tuple[str, str]] = {}   # dotted -> (rel, text)
+        self.config_envs: dict[str, dict[str, Value]] = {}
+
+    def add_config_source(self, rel: str, text: str) -> None:
+        stem = rel.rsplit(".", 1)[0]
+        self.config_sources.setdefault(stem.replace("/", "."), (rel, text))
+        self.config_sources.setdefault(stem.split("/")[-1], (rel, text))
 
     def project_module(self, dotted_name: str) -> ModuleInfo | None:
         """The project module an import names (`config`, `src.config`, `.config`)."""
@@ -185,12 +193,37 @@ class Interpreter:
                 return found
         return None
 
+    def module_env(self, dotted_name: str) -> dict[str, Value] | None:
+        """The names a project module binds: a parsed module's environment, or the
+        configuration read from a file that mentions no framework (`configs`)."""
+        module = self.project_module(dotted_name)
+        if module is not None:
+            return module.env
+        name = dotted_name.lstrip(".")
+        parts = name.split(".")
+        for n in range(len(parts), 0, -1):
+            key = ".".join(parts[-n:])
+            if key in self.config_sources:
+                rel, text = self.config_sources.pop(key)
+                self.config_envs[key] = config_env(text, rel)
+            if key in self.config_envs:
+                return self.config_envs[key]
+        return None
+
     def imported_value(self, qual: str) -> Value | None:
         """The value a name imported from another project module has there."""
         module_name, _, attr = qual.rpartition(".")
+        env = self.module_env(module_name) if module_name else None
+        if env is not None and attr in env:
+            return env[attr]
         module = self.project_module(module_name) if module_name else None
-        if module is not None and attr in module.env:
-            return module.env[attr]
+        if module is not None:   # `import train; train.train(model, args)`
+            for info in self.functions.get(attr, []):
+                if info.module is module:
+                    return FunctionRef(info)
+            for cls in self.classes.get(attr, []):
+                if cls.module is module:
+                    return ClassRef(cls)
         return None
 
     # ----------------------------------------------------------------- registration
@@ -645,6 +678,10 @@ class Interpreter:
             return FunctionRef(func)
         if name in BUILTINS:
             return Qualified(f"builtins.{name}")
+        for star_module in frame.module.imports.star_modules:
+            env = self.module_env(star_module)
+            if env is not None and name in env:
+                return env[name]
         star = layers.star_import(name, frame.module.imports.star_modules, frame.module.frameworks)
         if star is not None:
             return Qualified(star)
@@ -795,7 +832,9 @@ class Interpreter:
             receiver = self.eval(func.value, frame)
             method = func.attr.value
             if isinstance(receiver, Qualified):
-                callee: Value = Qualified(fold(f"{receiver.name}.{method}"))
+                imported = self.imported_value(f"{receiver.name}.{method}")
+                callee: Value = imported if imported is not None else \
+                    Qualified(fold(f"{receiver.name}.{method}"))
             elif isinstance(receiver, Instance) and method in receiver.attrs:
                 callee = receiver.attrs[method]
             elif isinstance(receiver, Namespace) and method in receiver.attrs:
@@ -817,6 +856,8 @@ class Interpreter:
             return self.instantiate(callee.cls, pos, kw, node, frame)
         if isinstance(callee, FunctionRef):
             return self.call_function(callee, pos, kw, frame, line)
+        if isinstance(callee, Namespace):
+            return callee          # `cfg = Config()` of a configuration class
         if isinstance(callee, (LayerObj, SequentialObj, Instance, FunctionalModel)):
             return self.apply(callee, pos, kw, frame, line)
         tensors = _tensor_deps(pos, kw)
@@ -824,8 +865,10 @@ class Interpreter:
 
     def library_call(self, name: str, pos: list[Value], kw: dict[str, Value], node: cst.Call,
                      frame: Frame) -> Value:
-        for handler in (layers.on_library_call, hyperparameters.on_library_call,
-                        datasets.on_library_call):
+        # datasets only records findings (it returns None), so it sees every call first,
+        # including preprocessing layers that layers turns into LayerObjs.
+        for handler in (datasets.on_library_call, layers.on_library_call,
+                        hyperparameters.on_library_call):
             result = handler(self, name, pos, kw, node, frame)
             if result is not None:
                 return result

@@ -15,9 +15,10 @@ from typing import Any
 
 from exnet.extract.datasets import readme_datasets
 from exnet.extract.interpreter import Candidate, Event, Interpreter, ModuleInfo
+from exnet.extract.configs import MAX_CONFIG_BYTES
 from exnet.extract.parsing import parse
 from exnet.extract.sources import (
-    Unreadable, iter_project_files, load_source, read_readme,
+    Unreadable, iter_project_files, load_source, read_bounded, read_readme,
 )
 from exnet.extract.values import (
     FunctionalModel, Instance, LayerObj, SequentialObj, Tensor, json_safe,
@@ -68,12 +69,15 @@ def extract_project(root: Path, project: str | None = None,
     project = project or root.resolve().name
     result = ExtractResult()
     modules: list[ModuleInfo] = []
+    configs: list[tuple[str, Path]] = []
     for path in files if files is not None else iter_project_files(root):
         rel = path.relative_to(root).as_posix() if files is None else path.name
         try:
             source = load_source(path, rel)
             if source is None:
                 result.outcomes.append(FileOutcome(rel, "skipped", "no keras/tensorflow/torch"))
+                if rel.endswith(".py"):
+                    configs.append((rel, path))   # may hold constants that train.py reads
                 continue
             module, cell_failures = parse(source)
         except Unreadable as exc:
@@ -89,7 +93,7 @@ def extract_project(root: Path, project: str | None = None,
     if modules:
         try:
             result.models = interpret(modules, project, read_readme(root) if files is None
-                                      else "")
+                                      else "", configs)
         except RecursionError:
             _fail(result, project, modules[0].rel, "pathologically nested code")
         except Exception as exc:   # a bug must not stop a mining run: record it and go on
@@ -134,10 +138,16 @@ def _import_order(modules: list[ModuleInfo]) -> list[ModuleInfo]:
     return order
 
 
-def interpret(modules: list[ModuleInfo], project: str, readme: str) -> list[Model]:
+def interpret(modules: list[ModuleInfo], project: str, readme: str,
+              configs: list[tuple[str, Path]] = ()) -> list[Model]:  # type: ignore[assignment]
     ix = Interpreter()
     for module in modules:
         ix.add_module(module)
+    for rel, path in configs:
+        try:
+            ix.add_config_source(rel, read_bounded(path, MAX_CONFIG_BYTES).decode("utf-8"))
+        except (OSError, Unreadable, UnicodeDecodeError):
+            continue
     ix.resolve_class_bases()
     ordered = _import_order(modules)
     for module in ordered:
@@ -304,7 +314,7 @@ def _attach_hyper(ix: Interpreter, group: _Group, kept: list[_Group],
 def _datasets(ix: Interpreter, group: _Group, kept: list[_Group], readme: str) -> list[str]:
     units = _units(group)
     mine = [e.value for e in ix.events if e.kind == "dataset" and e.unit in units]
-    if not mine:
+    if not mine and len(kept) == 1:
         mine = [e.value for e in ix.events if e.kind == "dataset"]
     if not mine:
         mine = readme_datasets(readme)
@@ -359,7 +369,10 @@ def _model(ix: Interpreter, group: _Group, project: str, hyper: dict[str, Event]
         framework = getattr(obj, "framework", "keras")
         if isinstance(obj, SequentialObj):
             style = "sequential"
-            start, end = obj.line, max(obj.last_line, obj.line)
+            # Layers built just before the container (`layers = [...]`) are its definition.
+            lines = [ix.nodes[n].line for n in group.nodes if ix.nodes[n].module is module
+                     and obj.line - 100 <= ix.nodes[n].line <= obj.line]
+            start, end = min(lines + [obj.line]), max(obj.last_line, obj.line)
         elif isinstance(obj, FunctionalModel):
             style = "functional"
             lines = [ix.nodes[n].line for n in group.nodes if ix.nodes[n].module is module]

@@ -1,0 +1,118 @@
+"""Datasets (loader calls first, README mentions second) and input preparation
+(tokenizers, vectorizers, padding, pretrained word vectors, resizing, augmentation).
+
+Fixtures: datasets/* (one small project each), hyperparameters/*, keras_sequential_list.
+"""
+
+from __future__ import annotations
+
+import pytest
+from extract_helpers import extract, find_model, fixture, hyper, line_of
+
+# (fixture project, file, model name, datasets)
+DATASETS = [
+    ("datasets/keras_imdb", "imdb_gru.py", "model", ["imdb"]),              # imdb.load_data
+    ("datasets/torchvision_cifar", "train.py", "SimpleCNN", ["cifar10"]),   # datasets.CIFAR10
+    ("datasets/hf_imdb", "finetune.py", "model", ["imdb"]),                 # load_dataset
+    # tfds.load("imdb_reviews"); the README mentions IMDB too: listed once
+    ("datasets/tfds_imdb", "train.py", "model", ["imdb"]),
+    # the code reads data/reviews.csv; only the README names the dataset
+    ("datasets/readme_csv", "cnn.py", "model", ["imdb"]),
+    ("hyperparameters/keras_constants", "train.py", "model", ["fashion_mnist"]),
+    ("hyperparameters/keras_rmsprop", "imdb_dense.py", "network", ["imdb"]),
+    ("keras_sequential_list", "mnist_add.py", "model", ["mnist"]),
+]
+
+
+@pytest.mark.parametrize("project,file,name,datasets", DATASETS,
+                         ids=[d[0].split("/")[-1] + ":" + d[1] for d in DATASETS])
+def test_datasets(project: str, file: str, name: str, datasets: list[str]) -> None:
+    model = find_model(extract(fixture(project)), name, file)
+    assert model["datasets"] == datasets
+
+
+def test_loader_in_an_unrelated_file_is_not_this_models_dataset() -> None:
+    """mnist_add.py loads MNIST; alias_mlp.py (same project, no README) reads its own
+    features.csv and never touches mnist_add.py, so MNIST is not its dataset."""
+    model = find_model(extract(fixture("keras_sequential_list")), "mlp", "alias_mlp.py")
+    assert "mnist" not in model["datasets"]
+
+
+@pytest.mark.parametrize("project,file,name", [
+    ("datasets/text_prep", "prepare.py", "model"),                  # reads data/train.csv
+    ("hyperparameters/torch_sgd", "train.py", "SmallNet"),           # random tensors
+    ("multi_file", "model.py", "SentimentRNN"),                      # data/reviews.csv
+])
+def test_no_dataset_is_an_empty_list(project: str, file: str, name: str) -> None:
+    """No loader names a dataset and there is no README: no dataset, not a guess."""
+    assert find_model(extract(fixture(project)), name, file)["datasets"] == []
+
+
+def test_loaders_of_sibling_folders_stay_there() -> None:
+    """One repository holding several experiments in sub-folders: each model gets the
+    datasets its own code loads, not those loaded by a sibling folder's script."""
+    data = extract(fixture("datasets"))
+    assert find_model(data, "model", "keras_imdb/imdb_gru.py")["datasets"] == ["imdb"]
+    assert find_model(data, "SimpleCNN", "torchvision_cifar/train.py")["datasets"] == [
+        "cifar10"]
+    assert find_model(data, "model", "hf_imdb/finetune.py")["datasets"] == ["imdb"]
+    # the text model reads its own csv; CIFAR-10 is a sibling's image dataset
+    assert "cifar10" not in find_model(data, "model", "text_prep/prepare.py")["datasets"]
+
+
+def test_text_preparation() -> None:
+    path = fixture("datasets", "text_prep", "prepare.py")
+    model = find_model(extract(path.parent), "model", "prepare.py")
+    prep = model["preprocessing"]
+    tokenizers = [p for p in prep if p["kind"] == "tokenizer"]
+    assert len(tokenizers) == 1
+    assert tokenizers[0]["api"] == "Tokenizer"
+    assert tokenizers[0]["args"]["num_words"] == 10000
+    assert tokenizers[0]["file"] == "prepare.py"
+    assert tokenizers[0]["line"] == line_of(path, "tokenizer = Tokenizer(")
+    padding = [p for p in prep if p["kind"] == "padding"]
+    assert len(padding) == 1
+    assert padding[0]["api"] == "pad_sequences"
+    assert padding[0]["args"]["maxlen"] == 200
+    assert padding[0]["line"] == line_of(path, "pad_sequences(sequences")
+    # tokenizing comes before padding, in the order of the code
+    assert prep.index(tokenizers[0]) < prep.index(padding[0])
+
+    maxlen = hyper(model, "max_sequence_length")
+    assert (maxlen["value"], maxlen["how"], maxlen["file"], maxlen["line"]) == (
+        200, "literal", "prepare.py", line_of(path, "pad_sequences(sequences"))
+    glove = hyper(model, "pretrained_embeddings")
+    assert glove["value"] == "glove"
+    assert glove["file"] == "prepare.py"
+    assert glove["line"] == line_of(path, "glove.6B.100d.txt")
+
+
+def test_padding_in_keras_imdb() -> None:
+    model = find_model(extract(fixture("datasets", "keras_imdb")), "model", "imdb_gru.py")
+    assert hyper(model, "max_sequence_length")["value"] == 256
+    assert {p["kind"] for p in model["preprocessing"]} == {"padding"}
+    assert all(p["args"].get("maxlen") == 256 for p in model["preprocessing"])
+
+
+def test_image_preparation() -> None:
+    path = fixture("datasets", "torchvision_cifar", "train.py")
+    model = find_model(extract(path.parent), "SimpleCNN", "train.py")
+    prep = model["preprocessing"]
+    # ToTensor is a type conversion, not a preparation step
+    assert [p["kind"] for p in prep] == ["resize", "augmentation", "normalization"]
+    resize, flip, norm = prep
+    assert resize["api"] == "transforms.Resize"
+    assert resize["args"] == {"size": [224, 224]}
+    assert resize["line"] == line_of(path, "transforms.Resize(")
+    assert flip["api"] == "transforms.RandomHorizontalFlip"
+    assert flip["line"] == line_of(path, "transforms.RandomHorizontalFlip()")
+    assert norm["line"] == line_of(path, "transforms.Normalize(")
+
+
+def test_vectorizer() -> None:
+    model = find_model(extract(fixture("datasets", "tfds_imdb")), "model", "train.py")
+    vectorizers = [p for p in model["preprocessing"] if p["kind"] == "vectorizer"]
+    assert len(vectorizers) == 1
+    assert vectorizers[0]["args"]["max_tokens"] == 10000
+    assert vectorizers[0]["args"]["output_sequence_length"] == 250
+

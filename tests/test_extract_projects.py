@@ -1,0 +1,199 @@
+"""Project-level patterns found in real learners' repositories: builder classes,
+configuration modules, cross-module calls, VGG-style config lists, frozen backbones, and
+input crafted to make the parser slow or deep."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from extract_helpers import find_model, layer_types, run_extract
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def test_static_builder_method_of_a_plain_class(tmp_path: Path) -> None:
+    root = write(tmp_path / "lenet", {"nets.py": """\
+from keras.models import Sequential
+from keras.layers import Conv2D, MaxPooling2D, Flatten, Dense, Activation
+
+class LeNet:
+    @staticmethod
+    def build(width, height, depth, classes):
+        model = Sequential()
+        model.add(Conv2D(20, (5, 5), padding="same", input_shape=(height, width, depth)))
+        model.add(Activation("relu"))
+        model.add(MaxPooling2D(pool_size=(2, 2)))
+        model.add(Flatten())
+        model.add(Dense(classes))
+        model.add(Activation("softmax"))
+        return model
+"""})
+    model = find_model(run_extract(root), "LeNet")
+    assert layer_types(model) == ["Conv2D", "Activation", "MaxPool2D", "Flatten", "Dense",
+                                  "Activation"]
+    assert model["style"] == "sequential"
+    assert model["layers"][1]["args"] == {"function": "relu"}
+
+
+def test_wrapper_class_holding_a_model_attribute(tmp_path: Path) -> None:
+    root = write(tmp_path / "server", {"nn.py": """\
+import keras
+from keras.layers import Flatten, Dense
+
+class Network:
+    def __init__(self):
+        self.model = keras.Sequential([Flatten(), Dense(128, activation="relu"),
+                                       Dense(10, activation="softmax")])
+        self.model.compile(optimizer="adam", loss="categorical_crossentropy")
+
+    def train(self, x, y):
+        self.model.fit(x, y, batch_size=32, epochs=5)
+"""})
+    model = find_model(run_extract(root), "model")
+    assert layer_types(model) == ["Flatten", "Dense", "Dense"]
+    hps = {k: v["value"] for k, v in model["hyperparameters"].items()}
+    assert hps == {"optimizer": "adam", "loss": "cross_entropy", "batch_size": 32,
+                   "epochs": 5}
+
+
+def test_constants_from_a_configuration_module(tmp_path: Path) -> None:
+    root = write(tmp_path / "proj", {
+        "config.py": "BATCH_SIZE = 64\nLR = 3e-4\n\nclass Cfg:\n    epochs = 7\n",
+        "train.py": """\
+import torch
+import torch.nn as nn
+import config
+from config import Cfg
+
+model = nn.Sequential(nn.Linear(10, 2))
+opt = torch.optim.Adam(model.parameters(), lr=config.LR)
+loader = torch.utils.data.DataLoader(ds, batch_size=config.BATCH_SIZE, shuffle=True)
+for epoch in range(Cfg.epochs):
+    pass
+"""})
+    data = run_extract(root)
+    hps = find_model(data, "model")["hyperparameters"]
+    assert hps["learning_rate"] == {"value": 0.0003, "file": "config.py", "line": 2,
+                                    "how": "config"}
+    assert hps["batch_size"] == {"value": 64, "file": "config.py", "line": 1, "how": "config"}
+    assert hps["epochs"] == {"value": 7, "file": "config.py", "line": 5, "how": "config"}
+
+
+def test_training_function_called_through_its_module(tmp_path: Path) -> None:
+    root = write(tmp_path / "proj", {
+        "model.py": """\
+import torch.nn as nn
+class CNN(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 2)
+    def forward(self, x):
+        return self.fc(x)
+""",
+        "train.py": """\
+import torch
+def train(model, args):
+    optimizer = torch.optim.SGD(model.parameters(), lr=args.lr, momentum=0.9)
+""",
+        "main.py": """\
+import argparse
+import torch
+import train
+from model import CNN
+parser = argparse.ArgumentParser()
+parser.add_argument('-lr', type=float, default=0.01)
+args = parser.parse_args()
+cnn = CNN()
+train.train(cnn, args)
+"""})
+    hps = find_model(run_extract(root), "CNN")["hyperparameters"]
+    assert hps["learning_rate"] == {"value": 0.01, "file": "main.py", "line": 6,
+                                    "how": "argparse"}
+    assert hps["optimizer"]["value"] == "sgd"
+    assert hps["momentum"]["value"] == 0.9
+
+
+def test_vgg_configuration_list_picks_branches(tmp_path: Path) -> None:
+    root = write(tmp_path / "vgg", {"vgg.py": """\
+import torch.nn as nn
+cfg = [64, 'M', 128, 'M']
+
+class VGG(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.features = self._make_layers(cfg)
+        self.classifier = nn.Linear(128, 10)
+
+    def forward(self, x):
+        out = self.features(x)
+        out = out.view(out.size(0), -1)
+        return self.classifier(out)
+
+    def _make_layers(self, cfg):
+        layers = []
+        in_channels = 3
+        for x in cfg:
+            if x == 'M':
+                layers += [nn.MaxPool2d(kernel_size=2, stride=2)]
+            else:
+                layers += [nn.Conv2d(in_channels, x, kernel_size=3, padding=1),
+                           nn.BatchNorm2d(x), nn.ReLU(inplace=True)]
+                in_channels = x
+        return nn.Sequential(*layers)
+"""})
+    model = find_model(run_extract(root), "VGG")
+    assert layer_types(model) == ["Conv2D", "BatchNorm", "Activation", "MaxPool2D",
+                                  "Conv2D", "BatchNorm", "Activation", "MaxPool2D",
+                                  "Flatten", "Dense"]
+    assert [l["args"].get("filters") for l in model["layers"] if l["type"] == "Conv2D"] == \
+        [64, 128]
+    assert model["layers"][4]["args"]["in_channels"] == 64
+
+
+def test_frozen_backbone_features_used_in_forward(tmp_path: Path) -> None:
+    root = write(tmp_path / "tl", {"model.py": """\
+import torch
+import torch.nn as nn
+from torchvision import models
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.base = models.mobilenet_v2(weights=models.MobileNet_V2_Weights.DEFAULT)
+        for p in self.base.features.parameters():
+            p.requires_grad = False
+        self.pool = nn.AdaptiveAvgPool2d((1, 1))
+        self.head = nn.Linear(1280, 1)
+
+    def forward(self, x):
+        x = self.base.features(x)
+        x = torch.flatten(self.pool(x), 1)
+        return self.head(x)
+"""})
+    model = find_model(run_extract(root), "Net")
+    assert layer_types(model) == ["Pretrained", "GlobalAvgPool2D", "Flatten", "Dense"]
+    assert model["layers"][0]["args"] == {"name": "mobilenet_v2", "trainable": False}
+
+
+def test_hostile_shapes_fail_fast_with_a_reason(tmp_path: Path) -> None:
+    root = write(tmp_path / "bad", {
+        "chain.py": "import torch\nx = " + " + ".join(["1"] * 20000) + "\n",
+        "attrs.py": "import torch\nx = a" + ".b" * 20000 + "\n",
+        "big.py": "import torch\nx = [" + ",".join(["1"] * 160000) + "]\n",
+        "ok.py": "import torch.nn as nn\nnet = nn.Sequential(nn.Linear(2, 2))\n",
+    })
+    start = time.perf_counter()
+    data = run_extract(root)
+    assert time.perf_counter() - start < 20
+    reasons = {f["file"]: f["reason"] for f in data["failures"]}
+    assert reasons["chain.py"].startswith("pathologically nested code")
+    assert reasons["attrs.py"].startswith("pathologically nested code")
+    assert reasons["big.py"].startswith("too large to analyse")
+    assert [m["name"] for m in data["models"]] == ["net"]

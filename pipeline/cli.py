@@ -122,5 +122,35 @@ def aggregate(task: str | None, corpus_dir: Path | None) -> None:
         click.echo(str(path))
 
 
+@main.command()
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--task", required=True, help="The task whose corpus to compare with "
+                                            "(see `exnet tasks`).")
+@click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="The corpus folder  [default: the bundled corpus/]")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]),
+              default="error", show_default=True,
+              help="Exit with 1 when a finding has this severity or worse.")
+def check(path: Path, task: str, corpus_dir: Path | None, fmt: str, fail_on: str) -> None:
+    """Place your own model (a file, notebook or folder) in the corpus of a task and
+    report design mistakes: missing activations or loss, an output that does not fit
+    the loss, hyperparameters far outside what others use, rare layer orders."""
+    from exnet.aggregate import default_corpus_dir
+    from exnet.check import SEVERITIES, check_path
+    from exnet.check.report import render_text
+
+    report = check_path(path, task, corpus_dir or default_corpus_dir())
+    if fmt == "json":
+        click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    else:
+        render_text(report, sys.stdout)
+    worst = report.worst()
+    if fail_on != "never" and worst is not None and \
+            SEVERITIES.index(worst) >= SEVERITIES.index(fail_on):
+        sys.exit(1)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -22,7 +22,8 @@ Schema `exnet.project/1` (one line of projects.jsonl):
 - created, pushed: ISO 8601 UTC times (for checkouts: first and last commit)
 - source: "github" | "manifest" | "local"
 - mine adds: status ("extracted" | "failed"), reason (why it failed, else null),
-  models and failures (counts), from_cache (true when nothing was redone)
+  models and failures (how many records the project has in models.jsonl and
+  failures.jsonl)
 """
 
 from __future__ import annotations
@@ -171,7 +172,8 @@ def manifest_entry(line: str) -> Project:
         return Project(full_name, f"https://github.com/{full_name}",
                        f"https://github.com/{full_name}.git", None, sha, source="manifest")
     if re.match(r"^(https?|ssh|git|file)://", spec) or re.match(r"^[\w.-]+@[\w.-]+:", spec):
-        parts = [p for p in re.split(r"[/:]", spec.rstrip("/")) if p]
+        trimmed = re.sub(r"/\.git/?$", "", spec.rstrip("/"))   # a checkout's .git folder
+        parts = [p for p in re.split(r"[/:]", trimmed) if p]
         if len(parts) < 2:
             raise ValueError(f"{spec!r} does not name a repository")
         name = re.sub(r"\.git$", "", parts[-1])
@@ -186,9 +188,8 @@ def _manifest_discovery(path: Path, search: Any, reporter: Reporter) -> Discover
               if p.clone_url == f"https://github.com/{p.full_name}.git"]
     if not github or search is None:
         return Discovery(tuple(projects))
-    from github import GithubException
-
     from exnet.github_search import GitHubSearch, RateLimited
+    from github import GithubException
 
     session = GitHubSearch(search, reporter)
     note = None
@@ -274,7 +275,9 @@ def _utc(iso: str | None) -> str | None:
     return when.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-_LICENSES = (  # (SPDX id, pattern), most specific first
+# (SPDX id, pattern), most specific first. The GNU licenses name each other in their
+# bodies (GPL-3.0 mentions the Affero GPL), so their titles count only near the top.
+_LICENSES = (
     ("AGPL-3.0", r"GNU AFFERO GENERAL PUBLIC LICENSE"),
     ("LGPL-3.0", r"GNU LESSER GENERAL PUBLIC LICENSE\s+Version 3"),
     ("LGPL-2.1", r"GNU LESSER GENERAL PUBLIC LICENSE\s+Version 2\.1"),
@@ -314,9 +317,10 @@ def guess_license(folder: Path) -> str | None:
 
 def license_of_text(text: str) -> str | None:
     """The SPDX id a license text reads as, or None."""
-    flat = re.sub(r"\s+", " ", text)
+    flat = re.sub(r"\s+", " ", text).strip()
     for spdx, pattern in _LICENSES:
-        if re.search(pattern, flat, re.IGNORECASE | re.DOTALL):
+        where = flat[:300] if "GNU" in pattern else flat
+        if re.search(pattern, where, re.IGNORECASE | re.DOTALL):
             return spdx
     return None
 

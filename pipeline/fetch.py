@@ -80,7 +80,11 @@ def resolve_sha(project: Project, timeout: float = 60.0) -> str:
 
 
 def fetch(project: Project, options: FetchOptions, sha: str | None = None) -> Checkout:
-    """Check out one commit of `project` into the cache (see the module docstring)."""
+    """Check out one commit of `project` into the cache (see the module docstring).
+
+    `sha` is the commit `resolve_sha` found, when the caller already asked; `project.sha`
+    is a pinned commit (a manifest's `@sha`), which is never replaced by the branch head.
+    """
     if project.path is not None:
         return Checkout(project.sha, Path(project.path))
     try:
@@ -129,6 +133,8 @@ def _failures(project: Project, done: dict[str, object]) -> tuple[Failure, ...]:
 def _fetch_commit(project: Project, sha: str, bare: Path, options: FetchOptions) -> None:
     """Download one commit, blobs over the limit left on the server, into `bare`."""
     assert project.clone_url
+    if project.clone_url.startswith("-"):   # would read as an option to git
+        raise GitError(f"unsafe clone URL {project.clone_url[:60]!r}")
     run_git(["init", "-q", "--bare", "--template=", str(bare)], timeout=30)
     for key, value in (("remote.origin.url", project.clone_url),
                        ("remote.origin.promisor", "true"),
@@ -228,7 +234,10 @@ def _checkout(project: Project, sha: str, bare: Path, tree: Path,
         if batch and (not oid or batch_bytes + (size or 0) > BATCH_BYTES):
             blobs = _read_blobs(bare, sorted({o for _, o in batch}), options.max_file_bytes)
             for brel, boid in batch:
-                _write_new(tree, brel, blobs[boid])
+                try:
+                    _write_new(tree, brel, blobs[boid])
+                except OSError as exc:   # e.g. a name the file system refuses
+                    fail(str(brel), f"not checked out ({exc.strerror})")
             batch, batch_bytes = [], 0
         if oid:
             written += size or 0

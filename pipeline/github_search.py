@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Callable, TypeVar
+from functools import partial
+from typing import Any, TypeVar
 
 from exnet.discover import Project
 from exnet.errors import ExnetError
@@ -80,6 +82,7 @@ class GitHubSearch:
 
         self.options = options
         self.reporter = reporter or Reporter(quiet=True)
+        self._reached = False
         self.gh = Github(
             auth=Auth.Token(options.token) if options.token else None,
             base_url=options.api_url.rstrip("/"), timeout=int(max(1, options.timeout)),
@@ -96,7 +99,9 @@ class GitHubSearch:
         attempt = 0
         while True:
             try:
-                return fn()
+                result = fn()
+                self._reached = True
+                return result
             except GithubException as exc:
                 wait = rate_limit_wait(exc.status, exc.headers or {}, exc.data)
                 if wait is not None:
@@ -110,7 +115,11 @@ class GitHubSearch:
                     continue
                 raise
             except (requests.Timeout, requests.ConnectionError) as exc:
-                if attempt < self.options.retries:
+                # A GitHub never reached in this run (offline, no DNS, refused) gets one
+                # more try, not the full backoff: people should hear about it quickly.
+                first_contact = not self._reached and not isinstance(exc, requests.Timeout)
+                if attempt < (min(1, self.options.retries) if first_contact
+                              else self.options.retries):
                     attempt += 1
                     self._backoff(attempt, f"GitHub did not answer ({type(exc).__name__})")
                     continue
@@ -127,19 +136,36 @@ class GitHubSearch:
 
     def search(self, task: Task) -> SearchResult:
         """The task's projects, best first (stars), at most `limit`; see the docstring."""
+        from github import GithubException
+
         found: dict[str, Project] = {}
         stopped = None
+        searches = [(self._search_repositories, q) for q in task.queries]
+        if self.options.token:
+            searches += [(self._search_code, q) for q in task.code_queries]
         try:
-            for query in task.queries:
-                self._search_repositories(task, query, found)
-            if self.options.token:
-                for query in task.code_queries:
-                    self._search_code(task, query, found)
+            for run, query in searches:
+                try:
+                    run(task, query, found)
+                except GithubException as exc:
+                    if exc.status != 422:
+                        raise
+                    # GitHub refuses this query (bad syntax): say so, run the others.
+                    self.reporter.note(f"GitHub refused the search {query!r} "
+                                       f"({_message(exc)}): fix it in tasks.toml")
         except RateLimited as exc:
             stopped = (f"{exc.describe()}: stopped searching with {len(found)} projects; "
                        "set GITHUB_TOKEN or wait")
             if not found:
                 raise ExnetError(f"{exc.describe()}: set GITHUB_TOKEN or wait") from None
+        except GithubException as exc:
+            if exc.status == 401:
+                raise ExnetError("GitHub answered 401 (bad credentials): check the token "
+                                 "in GITHUB_TOKEN or --token") from None
+            why = f"GitHub answered {exc.status} ({_message(exc)})"
+            if not found:
+                raise ExnetError(f"{why}: try again later, or {OFFLINE_HINT}") from None
+            stopped = f"{why}: stopped searching with {len(found)} projects"
         ranked = sorted(found.values(), key=lambda p: (-(p.stars or 0), p.full_name.lower()))
         return SearchResult(tuple(ranked[: self.options.limit]), stopped)
 
@@ -152,7 +178,7 @@ class GitHubSearch:
                                               order="desc")
         kept = 0
         for page in range(MAX_SEARCH_RESULTS // self.options.per_page):
-            items = self.call(lambda: results.get_page(page))
+            items = self.call(partial(results.get_page, page))
             for repo in items:
                 project = self._keep(task, repo, framework_query, code_hit=False)
                 if project is not None and project.full_name not in found:
@@ -166,13 +192,13 @@ class GitHubSearch:
         results = self.gh.search_code(f"{query} language:Python")
         seen: set[str] = set()
         for page in range(MAX_SEARCH_RESULTS // self.options.per_page):
-            items = self.call(lambda: results.get_page(page))
+            items = self.call(partial(results.get_page, page))
             for hit in items:
                 name = hit.repository.full_name
                 if name in found or name in seen:
                     continue
                 seen.add(name)
-                repo = self.call(lambda: self.gh.get_repo(name))
+                repo = self.call(partial(self.gh.get_repo, name))
                 project = self._keep(task, repo, framework_query=True, code_hit=True)
                 if project is not None:
                     found[name] = project
@@ -202,6 +228,11 @@ class GitHubSearch:
         """`project` with GitHub's metadata filled in (a manifest names only owner/name)."""
         repo = self.call(lambda: self.gh.get_repo(project.full_name))
         return replace(project_from_repo(repo), sha=project.sha, source=project.source)
+
+
+def _message(exc: Any) -> str:
+    data = exc.data if isinstance(exc.data, dict) else {}
+    return str(data.get("message") or "no message")[:120]
 
 
 def project_from_repo(repo: Any) -> Project:

@@ -24,6 +24,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +49,9 @@ SAFE_CONFIG = (
 )
 
 _home: str | None = None
+_running: set[subprocess.Popen[bytes]] = set()
+_running_lock = threading.Lock()
+_aborted = False
 
 
 def _private_home() -> str:
@@ -118,6 +122,8 @@ def run_git(args: list[str], *, cwd: Path | None = None, timeout: float = 60.0,
     killed when it grows past `max_bytes` (GitTooBig); past `timeout` it is killed too
     (GitTimeout).
     """
+    if _aborted:
+        raise GitError("git not run: the run is stopping")
     cmd = ["git"]
     for setting in SAFE_CONFIG:
         cmd += ["-c", setting]
@@ -128,6 +134,31 @@ def run_git(args: list[str], *, cwd: Path | None = None, timeout: float = 60.0,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     except OSError as exc:
         raise GitError(f"git cannot be run ({exc}): install git") from None
+    with _running_lock:
+        _running.add(proc)
+    try:
+        return _wait(proc, args, timeout, watch, max_bytes, stdin)
+    finally:
+        with _running_lock:
+            _running.discard(proc)
+
+
+def abort_all() -> None:
+    """Kill every git process still running and refuse new ones (Ctrl-C: stop now, not
+    after the clones in flight finish)."""
+    global _aborted
+    _aborted = True
+    with _running_lock:
+        procs = list(_running)
+    for proc in procs:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+def _wait(proc: subprocess.Popen[bytes], args: list[str], timeout: float,
+          watch: Path | None, max_bytes: int | None, stdin: bytes | None) -> GitResult:
     deadline = time.monotonic() + timeout
     pending = stdin
     out_parts: list[bytes] = []
@@ -142,14 +173,22 @@ def run_git(args: list[str], *, cwd: Path | None = None, timeout: float = 60.0,
             pending = None  # communicate() keeps feeding stdin across retries
             if time.monotonic() > deadline:
                 _kill(proc)
-                raise GitTimeout(f"git {args[0]} took longer than {timeout:g} s") from None
+                raise GitTimeout(f"git {_verb(args)} took longer than {timeout:g} s") from None
             if watch is not None and max_bytes is not None and dir_size(watch) > max_bytes:
                 _kill(proc)
                 raise GitTooBig(f"repository over {max_bytes // 1_000_000} MB") from None
     stderr = b"".join(err_parts).decode("utf-8", "replace")
     if proc.returncode != 0:
-        raise GitError(f"git {args[0]} failed: {last_line(stderr) or proc.returncode}")
+        raise GitError(f"git {_verb(args)} failed: {last_line(stderr) or proc.returncode}")
     return GitResult(b"".join(out_parts), stderr)
+
+
+def _verb(args: list[str]) -> str:
+    """The git command of `args` ("fetch" in `-C repo fetch ...`), for messages."""
+    rest = list(args)
+    while rest and rest[0].startswith("-"):
+        rest = rest[2:] if rest[0] in ("-C", "-c") else rest[1:]
+    return rest[0] if rest else "command"
 
 
 def _kill(proc: subprocess.Popen[bytes]) -> None:

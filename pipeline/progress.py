@@ -9,12 +9,19 @@ final line that says where the output is.
 from __future__ import annotations
 
 import time
-from typing import Sequence
+from collections.abc import Sequence
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn,
-                           TaskID, TextColumn, TimeElapsedColumn)
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 
@@ -30,7 +37,7 @@ class Reporter:
 
     # -- lifecycle -------------------------------------------------------------------
 
-    def __enter__(self) -> Reporter:
+    def __enter__(self) -> Reporter:  # noqa: PYI034
         if self.live:
             self._progress = Progress(
                 SpinnerColumn(), TextColumn("{task.description:<10}"), BarColumn(),
@@ -40,7 +47,12 @@ class Reporter:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.finish()
+
+    def finish(self) -> None:
+        """Stop the bars (drawn once more, final), so that what follows prints below."""
         if self._progress is not None:
+            self._progress.refresh()
             self._progress.stop()
             self._progress = None
 
@@ -64,25 +76,27 @@ class Reporter:
             if task.total is None:
                 self._progress.update(self._tasks[name], total=task.completed)
         elif not self.quiet:
-            self.console.print(escape(line))
+            self.console.print(escape(line), soft_wrap=True)
 
     # -- messages --------------------------------------------------------------------
 
     def note(self, message: str) -> None:
         """One line for people (warnings, where the run stopped and why)."""
         if not self.quiet:
-            self.console.print(escape(message))
+            self.console.print(escape(message), soft_wrap=True)
 
     def countdown(self, seconds: float, why: str, stage: str = "discover") -> None:
         """Wait `seconds`, showing the time left (on a terminal, updated every second)."""
         end = time.monotonic() + max(0.0, seconds)
-        if not self.live:
+        on_bar = self.live and stage in self._tasks
+        if not on_bar:
             self.note(f"{why}: waiting {seconds:.0f} s")
         while (left := end - time.monotonic()) > 0:
-            if self.live and stage in self._tasks:
-                self.update(stage, int(self._completed(stage)), info=f"{why}: {left:.0f} s")
+            if on_bar:
+                self.update(stage, int(self._completed(stage)),
+                            info=f"{why}: waiting {left:.0f} s")
             time.sleep(min(1.0, left))
-        if self.live and stage in self._tasks:
+        if on_bar:
             self.update(stage, int(self._completed(stage)), info="")
 
     def _completed(self, stage: str) -> float:
@@ -93,7 +107,7 @@ class Reporter:
         """The closing summary: two columns, what and how many."""
         if self.quiet:
             return
-        table = Table(title=title, show_header=False, title_justify="left")
+        table = Table(title=title, show_header=False, title_justify="left", min_width=44)
         table.add_column("what")
         table.add_column("count", justify="right")
         for what, count in rows:

@@ -62,12 +62,15 @@ class Hyperparameter:
     line: int
     how: str
     cell: int | None = None
+    api: str | None = None     # optimizer and loss: the name as written ("nn.BCELoss")
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"value": self.value, "file": self.file, "line": self.line}
         if self.cell is not None:
             out["cell"] = self.cell
         out["how"] = self.how
+        if self.api is not None:
+            out["api"] = self.api
         return out
 
 

@@ -20,13 +20,13 @@ import multiprocessing.connection
 import os
 import time
 from dataclasses import dataclass, field
-from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
 from exnet import __version__
 from exnet.cache import read_json, write_json_atomic
+from exnet.records import Failure
 
 RESULT_SCHEMA = "exnet.result/1"
 
@@ -36,11 +36,15 @@ TEST_DELAY_ENV = "EXNET_TEST_EXTRACT_DELAY"
 
 
 def result_payload(full_name: str, sha: str | None, status: str, reason: str | None,
-                   models: list[dict[str, Any]], failures: list[dict[str, Any]]
-                   ) -> dict[str, Any]:
+                   models: list[dict[str, Any]], failures: list[dict[str, Any]],
+                   stage: str | None = None) -> dict[str, Any]:
+    """An outcome; a failed project (`stage` "fetch" or "extract") also gets a failure
+    record for the whole project (file ".") so failures.jsonl lists every problem."""
+    if status == "failed" and reason:
+        failures = failures + [Failure(file=".", reason=reason, project=full_name).to_json()]
     return {"schema": RESULT_SCHEMA, "exnet": __version__, "full_name": full_name,
-            "sha": sha, "status": status, "reason": reason, "models": models,
-            "failures": failures}
+            "sha": sha, "status": status, "stage": stage, "reason": reason,
+            "models": models, "failures": failures}
 
 
 def read_result(path: Path, full_name: str) -> dict[str, Any] | None:
@@ -65,16 +69,34 @@ class Job:
     fetch_failures: tuple[dict[str, Any], ...] = ()
 
 
-def _child(job: Job, max_memory: int | None) -> None:
-    """Extract one project in this (child) process and write its outcome."""
-    if max_memory:
-        import resource
+def _limit_self(max_memory: int | None, timeout: float) -> None:
+    """Bound this process: memory (RLIMIT_AS), CPU time as a backstop to the parent's
+    timer (RLIMIT_CPU), and death with its parent (so a killed run leaves no workers)."""
+    import resource
+    import signal
 
+    limits = [(resource.RLIMIT_CPU, int(timeout) + 10)]
+    if max_memory:
+        limits.append((resource.RLIMIT_AS, max_memory))
+    for which, value in limits:
         try:
-            resource.setrlimit(resource.RLIMIT_AS, (max_memory, max_memory))
+            resource.setrlimit(which, (value, value))
         except (ValueError, OSError):
             pass
-    delay = float(os.environ.get(TEST_DELAY_ENV, "0") or 0)
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG (Linux)
+        if os.getppid() == 1:           # the parent is already gone
+            os._exit(1)
+    except (OSError, AttributeError):
+        pass
+
+
+def _child(job: Job, max_memory: int | None, delay: float, timeout: float) -> None:
+    """Extract one project in this (child) process and write its outcome."""
+    _limit_self(max_memory, timeout)
     if delay > 0:
         time.sleep(delay)
     failures = list(job.fetch_failures)
@@ -88,14 +110,14 @@ def _child(job: Job, max_memory: int | None) -> None:
     except MemoryError:
         payload = result_payload(job.full_name, job.sha, "failed",
                                  f"over the memory limit ({(max_memory or 0) >> 20} MB)",
-                                 [], failures)
+                                 [], failures, "extract")
     except ImportError as exc:  # the extractor itself is missing: a broken install
         payload = result_payload(job.full_name, job.sha, "failed",
-                                 f"extractor unavailable ({exc})", [], failures)
-    except Exception as exc:  # a bug in the extractor: record it, go on
+                                 f"extractor unavailable ({exc})", [], failures, "extract")
+    except Exception as exc:  # noqa: BLE001 (a bug in the extractor: record it, go on)
         payload = result_payload(job.full_name, job.sha, "failed",
                                  f"extractor error: {type(exc).__name__}: {exc}"[:300],
-                                 [], failures)
+                                 [], failures, "extract")
     write_json_atomic(job.result_path, payload)
 
 
@@ -113,8 +135,10 @@ class WorkerPool:
     jobs: int
     timeout: float = 300.0
     max_memory: int | None = 2 << 30
+    #: For tests only (read from $EXNET_TEST_EXTRACT_DELAY when the pool is made).
+    delay: float = field(default_factory=lambda: float(os.environ.get(TEST_DELAY_ENV) or 0))
     _running: dict[int, _Running] = field(default_factory=dict)
-    _ctx: BaseContext | None = None
+    _ctx: Any = None    # a multiprocessing context
 
     def __post_init__(self) -> None:
         method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() \
@@ -134,7 +158,8 @@ class WorkerPool:
 
     def start(self, job: Job) -> None:
         assert self._ctx is not None and self.free > 0
-        process = self._ctx.Process(target=_child, args=(job, self.max_memory), daemon=True,
+        process = self._ctx.Process(target=_child, args=(job, self.max_memory, self.delay, self.timeout),
+                                    daemon=True,
                                     name=f"exnet-extract-{job.key}")
         process.start()
         self._running[job.key] = _Running(job, process, time.monotonic() + self.timeout)
@@ -164,7 +189,7 @@ class WorkerPool:
 
     def _failed(self, job: Job, reason: str) -> dict[str, Any]:
         payload = result_payload(job.full_name, job.sha, "failed", reason, [],
-                                 list(job.fetch_failures))
+                                 list(job.fetch_failures), "extract")
         write_json_atomic(job.result_path, payload)
         return payload
 

@@ -12,7 +12,7 @@ extension; single pairs with an edit script use plain Python.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -25,9 +25,9 @@ _ATTENTION = {"Attention", "TransformerEncoder", "TransformerDecoder"}
 _MERGE = {"Concatenate", "Add", "Multiply", "Subtract", "Average", "Maximum", "Minimum", "Dot"}
 _RESHAPE = {"Flatten", "Reshape"}
 
-#: Pairs per vectorised batch: large enough to amortise numpy's per-call cost, small
-#: enough that a batch's rows (a few MB) stay in cache.
-_CHUNK = 16384
+#: Elements of one (sequence length × pairs) array of a batch: large enough to amortise
+#: numpy's per-call cost, small enough (8 MB) that memory stays flat.
+_CELLS = 1 << 20
 
 
 def family(kind: str) -> str:
@@ -83,13 +83,36 @@ class Alphabet:
         return codes, lens
 
 
+def _bucket(lengths: np.ndarray) -> np.ndarray:
+    """Length classes 25% wide (0-1, 2, 3, 4, 5, 6-7, ... 60-79, 80-104, ...)."""
+    return np.floor(np.log(lengths + 4.0) / np.log(1.25)).astype(np.int64)
+
+
+def _chunks(la: np.ndarray, lb: np.ndarray) -> list[tuple[int, int]]:
+    """Cut pairs sorted by (lb, la) into batches of similar lengths of *both*
+    sequences (a batch loops over its longest first sequence and pads to its longest
+    second one), each small enough that one (length × batch) array stays under _CELLS
+    elements."""
+    key = _bucket(lb) * 1000 + _bucket(la)
+    cuts = np.flatnonzero(np.diff(key)) + 1
+    out = []
+    for lo, hi in zip(np.r_[0, cuts], np.r_[cuts, len(lb)]):
+        size = max(64, _CELLS // (int(lb[hi - 1]) + 1))
+        out += [(int(s), int(min(s + size, hi))) for s in range(int(lo), int(hi), size)]
+    return out
+
+
 def pair_distances(codes: np.ndarray, lens: np.ndarray, ia: np.ndarray, ib: np.ndarray,
                    cost: np.ndarray) -> np.ndarray:
     """Edit distances between sequences ia[p] and ib[p] for every pair p.
 
-    The cost model is symmetric, so each pair is turned to put the shorter sequence
-    first; pairs are then sorted by length so that a batch only loops over the cells
-    its own sequences need.
+    One dynamic programme for a whole batch of pairs: row i of every pair's DP table at
+    once. Rows are kept shifted, E[j] = D[i][j] - j·INDEL, which turns the only
+    sequential step, D[i][j] = min(..., D[i][j-1] + INDEL), into a running minimum, so
+    numpy computes whole rows and Python loops only over rows. Costs are multiples of
+    0.5, exact in float32. The cost model is symmetric, so each pair puts its shorter
+    sequence first (fewer rows), and pairs are batched by length so that short pairs
+    do not pay for the padding of long ones.
     """
     ia = np.asarray(ia, dtype=np.int64)
     ib = np.asarray(ib, dtype=np.int64)
@@ -101,30 +124,28 @@ def pair_distances(codes: np.ndarray, lens: np.ndarray, ia: np.ndarray, ib: np.n
     la_all, lb_all = lens[ia], lens[ib]
     order = np.lexsort((la_all, lb_all))
     width = cost.shape[0]
-    flat = cost.ravel()
-    for start in range(0, len(order), _CHUNK):
-        sel = order[start:start + _CHUNK]
+    diag = (cost.ravel() - INDEL).astype(np.float32)     # substitution, in shifted rows
+    for lo, hi in _chunks(la_all[order], lb_all[order]):
+        sel = order[lo:hi]
         la, lb = la_all[sel], lb_all[sel]
         big_a, big_b = int(la.max()), int(lb.max())
         n = len(sel)
-        a = codes[ia[sel]]
-        b = codes[ib[sel]]
-        b_cols = [b[:, j] for j in range(big_b)]
-        res = lb * INDEL  # right for empty first sequences; the rest is overwritten
-        res = res.astype(np.float64)
-        prev = [np.full(n, j * INDEL) for j in range(big_b + 1)]
+        a = codes[ia[sel], :max(big_a, 1)] * width
+        b_t = codes[ib[sel], :max(big_b, 1)].T[:big_b]     # (Lb, n): row j = j-th layers
+        res = (lb * INDEL).astype(np.float64)              # right when a is empty
+        prev = np.zeros((big_b + 1, n), dtype=np.float32)  # row 0: D = j·INDEL, E = 0
         at = np.arange(n)
         for i in range(1, big_a + 1):
-            base = a[:, i - 1] * width
-            cur = [np.full(n, i * INDEL)]
-            for j in range(1, big_b + 1):
-                v = prev[j - 1] + flat[base + b_cols[j - 1]]
-                np.minimum(v, prev[j] + INDEL, out=v)
-                np.minimum(v, cur[j - 1] + INDEL, out=v)
-                cur.append(v)
+            cur = np.empty_like(prev)
+            cur[0] = i * INDEL
+            np.add(prev[1:], INDEL, out=cur[1:])           # from above
+            sub = diag[b_t + a[:, i - 1]]                   # diagonal ...
+            sub += prev[:-1]
+            np.minimum(cur[1:], sub, out=cur[1:])
+            np.minimum.accumulate(cur, axis=0, out=cur)     # ... or from the left
             done = la == i
             if done.any():
-                res[done] = np.stack(cur)[lb[done], at[done]]
+                res[done] = cur[lb[done], at[done]] + lb[done] * INDEL
             prev = cur
         out[sel] = res
     return out
@@ -156,30 +177,34 @@ def edit_script(a: Sequence[str], b: Sequence[str]) -> list[list[object]]:
 
     ["insert", i, t]: insert t before a[i] (i == len(a): at the end);
     ["remove", i, t]: remove a[i], which is t; ["replace", i, t, u]: a[i] t becomes u.
-    Ties prefer keeping layers paired (replace), then removals, so scripts are stable.
+    The script is read from the front; among equally cheap scripts it keeps equal layers
+    paired as early as possible, then prefers removing and inserting to replacing, which
+    reads most naturally: (E, L, D) -> (E, L, D, D) is "insert Dense at the end", and
+    (E, C, L, D) -> (E, L, D, D) is "remove Conv1D, insert Dense", not two replacements.
     """
     n, m = len(a), len(b)
+    # d[i][j]: cost of turning a[i:] into b[j:] (suffixes, so the traceback runs forward)
     d = [[0.0] * (m + 1) for _ in range(n + 1)]
-    for i in range(1, n + 1):
-        d[i][0] = i * INDEL
-    for j in range(1, m + 1):
-        d[0][j] = j * INDEL
-    for i in range(1, n + 1):
-        for j in range(1, m + 1):
-            d[i][j] = min(d[i - 1][j - 1] + substitution(a[i - 1], b[j - 1]),
-                          d[i - 1][j] + INDEL, d[i][j - 1] + INDEL)
+    for i in range(n - 1, -1, -1):
+        d[i][m] = (n - i) * INDEL
+    for j in range(m - 1, -1, -1):
+        d[n][j] = (m - j) * INDEL
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            d[i][j] = min(d[i + 1][j + 1] + substitution(a[i], b[j]),
+                          d[i + 1][j] + INDEL, d[i][j + 1] + INDEL)
     ops: list[list[object]] = []
-    i, j = n, m
-    while i or j:
-        if i and j and d[i][j] == d[i - 1][j - 1] + substitution(a[i - 1], b[j - 1]):
-            if a[i - 1] != b[j - 1]:
-                ops.append(["replace", i - 1, a[i - 1], b[j - 1]])
-            i, j = i - 1, j - 1
-        elif i and d[i][j] == d[i - 1][j] + INDEL:
-            ops.append(["remove", i - 1, a[i - 1]])
-            i -= 1
+    i = j = 0
+    while i < n or j < m:
+        if i < n and j < m and a[i] == b[j] and d[i][j] == d[i + 1][j + 1]:
+            i, j = i + 1, j + 1
+        elif i < n and d[i][j] == d[i + 1][j] + INDEL:
+            ops.append(["remove", i, a[i]])
+            i += 1
+        elif j < m and d[i][j] == d[i][j + 1] + INDEL:
+            ops.append(["insert", i, b[j]])
+            j += 1
         else:
-            ops.append(["insert", i, b[j - 1]])
-            j -= 1
-    ops.reverse()
+            ops.append(["replace", i, a[i], b[j]])
+            i, j = i + 1, j + 1
     return ops

@@ -51,8 +51,11 @@ def _model_problem(rec: Any) -> str | None:
     if not (isinstance(span, list) and span and isinstance(span[0], int)):
         return "field 'span' missing or not [first, last]"
     if any(not isinstance(layer, dict) or not isinstance(layer.get("type"), str)
-           for layer in rec["layers"]):
-        return "a layer is not an object with a string 'type'"
+           or not isinstance(layer.get("args") or {}, dict) for layer in rec["layers"]):
+        return "a layer is not an object with a string 'type' and object 'args'"
+    for key, want in (("hyperparameters", dict), ("datasets", list), ("edges", list)):
+        if rec.get(key) is not None and not isinstance(rec[key], want):
+            return f"field {key!r} is not a {want.__name__}"
     return None
 
 

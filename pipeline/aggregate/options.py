@@ -25,7 +25,8 @@ class Options:
     max_unit: int = 4
     #: How many skeletons (most common core sequences) are listed.
     skeletons: int = 20
-    #: Variations of a skeleton: distinct core sequences within this edit distance ...
+    #: Variations of a skeleton: distinct core sequences within this edit distance (and
+    #: within half the skeleton's length) ...
     variation_radius: float = 2.0
     #: ... at most this many per skeleton, nearest first.
     variations: int = 10
@@ -34,6 +35,10 @@ class Options:
     #: Up to this many distinct core sequences, distances are exact and all-pairs
     #: (memory M² float64: 8 MB at 1,000); beyond it, landmark MDS and approximate kNN.
     exact_space_limit: int = 1000
+    #: ... and only while the all-pairs work, the sum over pairs of len(a)·len(b)
+    #: DP cells, stays under this (about a second): many long models (ResNets written
+    #: out layer by layer) go the landmark way sooner.
+    exact_space_cells: int = 200_000_000
     #: Landmarks for landmark MDS (chosen by max-min distance, deterministic).
     landmarks: int = 64
     #: Candidate sequences per sequence for approximate kNN, re-ranked exactly.

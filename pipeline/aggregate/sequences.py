@@ -13,8 +13,9 @@ The *core* sequence drops the layers that decorate a structure rather than defin
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Any, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
+from typing import Any
 
 #: Types hidden in the core view (issue 4: activations, dropout, normalisation, reshaping).
 HIDDEN_IN_CORE = frozenset({"Activation", "Dropout", "BatchNorm", "LayerNorm",
@@ -67,7 +68,7 @@ def _primitive(unit: Seq) -> bool:
     return not any(n % d == 0 and unit == unit[:d] * (n // d) for d in range(1, n))
 
 
-@lru_cache(maxsize=None)
+@cache
 def collapse(seq: Seq, max_unit: int = 4) -> Seq:
     """Collapse repeated runs into "block × N" tokens, with as few tokens as possible.
 
@@ -92,8 +93,7 @@ def collapse(seq: Seq, max_unit: int = 4) -> Seq:
                 continue
             for r in range(2, reps[i][u] + 1):
                 cand = (best[i + u * r][0] + 1, -u * r, u, r)
-                if cand < choice:
-                    choice = cand
+                choice = min(choice, cand)
         best[i] = choice
     tokens: list[str] = []
     i = 0

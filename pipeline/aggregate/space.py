@@ -4,8 +4,8 @@ Everything here works on distinct core sequences: models with the same core sequ
 sit on the same point at distance 0, so M distinct sequences (far fewer than models)
 bound the work.
 
-- Up to `Options.exact_space_limit` distinct sequences: the exact M×M distance matrix,
-  classical MDS (Torgerson), exact nearest neighbours.
+- Up to `Options.exact_space_limit` distinct sequences (and `exact_space_cells` of DP
+  work): the exact M×M distance matrix, classical MDS (Torgerson), exact neighbours.
 - Beyond it, memory stays O(M·K): K landmarks chosen by max-min distance (the first is
   the most common sequence), landmark MDS (de Silva & Tenenbaum 2004) from the M×K
   distances, and nearest neighbours re-ranked exactly among the `knn_candidates`
@@ -20,8 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-
-from exnet.aggregate.distance import grid_distances, all_distances, pair_distances
+from exnet.aggregate.distance import all_distances, grid_distances, pair_distances
 from exnet.aggregate.options import Options
 
 
@@ -37,6 +36,7 @@ class Space:
     exact: bool
     landmarks: int | None
     explained: float                         # share of variance on the two axes
+    why: str = ""                            # why the map is approximate, if it is
 
 
 def _orient(coords: np.ndarray) -> np.ndarray:
@@ -134,13 +134,19 @@ def build_space(codes: np.ndarray, lens: np.ndarray, counts: list[int], cost: np
     k = options.k_neighbours
     if m == 0:
         return Space(np.zeros((0, 2)), [], "none", True, None, 0.0)
-    if m <= options.exact_space_limit:
+    total = float(lens.sum())
+    cells = (total * total - float((lens.astype(np.float64) ** 2).sum())) / 2
+    if m <= options.exact_space_limit and cells <= options.exact_space_cells:
         d = all_distances(codes, lens, cost)
         coords, explained = classical_mds(d)
         idx = np.arange(m)
         orders = [np.lexsort((idx, d[s])) for s in range(m)]
         near = _near_lists(orders, [d[s][o] for s, o in zip(range(m), orders)], counts, k)
         return Space(coords, near, "classical-mds", True, None, explained)
+    why = (f"{m} distinct core sequences exceed exact_space_limit "
+           f"{options.exact_space_limit}" if m > options.exact_space_limit else
+           f"all-pairs distances need {cells:.3g} DP cells, over exact_space_cells "
+           f"{options.exact_space_cells:.3g}")
     chosen, to_land = _maxmin_landmarks(codes, lens, cost, min(options.landmarks, m))
     coords, explained = landmark_mds(to_land, chosen)
     # Candidates: nearest in landmark-distance space (the vectors of distances to the
@@ -163,7 +169,7 @@ def build_space(codes: np.ndarray, lens: np.ndarray, counts: list[int], cost: np
         orders.append(cand[s][o])
         dists.append(exact[s][o])
     near = _near_lists(orders, dists, counts, k)
-    return Space(coords, near, "landmark-mds", False, len(chosen), explained)
+    return Space(coords, near, "landmark-mds", False, len(chosen), explained, why)
 
 
-__all__ = ["Space", "build_space", "classical_mds", "landmark_mds", "grid_distances"]
+__all__ = ["Space", "build_space", "classical_mds", "grid_distances", "landmark_mds"]

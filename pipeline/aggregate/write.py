@@ -14,21 +14,15 @@ from pathlib import Path
 from typing import Any
 
 
-def _sorted(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _sorted(value[k]) for k in sorted(value)}
-    if isinstance(value, (list, tuple)):
-        return [_sorted(v) for v in value]
-    return value
-
-
 def dumps(summary: dict[str, Any]) -> str:
     """Compact JSON with sorted keys and "schema" first; the site embeds it as is."""
-    body = _sorted(summary)
-    ordered = {"schema": body.pop("schema")} if "schema" in body else {}
-    ordered.update(body)
-    return json.dumps(ordered, ensure_ascii=False, allow_nan=False,
-                      separators=(",", ":")) + "\n"
+    body = {k: v for k, v in summary.items() if k != "schema"}
+    text = json.dumps(body, ensure_ascii=False, allow_nan=False, sort_keys=True,
+                      separators=(",", ":"))
+    if "schema" in summary:
+        head = '{"schema":' + json.dumps(summary["schema"], ensure_ascii=False)
+        text = head + ("}" if text == "{}" else "," + text[1:])
+    return text + "\n"
 
 
 def write_atomically(path: Path, text: str) -> bool:

@@ -134,14 +134,19 @@ def emit(ix: "Interpreter", name: str, value: Value | None, node: cst.CSTNode, f
         if typed is None:
             return
         found = (typed, value.line, value.how, value.file or module.rel)
+        if name in ("loss", "optimizer") and isinstance(value.value, str):
+            extra.setdefault("api", value.value)
     elif isinstance(value, Tagged):
         typed = _typed(name, value.name) if value.kind in ("optimizer", "loss") else value.name
         if typed is None:
             return
         found = (typed, value.line, "literal", value.file or module.rel)
+        if value.api and name in ("loss", "optimizer"):
+            extra.setdefault("api", value.api)
     elif isinstance(value, Qualified) and name in ("loss", "optimizer"):
         found = (_typed(name, value.name.rsplit(".", 1)[-1]), module.line(node), "literal",
                  module.rel)
+        extra.setdefault("api", value.name)
     elif isinstance(value, ListVal) and name == "metrics":
         names = [m.name if isinstance(m, Tagged) else plain(m) if isinstance(plain(m), str)
                  else m.name.rsplit(".", 1)[-1] if isinstance(m, Qualified) else None
@@ -161,8 +166,9 @@ def emit(ix: "Interpreter", name: str, value: Value | None, node: cst.CSTNode, f
 
 def _tagged(kind: str, name: str, node: cst.CSTNode, frame: "Frame",
             **extra: Value | None) -> Tagged:
+    api = source_text(node.func) if isinstance(node, cst.Call) else ""
     return Tagged(kind, name, frame.module.line(node), frame.module.rel,
-                  {k: v for k, v in extra.items() if v is not None})
+                  {k: v for k, v in extra.items() if v is not None}, api)
 
 
 def on_library_call(ix: "Interpreter", name: str, pos: list[Value], kw: dict[str, Value],
@@ -177,18 +183,21 @@ def on_library_call(ix: "Interpreter", name: str, pos: list[Value], kw: dict[str
             lr = pos[1]
         tag = _tagged("optimizer", canonical_optimizer(last), node, frame, learning_rate=lr,
                       weight_decay=kw.get("weight_decay"), momentum=kw.get("momentum"))
-        owner = pos[0].owner if pos and isinstance(pos[0], Parameters) else None
+        params = pos[0] if pos else kw.get("params")
+        owner = params.owner if isinstance(params, Parameters) else None
         emit_optimizer(ix, tag, node, frame, owner, rank=None if torch else 2)
         return tag
     if _is_loss(name, last):
         tag = _tagged("loss", canonical_loss(last), node, frame)
+        if plain(kw.get("from_logits", Const(False, 0))) is True:
+            tag.api += "(from_logits=True)"   # `check` needs to know what the loss expects
         if name.startswith("torch"):
             emit(ix, "loss", tag, node, frame)
         return tag
     if name.startswith("torch.nn.functional.") and _key(last).replace("loss", "") in _LOSSES \
             and last not in ("softmax", "log_softmax", "sigmoid"):
         emit(ix, "loss", Tagged("loss", canonical_loss(last), frame.module.line(node),
-                                frame.module.rel), node, frame)
+                                frame.module.rel, api=source_text(node.func)), node, frame)
         return None
     if last in ("EarlyStopping",) and ("callbacks" in name or name.startswith("pytorch_")):
         tag = _tagged("callback", "early_stopping", node, frame)

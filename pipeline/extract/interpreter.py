@@ -331,8 +331,32 @@ class Interpreter:
                 for cls in infos:
                     if cls.module is module and cls.framework is None:
                         self.run_class_methods(cls, module)
+                    elif cls.module is module:
+                        self.run_training_methods(cls, module)
         except (BudgetExceeded, RecursionError):
             pass
+
+    def run_training_methods(self, cls: ClassInfo, module: ModuleInfo) -> None:
+        """Methods of a model class that no code called, such as Lightning's
+        `configure_optimizers` and `training_step`: what they set up ties to the class."""
+        skip = ("__init__", "forward", "call", "__call__", "build")
+        pending = [(n, m) for n, m in cls.methods.items()
+                   if n not in skip and id(m) not in self.executed]
+        if not pending:
+            return
+        frame = Frame(module, module.env)
+        inst = Instance(cls, line=module.line(cls.node),
+                        site=(module.rel, module.line(cls.node), 0))
+        init = cls.method("__init__")
+        if init is not None:
+            owner, fn = init
+            self.call_function(FunctionRef(FunctionInfo("__init__", fn, owner.module, owner),
+                                           inst), [], {}, Frame(module, module.env, in_model=True),
+                               inst.line, standalone=True)
+        self.add_candidate(inst, module, inst.line)
+        for name, method in pending:
+            self.call_function(FunctionRef(FunctionInfo(name, method, module, cls), inst),
+                               [], {}, frame, module.line(method), standalone=True)
 
     def run_class_methods(self, cls: ClassInfo, module: ModuleInfo) -> None:
         pending = [m for m in cls.methods.values() if id(m) not in self.executed]

@@ -389,8 +389,10 @@ def _model(ix: Interpreter, group: _Group, project: str, hyper: dict[str, Event]
     hyperparameters = {}
     for hp_name, event in hyper.items():
         hcell, hline = _where(by_rel, event.file or event.module.rel, event.line)
+        api = event.extra.get("api")
         hyperparameters[hp_name] = Hyperparameter(json_safe(event.value), event.file or
-                                                  event.module.rel, hline, event.how, hcell)
+                                                  event.module.rel, hline, event.how, hcell,
+                                                  api if isinstance(api, str) else None)
     preprocessing = []
     for event in prep:
         pcell, pline = _where(by_rel, event.file or event.module.rel, event.line)

@@ -168,6 +168,7 @@ class Tagged(Value):
     line: int
     file: str = ""
     extra: dict[str, Value] = field(default_factory=dict)
+    api: str = ""                     # as written: "nn.BCEWithLogitsLoss", "optim.Adam"
 
 
 UNKNOWN = Unknown()

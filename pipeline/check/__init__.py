@@ -1,0 +1,109 @@
+"""Stage `check`: place a user's own model in the corpus and catch common design mistakes.
+
+`check_path(path, task, corpus_dir)` extracts the models of a file, notebook or folder
+(the extract stage), reads the task's corpus records (models.jsonl, projects.jsonl) and
+reports, for each model: where its hyperparameters fall in the corpus (`placement`), the
+nearest corpus models and how the user's model differs from them, and the findings of
+the rules in `rules` (each with a severity, file:line, a reason and corpus evidence).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from exnet.check.placement import CATEGORICAL, NUMERIC, Neighbour, Placement, nearest, place
+from exnet.check.rules import RULES, SEVERITIES, Context, Finding
+from exnet.errors import ExnetError
+
+REPORT_SCHEMA = "exnet.check/1"
+
+
+@dataclass
+class ModelReport:
+    model: dict[str, Any]
+    placements: dict[str, Placement] = field(default_factory=dict)
+    neighbours: list[Neighbour] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        m = self.model
+        return {
+            "model": {"file": m["file"], "cell": m["cell"], "span": m["span"],
+                      "name": m["name"], "framework": m["framework"],
+                      "layers": [layer["type"] for layer in m["layers"]]},
+            "hyperparameters": {k: p.to_json() for k, p in self.placements.items()},
+            "neighbours": [n.to_json() for n in self.neighbours],
+            "findings": [f.to_json() for f in self.findings],
+        }
+
+
+@dataclass
+class CheckReport:
+    task: str
+    corpus_models: int
+    models: list[ModelReport]
+    failures: list[dict[str, Any]]
+
+    def worst(self) -> str | None:
+        found = [f.severity for r in self.models for f in r.findings]
+        return max(found, key=SEVERITIES.index) if found else None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"schema": REPORT_SCHEMA, "task": self.task,
+                "corpus_models": self.corpus_models,
+                "models": [r.to_json() for r in self.models], "failures": self.failures}
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    if not path.is_file():
+        return []
+    out = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(record, dict):
+                out.append(record)
+    return out
+
+
+def load_corpus(corpus_dir: Path, task: str) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """The task's model records and each project's mined commit."""
+    task_dir = corpus_dir / task
+    models = [r for r in read_jsonl(task_dir / "models.jsonl")
+              if r.get("schema", "exnet.model/1") == "exnet.model/1" and "layers" in r]
+    if not models:
+        raise ExnetError(f"no corpus models for task {task!r} in {task_dir}: run "
+                         f"`exnet tasks` for the task names, or pass --corpus DIR")
+    shas = {p.get("full_name", ""): p.get("sha") for p in read_jsonl(task_dir / "projects.jsonl")
+            if p.get("sha")}
+    return models, shas
+
+
+def check_model(model: dict[str, Any], corpus: list[dict[str, Any]], shas: dict[str, str],
+                task: str) -> ModelReport:
+    report = ModelReport(model)
+    for name in NUMERIC + CATEGORICAL:
+        hp = (model.get("hyperparameters") or {}).get(name)
+        if hp and hp.get("how") != "expression":
+            report.placements[name] = place(name, hp["value"], corpus)
+    report.neighbours = nearest(model, corpus, shas)
+    ctx = Context(model, corpus, task, report.placements)
+    for rule in RULES:
+        report.findings.extend(rule(ctx))
+    report.findings.sort(key=lambda f: (-SEVERITIES.index(f.severity), f.line, f.rule))
+    return report
+
+
+def check_path(path: Path, task: str, corpus_dir: Path) -> CheckReport:
+    from exnet.extract import extract_path
+
+    corpus, shas = load_corpus(corpus_dir, task)
+    result = extract_path(path).to_json()
+    reports = [check_model(m, corpus, shas, task) for m in result["models"]]
+    return CheckReport(task, len(corpus), reports, result["failures"])

@@ -20,10 +20,23 @@ import re
 from typing import TYPE_CHECKING, Any
 
 import libcst as cst
-
 from exnet.extract.values import (
-    UNKNOWN, ArgParser, Const, DictVal, FunctionalModel, Instance, LayerObj, ListVal,
-    Namespace, Parameters, Qualified, SequentialObj, Tagged, Unknown, Value, plain,
+    UNKNOWN,
+    ArgParser,
+    Const,
+    DictVal,
+    FunctionalModel,
+    Instance,
+    LayerObj,
+    ListVal,
+    Namespace,
+    Parameters,
+    Qualified,
+    SequentialObj,
+    Tagged,
+    Unknown,
+    Value,
+    plain,
     source_text,
 )
 

@@ -12,12 +12,22 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import libcst as cst
-
 from exnet.extract import vocabulary as vocab
 from exnet.extract.names import fold
 from exnet.extract.values import (
-    DictVal, FunctionalModel, Instance, LayerObj, ListVal, Qualified, SequentialObj, Tensor,
-    Value, as_int, json_safe, plain, source_text,
+    DictVal,
+    FunctionalModel,
+    Instance,
+    LayerObj,
+    ListVal,
+    Qualified,
+    SequentialObj,
+    Tensor,
+    Value,
+    as_int,
+    json_safe,
+    plain,
+    source_text,
 )
 
 if TYPE_CHECKING:

@@ -13,18 +13,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from exnet.extract.configs import MAX_CONFIG_BYTES
 from exnet.extract.datasets import readme_datasets
 from exnet.extract.interpreter import Candidate, Event, Interpreter, ModuleInfo
-from exnet.extract.configs import MAX_CONFIG_BYTES
 from exnet.extract.parsing import parse
 from exnet.extract.sources import (
-    Unreadable, iter_project_files, load_source, read_bounded, read_readme,
+    Unreadable,
+    iter_project_files,
+    load_source,
+    read_bounded,
+    read_readme,
 )
 from exnet.extract.values import (
-    FunctionalModel, Instance, LayerObj, SequentialObj, Tensor, json_safe,
+    FunctionalModel,
+    Instance,
+    LayerObj,
+    SequentialObj,
+    Tensor,
+    json_safe,
 )
 from exnet.records import Failure, Hyperparameter, Layer, Model, Preprocessing
-
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,334 @@
+"""Calls: library calls (handed to layers, hyperparameters and datasets), builtins,
+methods on abstract values, project functions inlined with their arguments bound, and
+project classes instantiated by running their `__init__`."""
+
+from __future__ import annotations
+
+import libcst as cst
+from exnet.extract import datasets, hyperparameters, layers
+from exnet.extract.graph import _tensor_deps
+from exnet.extract.names import dotted, fold
+from exnet.extract.program import MAX_DEPTH, ClassInfo, Frame, FunctionInfo, ModuleInfo
+from exnet.extract.values import (
+    MAX_SEQUENCE,
+    UNKNOWN,
+    ArgParser,
+    ClassRef,
+    Const,
+    DictVal,
+    FunctionalModel,
+    FunctionRef,
+    Instance,
+    LayerObj,
+    ListVal,
+    Namespace,
+    Parameters,
+    Qualified,
+    SequentialObj,
+    Tensor,
+    Unknown,
+    Value,
+    plain,
+    source_text,
+)
+
+BUILTINS = frozenset({
+    "range", "len", "list", "tuple", "dict", "int", "float", "str", "bool", "enumerate",
+    "zip", "print", "super", "min", "max", "abs", "round", "sum", "sorted", "reversed",
+    "getattr", "setattr", "isinstance", "open", "map", "filter", "iter", "next", "type",
+})
+
+
+
+class CallsMixin:
+    """Call evaluation for `Interpreter` (which provides the state)."""
+
+    def arguments(self, call: cst.Call, frame: Frame) -> tuple[list[Value], dict[str, Value]]:
+        pos: list[Value] = []
+        kw: dict[str, Value] = {}
+        for arg in call.args:
+            value = self.eval(arg.value, frame)
+            if arg.keyword is not None:
+                kw[arg.keyword.value] = value
+            elif arg.star == "*" and isinstance(value, ListVal):
+                pos.extend(value.items)
+            elif arg.star == "**" and isinstance(value, DictVal):
+                kw.update(value.items)
+            elif not arg.star:
+                pos.append(value)
+        return pos, kw
+
+    def call(self, node: cst.Call, frame: Frame) -> Value:
+        func = node.func
+        receiver: Value | None = None
+        if isinstance(func, cst.Attribute):
+            receiver = self.eval(func.value, frame)
+            method = func.attr.value
+            if isinstance(receiver, Qualified):
+                imported = self.imported_value(f"{receiver.name}.{method}")
+                callee: Value = imported if imported is not None else \
+                    Qualified(fold(f"{receiver.name}.{method}"))
+            elif isinstance(receiver, Instance) and method in receiver.attrs:
+                callee = receiver.attrs[method]
+            elif isinstance(receiver, Namespace) and method in receiver.attrs:
+                callee = receiver.attrs[method]
+            else:
+                pos, kw = self.arguments(node, frame)
+                return self.method_call(receiver, method, pos, kw, node, frame)
+        else:
+            callee = self.eval(func, frame)
+        pos, kw = self.arguments(node, frame)
+        return self.call_value(callee, pos, kw, node, frame)
+
+    def call_value(self, callee: Value, pos: list[Value], kw: dict[str, Value],
+                   node: cst.Call, frame: Frame) -> Value:
+        line = frame.module.line(node)
+        if isinstance(callee, Qualified):
+            return self.library_call(callee.name, pos, kw, node, frame)
+        if isinstance(callee, ClassRef):
+            return self.instantiate(callee.cls, pos, kw, node, frame)
+        if isinstance(callee, FunctionRef):
+            return self.call_function(callee, pos, kw, frame, line)
+        if isinstance(callee, Namespace):
+            return callee          # `cfg = Config()` of a configuration class
+        if isinstance(callee, (LayerObj, SequentialObj, Instance, FunctionalModel)):
+            return self.apply(callee, pos, kw, frame, line)
+        tensors = _tensor_deps(pos, kw)
+        return Tensor(tensors) if tensors is not None else Unknown(source_text(node))
+
+    def library_call(self, name: str, pos: list[Value], kw: dict[str, Value], node: cst.Call,
+                     frame: Frame) -> Value:
+        # datasets only records findings (it returns None), so it sees every call first,
+        # including preprocessing layers that layers turns into LayerObjs.
+        for handler in (datasets.on_library_call, layers.on_library_call,
+                        hyperparameters.on_library_call):
+            result = handler(self, name, pos, kw, node, frame)
+            if result is not None:
+                return result
+        if name.startswith("builtins."):
+            return self.builtin(name[9:], pos, kw, node, frame)
+        if name == "argparse.ArgumentParser":
+            return ArgParser()
+        if name in ("collections.OrderedDict", "builtins.dict"):
+            return self.builtin("dict", pos, kw, node, frame)
+        if name.endswith(".deepcopy") or name.endswith(".copy"):
+            return pos[0] if pos else UNKNOWN
+        tensors = _tensor_deps(pos, kw)
+        return Tensor(tensors) if tensors is not None else Unknown(source_text(node))
+
+    def builtin(self, name: str, pos: list[Value], kw: dict[str, Value], node: cst.Call,
+                frame: Frame) -> Value:
+        line = frame.module.line(node)
+        if name == "range":
+            bounds = [plain(p) for p in pos]
+            if bounds and all(isinstance(b, int) and not isinstance(b, bool) for b in bounds):
+                rng = range(*bounds[:3]) if len(bounds) <= 3 else range(0)
+                if 0 <= len(rng) <= MAX_SEQUENCE:
+                    return ListVal([Const(i, line) for i in rng], line)
+            return Unknown(source_text(node))
+        if name in ("list", "tuple", "reversed", "sorted"):
+            if pos and isinstance(pos[0], ListVal):
+                return ListVal(list(pos[0].items), line)
+            return ListVal([], line) if not pos else Unknown(source_text(node))
+        if name == "len" and pos and isinstance(pos[0], ListVal):
+            return Const(len(pos[0].items), line, "literal")
+        if name == "dict":
+            items: dict[str, Value] = {}
+            if pos and isinstance(pos[0], DictVal):
+                items.update(pos[0].items)
+            elif pos and isinstance(pos[0], ListVal):
+                for pair in pos[0].items:
+                    if isinstance(pair, ListVal) and len(pair.items) == 2 and \
+                            isinstance(plain(pair.items[0]), str):
+                        items[plain(pair.items[0])] = pair.items[1]
+            for key, value in kw.items():
+                items[key] = Const(value.value, value.line, "config") \
+                    if isinstance(value, Const) and value.how == "literal" else value
+            return DictVal(items, line)
+        if name in ("int", "float") and pos and isinstance(pos[0], Const):
+            try:
+                return Const((int if name == "int" else float)(pos[0].value), pos[0].line,
+                             pos[0].how, pos[0].file)
+            except (TypeError, ValueError, OverflowError):
+                return Unknown(source_text(node))
+        if name == "enumerate" and pos and isinstance(pos[0], ListVal):
+            return ListVal([ListVal([Const(i, line), v]) for i, v in enumerate(pos[0].items)])
+        if name in ("min", "max") and pos and all(isinstance(p, Const) for p in pos):
+            try:
+                values = [p.value for p in pos]  # type: ignore[union-attr]
+                return Const((min if name == "min" else max)(values), line, "literal")
+            except (TypeError, ValueError):
+                return Unknown(source_text(node))
+        if name == "super":
+            return frame.self_val or UNKNOWN
+        return Unknown(source_text(node))
+
+    def method_call(self, receiver: Value, method: str, pos: list[Value],
+                    kw: dict[str, Value], node: cst.Call, frame: Frame) -> Value:
+        line = frame.module.line(node)
+        hooked = hyperparameters.on_method_call(self, receiver, method, pos, kw, node, frame)
+        if hooked is not None:
+            return hooked
+        if method in ("to", "cuda", "cpu", "double", "float", "half", "train", "eval",
+                      "requires_grad_", "share_memory", "type") and \
+                not isinstance(receiver, Tensor):
+            return receiver
+        if method == "parameters" or method == "named_parameters":
+            return Parameters(receiver)
+        if method in ("children", "modules") and isinstance(receiver, LayerObj):
+            return ListVal([receiver])
+        if method == "requires_grad_" and isinstance(receiver, LayerObj) and \
+                plain(pos[0] if pos else Const(True, 0)) is False:
+            receiver.trainable_attr = False
+        if isinstance(receiver, LayerObj) and receiver.type == "Pretrained" and \
+                method not in ("state_dict", "load_state_dict", "save", "save_weights",
+                               "summary", "predict", "evaluate", "requires_grad_"):
+            return self.apply(receiver, pos, kw, frame, line)   # backbone.features(x)
+        if isinstance(receiver, Tensor):
+            return layers.tensor_method(self, receiver, method, pos, kw, node, frame)
+        if isinstance(receiver, SequentialObj) and method in ("add", "append", "add_module"):
+            item = pos[-1] if pos else kw.get("module", kw.get("layer", UNKNOWN))
+            receiver.items.append(item)
+            receiver.last_line = max(receiver.last_line, frame.module.end_line(node))
+            return Const(None, line)
+        if isinstance(receiver, ListVal):
+            if method == "append" and pos:
+                receiver.items.append(pos[0])
+            elif method == "extend" and pos and isinstance(pos[0], ListVal):
+                receiver.items.extend(pos[0].items)
+            elif method == "insert" and len(pos) == 2:
+                index = plain(pos[0])
+                if isinstance(index, int):
+                    receiver.items.insert(index, pos[1])
+            return Const(None, line)
+        if isinstance(receiver, DictVal):
+            if method == "get" and pos and isinstance(plain(pos[0]), str):
+                return receiver.items.get(plain(pos[0]), pos[1] if len(pos) > 1 else UNKNOWN)
+            if method in ("values",):
+                return ListVal(list(receiver.items.values()))
+            if method == "items":
+                return ListVal([ListVal([Const(k, line), v]) for k, v in receiver.items.items()])
+            if method == "update" and pos and isinstance(pos[0], DictVal):
+                receiver.items.update(pos[0].items)
+            return UNKNOWN
+        if isinstance(receiver, ArgParser):
+            return hyperparameters.argparse_call(self, receiver, method, pos, kw, node, frame)
+        if isinstance(receiver, Instance):
+            found = receiver.cls.method(method)
+            if found is not None:
+                cls, fn = found
+                return self.call_function(FunctionRef(FunctionInfo(method, fn, cls.module, cls),
+                                                      receiver), pos, kw, frame, line)
+            if method == "add_module" and len(pos) == 2 and isinstance(plain(pos[0]), str):
+                receiver.attrs[plain(pos[0])] = pos[1]
+            if method in ("forward", "call", "__call__"):
+                return self.apply(receiver, pos, kw, frame, line)
+            return UNKNOWN
+        if isinstance(receiver, FunctionRef) and method in ("forward", "call"):
+            return UNKNOWN
+        if isinstance(receiver, ClassRef):
+            return self.library_call(f"{receiver.cls.name}.{method}", pos, kw, node, frame)
+        if isinstance(receiver, (LayerObj, SequentialObj)) and method in ("forward", "call",
+                                                                           "__call__"):
+            return self.apply(receiver, pos, kw, frame, line)
+        if isinstance(receiver, Const) and isinstance(receiver.value, str):
+            return Unknown(source_text(node))
+        tensors = _tensor_deps(pos, kw)
+        return Tensor(tensors) if tensors is not None else Unknown(source_text(node))
+
+    # ----------------------------------------------------------------- functions, classes
+    def call_function(self, ref: FunctionRef, pos: list[Value], kw: dict[str, Value],
+                      frame: Frame, line: int, standalone: bool = False) -> Value:
+        func = ref.func
+        if frame.depth >= MAX_DEPTH:
+            return UNKNOWN
+        self.executed.add(id(func.node))
+        env: dict[str, Value] = {}
+        self_val = ref.bound_self if isinstance(ref.bound_self, Instance) else None
+        decorators = {dotted(d.decorator) for d in func.node.decorators}
+        if "staticmethod" in decorators:
+            self_val = None
+        has_self = self_val is not None or "classmethod" in decorators or \
+            func.cls is not None and "staticmethod" not in decorators and ref.bound_self is None \
+            and standalone
+        self.bind_params(func, pos, kw, env, has_self, standalone)
+        in_model = frame.in_model or (self_val is not None and self_val.cls.framework is not None)
+        local = Frame(func.module, env, self_val, func.cls, in_model, func, None, frame.depth + 1)
+        self.exec_block(func.node.body.body if isinstance(func.node.body, cst.IndentedBlock)
+                        else func.node.body.body, local)
+        result = local.returned if local.returned is not None else UNKNOWN
+        if func.cls is None or func.cls.framework is None:
+            for cand in reversed(self.candidates[-50:]):
+                if cand.obj is result and cand.func_name is None:
+                    # A builder method of a plain class (`LeNet.build()`) names the model
+                    # after its class, as its author does.
+                    cand.func_name = func.cls.name if func.cls is not None else func.name
+                    break
+        return result
+
+    def bind_params(self, func: FunctionInfo, pos: list[Value], kw: dict[str, Value],
+                    env: dict[str, Value], has_self: bool, standalone: bool) -> None:
+        params = func.node.params
+        ordered = list(params.posonly_params) + list(params.params)
+        if has_self and ordered:
+            ordered = ordered[1:]
+        module = func.module
+        for i, param in enumerate(ordered):
+            name = param.name.value
+            if i < len(pos):
+                env[name] = pos[i]
+            elif name in kw:
+                env[name] = kw[name]
+            elif param.default is not None:
+                env[name] = self._default(param, module)
+            else:
+                env[name] = Tensor(()) if (standalone or func.cls) and \
+                    _tensor_like(name) else Unknown(name)
+        for param in params.kwonly_params:
+            name = param.name.value
+            env[name] = kw.get(name) or (self._default(param, module) if param.default
+                                         is not None else Unknown(name))
+        if isinstance(params.star_arg, cst.Param):
+            env[params.star_arg.name.value] = ListVal(pos[len(ordered):])
+        if params.star_kwarg is not None:
+            env[params.star_kwarg.name.value] = DictVal(
+                {k: v for k, v in kw.items() if k not in env})
+
+    def _default(self, param: cst.Param, module: ModuleInfo) -> Value:
+        value = self.eval(param.default, Frame(module, module.env, is_module=True))
+        if isinstance(value, Const) and value.how == "literal":
+            return Const(value.value, value.line, "constant")
+        return value
+
+    def instantiate(self, cls: ClassInfo, pos: list[Value], kw: dict[str, Value],
+                    node: cst.CSTNode | None, frame: Frame) -> Instance:
+        line = frame.module.line(node) if node is not None else cls.module.line(cls.node)
+        inst = Instance(cls, line=line, site=(cls.module.rel, cls.module.line(cls.node), 0))
+        self.instantiated.add(id(cls.node))
+        found = cls.method("__init__")
+        if found is not None:
+            owner, init = found
+            self.call_function(FunctionRef(FunctionInfo("__init__", init, owner.module, owner),
+                                           inst), pos, kw, frame, line)
+        if cls.framework is not None and not frame.in_model:
+            self.add_candidate(inst, cls.module, cls.module.line(cls.node))
+        return inst
+
+    # ----------------------------------------------------------------- graph
+
+
+_TENSOR_NAMES = ("x", "inp", "input", "inputs", "text", "src", "img", "image", "images", "seq",
+                 "tokens", "ids", "input_ids", "feature", "features", "data", "batch", "h",
+                 "hidden", "emb", "embedded", "attention_mask", "mask", "lengths", "sent")
+
+
+def _tensor_like(name: str) -> bool:
+    low = name.lower()
+    return low in _TENSOR_NAMES or low.startswith(("x", "input", "text", "img", "image", "seq"))
+
+
+
+
+def _tensor_like(name: str) -> bool:
+    low = name.lower()
+    return low in _TENSOR_NAMES or low.startswith(("x", "input", "text", "img", "image", "seq"))

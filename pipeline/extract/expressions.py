@@ -1,0 +1,329 @@
+"""Expressions: names, attributes, subscripts, operators, literals, comprehensions and
+comparisons of constants, each mapped to an abstract value (`values`)."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import libcst as cst
+from exnet.extract import hyperparameters, layers
+from exnet.extract.calls import BUILTINS
+from exnet.extract.names import fold
+from exnet.extract.program import ClassInfo, Frame, FunctionInfo
+from exnet.extract.values import (
+    MAX_SEQUENCE,
+    UNKNOWN,
+    ClassRef,
+    Const,
+    DictVal,
+    FunctionalModel,
+    FunctionRef,
+    Instance,
+    LayerObj,
+    ListVal,
+    Namespace,
+    Qualified,
+    SequentialObj,
+    Tensor,
+    Unknown,
+    Value,
+    arithmetic,
+    literal,
+    plain,
+    source_text,
+)
+
+_COMPARE = {
+    cst.Equal: lambda a, b: a == b, cst.NotEqual: lambda a, b: a != b,
+    cst.LessThan: lambda a, b: a < b, cst.GreaterThan: lambda a, b: a > b,
+    cst.LessThanEqual: lambda a, b: a <= b, cst.GreaterThanEqual: lambda a, b: a >= b,
+    cst.In: lambda a, b: a in b, cst.NotIn: lambda a, b: a not in b,
+    cst.Is: lambda a, b: a is b, cst.IsNot: lambda a, b: a is not b,
+}
+
+
+class ExpressionsMixin:
+    """Expression evaluation for `Interpreter` (which provides the state)."""
+
+    def eval(self, node: cst.BaseExpression | None, frame: Frame) -> Value:
+        if node is None:
+            return UNKNOWN
+        self.tick()
+        ok, value = literal(node)
+        if ok:
+            return Const(value, frame.module.line(node), "literal", frame.module.rel)
+        if isinstance(node, cst.Name):
+            return self.lookup(node, frame)
+        if isinstance(node, cst.Attribute):
+            return self.attribute(node, frame)
+        if isinstance(node, cst.Call):
+            return self.call(node, frame)
+        if isinstance(node, cst.Subscript):
+            return self.subscript(node, frame)
+        if isinstance(node, cst.BinaryOperation):
+            left = self.eval(node.left, frame)
+            right = self.eval(node.right, frame)
+            return self.binary(node.operator, left, right, frame, node)
+        if isinstance(node, cst.Comparison):
+            return self.compare(node, frame)
+        if isinstance(node, cst.UnaryOperation):
+            inner = self.eval(node.expression, frame)
+            if isinstance(node.operator, cst.Not):
+                return Const(not inner.value, inner.line) if isinstance(inner, Const) \
+                    else Unknown(source_text(node))
+            if isinstance(inner, Const) and isinstance(node.operator, cst.Minus) and \
+                    isinstance(inner.value, (int, float)) and not isinstance(inner.value, bool):
+                return Const(-inner.value, inner.line, inner.how, inner.file)
+            return inner if isinstance(inner, Tensor) else Unknown(source_text(node))
+        if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+            return ListVal(self.elements(node.elements, frame), frame.module.line(node))
+        if isinstance(node, cst.Dict):
+            return self.dict_literal(node, frame)
+        if isinstance(node, (cst.ListComp, cst.GeneratorExp, cst.SetComp)):
+            return self.comprehension(node, frame)
+        if isinstance(node, cst.IfExp):
+            self.eval(node.test, frame)
+            return self.eval(node.body, frame)
+        if isinstance(node, cst.BooleanOperation) and isinstance(node.operator, cst.And):
+            left = self.eval(node.left, frame)
+            right = self.eval(node.right, frame)
+            if isinstance(left, Const):
+                return left if not left.value else right
+            return Unknown(source_text(node))
+        if isinstance(node, cst.BooleanOperation):
+            left = self.eval(node.left, frame)
+            if isinstance(left, (Unknown, Const)) and not plain(left):
+                return self.eval(node.right, frame)
+            return left
+        if isinstance(node, cst.Await):
+            return self.eval(node.expression, frame)
+        if isinstance(node, cst.NamedExpr):
+            value = self.eval(node.value, frame)
+            self.assign(node.target, value, frame)
+            return value
+        return Unknown(source_text(node))
+
+    def compare(self, node: cst.Comparison, frame: Frame) -> Value:
+        left = self.eval(node.left, frame)
+        result = True
+        for target in node.comparisons:
+            right = self.eval(target.comparator, frame)
+            a, b = plain(left), plain(right)
+            known = isinstance(left, Const) or isinstance(plain(left), list)
+            known = known and (isinstance(right, Const) or isinstance(b, list))
+            if not known:
+                if isinstance(target.operator, (cst.Is, cst.IsNot)) and \
+                        isinstance(right, Const) and right.value is None and \
+                        not isinstance(left, (Unknown, Const)):
+                    a, b = "object", None   # a layer or model is never None
+                else:
+                    return Unknown(source_text(node))
+            try:
+                ok = _COMPARE[type(target.operator)](a, b)
+            except (TypeError, KeyError):
+                return Unknown(source_text(node))
+            result = result and bool(ok)
+            left = right
+        return Const(result, frame.module.line(node))
+
+    def elements(self, elements: Iterable[cst.BaseElement], frame: Frame) -> list[Value]:
+        out: list[Value] = []
+        for element in elements:
+            value = self.eval(element.value, frame)
+            if isinstance(element, cst.StarredElement) and isinstance(value, ListVal):
+                out.extend(value.items)
+            else:
+                out.append(value)
+        return out
+
+    def dict_literal(self, node: cst.Dict, frame: Frame) -> DictVal:
+        items: dict[str, Value] = {}
+        for element in node.elements:
+            if isinstance(element, cst.DictElement):
+                key = self.eval(element.key, frame)
+                value = self.eval(element.value, frame)
+                if isinstance(key, Const) and isinstance(key.value, str):
+                    if isinstance(value, Const) and value.how == "literal":
+                        value = Const(value.value, value.line, "config")
+                        hyperparameters.on_config_key(self, key.value, value, frame)
+                    items[key.value] = value
+            elif isinstance(element, cst.StarredDictElement):
+                other = self.eval(element.value, frame)
+                if isinstance(other, DictVal):
+                    items.update(other.items)
+        return DictVal(items, frame.module.line(node))
+
+    def comprehension(self, node: cst.ListComp | cst.GeneratorExp | cst.SetComp,
+                      frame: Frame) -> ListVal:
+        loop = node.for_in
+        iterable = self.eval(loop.iter, frame)
+        items = self.iter_items(iterable, loop.iter)
+        if items is None:
+            items = [UNKNOWN]
+        local = Frame(frame.module, dict(frame.env), frame.self_val, frame.cls, frame.in_model,
+                      frame.function, None, frame.depth, False)
+        if frame.is_module:
+            local.env = dict(frame.env)
+        out = []
+        for item in items[:MAX_SEQUENCE]:
+            self.assign(loop.target, item, local)
+            out.append(self.eval(node.elt, local))
+        return ListVal(out, frame.module.line(node))
+
+    def lookup(self, node: cst.Name, frame: Frame) -> Value:
+        name = node.value
+        if name in frame.env:
+            return frame.env[name]
+        if not frame.is_module and name in frame.module.env:
+            return frame.module.env[name]
+        if name == "self" and frame.self_val is not None:
+            return frame.self_val
+        qual = frame.module.imports.qualify(node)
+        if qual is not None:
+            imported = self.imported_value(qual)
+            if imported is not None:
+                return imported
+        if qual is not None and not qual.startswith("."):
+            local_cls = self.classes.get(name)
+            if local_cls is None or not self._is_project_import(qual):
+                return Qualified(qual)
+        cls = self.find_class(name, frame.module)
+        if cls is not None:
+            return ClassRef(cls)
+        func = self.find_function(name, frame.module)
+        if func is not None:
+            return FunctionRef(func)
+        if name in BUILTINS:
+            return Qualified(f"builtins.{name}")
+        for star_module in frame.module.imports.star_modules:
+            env = self.module_env(star_module)
+            if env is not None and name in env:
+                return env[name]
+        star = layers.star_import(name, frame.module.imports.star_modules, frame.module.frameworks)
+        if star is not None:
+            return Qualified(star)
+        return Unknown(name)
+
+    def _is_project_import(self, qual: str) -> bool:
+        top = qual.split(".")[0]
+        return any(m.rel.split("/")[0].removesuffix(".py") == top or
+                   m.rel.removesuffix(".py").replace("/", ".").endswith(qual.rsplit(".", 1)[0])
+                   for m in self.modules)
+
+    def attribute(self, node: cst.Attribute, frame: Frame) -> Value:
+        base = self.eval(node.value, frame)
+        attr = node.attr.value
+        if isinstance(base, Qualified):
+            imported = self.imported_value(f"{base.name}.{attr}")
+            return imported if imported is not None else Qualified(fold(f"{base.name}.{attr}"))
+        if isinstance(base, Instance):
+            if attr in base.attrs:
+                return base.attrs[attr]
+            found = base.cls.method(attr)
+            if found is not None:
+                cls, method = found
+                return FunctionRef(FunctionInfo(attr, method, cls.module, cls), base)
+            class_attr = self.class_attribute(base.cls, attr, frame)
+            return class_attr if class_attr is not None else Unknown(source_text(node))
+        if isinstance(base, ClassRef):
+            class_attr = self.class_attribute(base.cls, attr, frame)
+            if class_attr is not None:
+                return class_attr
+            found = base.cls.method(attr)
+            if found is not None:
+                return FunctionRef(FunctionInfo(attr, found[1], found[0].module, found[0]))
+            return Unknown(source_text(node))
+        if isinstance(base, Namespace):
+            return base.attrs.get(attr, Unknown(source_text(node)))
+        if isinstance(base, (LayerObj, SequentialObj, FunctionalModel, Instance)):
+            if attr == "output":
+                return self.output_of(base, frame)
+            if attr in ("input", "inputs"):
+                return Tensor(())
+            if attr == "layers" and isinstance(base, SequentialObj):
+                return ListVal(base.items)
+            if isinstance(base, LayerObj) and base.type == "Pretrained" and \
+                    attr not in ("trainable", "name"):
+                return base   # a part of a backbone (resnet.fc, vgg.features) is the backbone
+        if isinstance(base, Tensor):
+            return Unknown(source_text(node)) if attr in ("shape", "size", "dtype") else base
+        return Unknown(source_text(node))
+
+    def class_attribute(self, cls: ClassInfo, attr: str, frame: Frame) -> Value | None:
+        for stmt in cls.node.body.body:
+            if isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    target = None
+                    if isinstance(small, cst.Assign) and len(small.targets) == 1:
+                        target, value_node = small.targets[0].target, small.value
+                    elif isinstance(small, cst.AnnAssign) and small.value is not None:
+                        target, value_node = small.target, small.value
+                    if isinstance(target, cst.Name) and target.value == attr:
+                        value = self.eval(value_node, Frame(cls.module, cls.module.env))
+                        if isinstance(value, Const):
+                            return Const(value.value, cls.module.line(value_node), "config",
+                                         value.file)
+                        return value
+        return None
+
+    def subscript_key(self, node: cst.Subscript, frame: Frame) -> Any:
+        if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+            return None
+        key = self.eval(node.slice[0].slice.value, frame)
+        return plain(key) if isinstance(key, Const) else None
+
+    def subscript(self, node: cst.Subscript, frame: Frame) -> Value:
+        base = self.eval(node.value, frame)
+        if isinstance(base, Tensor):
+            for element in node.slice:
+                if isinstance(element.slice, cst.Index):
+                    self.eval(element.slice.value, frame)
+            return base
+        if isinstance(base, ListVal) and len(node.slice) == 1 and \
+                isinstance(node.slice[0].slice, cst.Slice):
+            if any(isinstance(v, LayerObj) and v.type == "Pretrained" for v in base.items):
+                return base   # `list(backbone.children())[:-1]` still is the backbone
+            bounds = [plain(self.eval(b, frame)) if b is not None else None for b in (
+                node.slice[0].slice.lower, node.slice[0].slice.upper)]
+            if all(b is None or isinstance(b, int) for b in bounds):
+                return ListVal(base.items[bounds[0]:bounds[1]])
+            return Unknown(source_text(node))
+        key = self.subscript_key(node, frame)
+        if isinstance(base, DictVal) and isinstance(key, str) and key in base.items:
+            return base.items[key]
+        if isinstance(base, (ListVal, SequentialObj)) and isinstance(key, int) and \
+                not isinstance(key, bool) and -len(base.items) <= key < len(base.items):
+            return base.items[key]
+        if isinstance(base, Namespace) and isinstance(key, str) and key in base.attrs:
+            return base.attrs[key]
+        if isinstance(base, Const) and isinstance(base.value, (list, tuple, str)) and \
+                isinstance(key, int) and -len(base.value) <= key < len(base.value):
+            return Const(base.value[key], base.line, base.how, base.file)
+        return Unknown(source_text(node))
+
+    def binary(self, op: cst.BaseBinaryOp | None, left: Value, right: Value, frame: Frame,
+               node: cst.CSTNode) -> Value:
+        if isinstance(left, Const) and isinstance(right, Const) and op is not None:
+            ok, value = arithmetic(op, left.value, right.value)
+            if ok:
+                lead = left if left.how != "literal" else right
+                how = "literal" if lead.how == "literal" else lead.how
+                return Const(value, lead.line, how, lead.file)
+            return Unknown(source_text(node))
+        if isinstance(left, ListVal) and isinstance(right, ListVal) and isinstance(op, cst.Add):
+            return ListVal(left.items + right.items)
+        if isinstance(left, Tensor) and isinstance(right, Tensor):
+            kind = {cst.Add: "Add", cst.Multiply: "Multiply"}.get(type(op))
+            if kind is not None:
+                layer = LayerObj("", kind, "+" if kind == "Add" else "*",
+                                 frame.module.line(node))
+                return self.apply_layer(layer, left.deps + right.deps, frame.module,
+                                        frame.module.line(node))
+            return Tensor(left.deps + right.deps)
+        if isinstance(left, Tensor):
+            return left
+        if isinstance(right, Tensor):
+            return right
+        return Unknown(source_text(node))
+
+    # ----------------------------------------------------------------- calls

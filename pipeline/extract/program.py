@@ -1,0 +1,127 @@
+"""The program the interpreter walks: modules, classes, functions, frames, the graph's
+nodes, and what interpretation finds (candidate models and events)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import libcst as cst
+from exnet.extract.names import ImportMap
+from exnet.extract.sources import Source
+from exnet.extract.values import (
+    Instance,
+    LayerObj,
+    Value,
+)
+
+MAX_DEPTH = 10            # nested inlined calls
+STEP_BUDGET = 400_000     # statements and expressions evaluated per file
+
+
+class BudgetExceeded(Exception):
+    pass
+
+
+@dataclass(eq=False)
+class ModuleInfo:
+    source: Source
+    tree: cst.Module
+    imports: ImportMap
+    positions: Any                      # a project.LineIndex
+    env: dict[str, Value] = field(default_factory=dict)
+    frameworks: set[str] = field(default_factory=set)
+
+    @property
+    def rel(self) -> str:
+        return self.source.rel
+
+    def line(self, node: cst.CSTNode) -> int:
+        return self.positions.start(node)
+
+    def end_line(self, node: cst.CSTNode) -> int:
+        return self.positions.end(node)
+
+
+@dataclass(eq=False)
+class ClassInfo:
+    name: str
+    node: cst.ClassDef
+    module: ModuleInfo
+    base_names: list[cst.BaseExpression]
+    framework: str | None = None        # "pytorch" | "keras" for model classes
+    base_kind: str = ""                 # "model" | "layer" for keras
+    bases: list["ClassInfo"] = field(default_factory=list)
+    methods: dict[str, cst.FunctionDef] = field(default_factory=dict)
+
+    def method(self, name: str) -> tuple["ClassInfo", cst.FunctionDef] | None:
+        if name in self.methods:
+            return self, self.methods[name]
+        for base in self.bases:
+            found = base.method(name)
+            if found:
+                return found
+        return None
+
+
+@dataclass(eq=False)
+class FunctionInfo:
+    name: str
+    node: cst.FunctionDef
+    module: ModuleInfo
+    cls: ClassInfo | None = None
+
+
+@dataclass
+class Node:
+    """A layer applied once in a data-flow graph."""
+
+    layer: LayerObj
+    line: int
+    module: ModuleInfo
+    preds: tuple[int, ...]
+    owners: tuple[int, ...]
+
+
+@dataclass(eq=False)
+class Frame:
+    module: ModuleInfo
+    env: dict[str, Value]
+    self_val: Instance | None = None
+    cls: ClassInfo | None = None
+    in_model: bool = False              # inside a model class: what is built is a part
+    function: FunctionInfo | None = None
+    returned: Value | None = None
+    depth: int = 0
+    is_module: bool = False
+
+
+@dataclass(eq=False)
+class Candidate:
+    """An object that may be a model record: where and in which unit it was made."""
+
+    obj: Value
+    unit: str                           # file whose interpretation created it
+    clock: int
+    module: ModuleInfo                  # module of its definition site
+    line: int
+    name: str | None = None
+    func_name: str | None = None
+
+
+@dataclass
+class Event:
+    """A hyperparameter, dataset or preprocessing finding during interpretation."""
+
+    kind: str                           # "hyper" | "dataset" | "prep"
+    name: str
+    value: Any
+    line: int
+    how: str
+    module: ModuleInfo
+    unit: str
+    clock: int
+    target: Value | None = None
+    rank: int = 1
+    file: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)

@@ -197,3 +197,24 @@ def test_hostile_shapes_fail_fast_with_a_reason(tmp_path: Path) -> None:
     assert reasons["attrs.py"].startswith("pathologically nested code")
     assert reasons["big.py"].startswith("too large to analyse")
     assert [m["name"] for m in data["models"]] == ["net"]
+
+
+def test_backbone_layers_copied_into_a_sequential(tmp_path: Path) -> None:
+    root = write(tmp_path / "tl", {"vgg.py": """\
+from keras.applications.vgg16 import VGG16
+from keras.models import Sequential
+from keras.layers import Dense
+vgg16_model = VGG16()
+model = Sequential()
+for layer in vgg16_model.layers[:-1]:
+    model.add(layer)
+for layer in model.layers:
+    layer.trainable = False
+model.add(Dense(2, activation='softmax'))
+model.compile(optimizer='adam', loss='categorical_crossentropy')
+"""})
+    data = run_extract(root)
+    assert [m["name"] for m in data["models"]] == ["model"]
+    model = data["models"][0]
+    assert layer_types(model) == ["Pretrained", "Dense"]
+    assert model["layers"][0]["args"] == {"name": "vgg16", "trainable": False}

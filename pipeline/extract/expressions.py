@@ -279,6 +279,8 @@ class ExpressionsMixin:
                 if isinstance(element.slice, cst.Index):
                     self.eval(element.slice.value, frame)
             return base
+        if isinstance(base, LayerObj) and base.type == "Pretrained":
+            return base   # `base.layers[:-1]`, `model.classifier[6]`: parts of the backbone
         if isinstance(base, ListVal) and len(node.slice) == 1 and \
                 isinstance(node.slice[0].slice, cst.Slice):
             if any(isinstance(v, LayerObj) and v.type == "Pretrained" for v in base.items):

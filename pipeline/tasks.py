@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from exnet.bundled import corpus_dir
 from exnet.errors import ExnetError
 
 if sys.version_info >= (3, 11):
@@ -23,8 +24,8 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 #: Where the task file is looked for when no path is given: $EXNET_TASKS, then the
-#: corpus/ folder of the source tree this package lives in.
-DEFAULT_TASKS_FILE = Path(__file__).resolve().parent.parent / "corpus" / "tasks.toml"
+#: bundled corpus (corpus/ in the source tree, package data in a wheel).
+DEFAULT_TASKS_FILE = corpus_dir() / "tasks.toml"
 
 _LIST_FIELDS = ("queries", "code_queries", "include_keywords", "exclude_keywords", "datasets")
 

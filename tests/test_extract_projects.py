@@ -218,3 +218,81 @@ model.compile(optimizer='adam', loss='categorical_crossentropy')
     model = data["models"][0]
     assert layer_types(model) == ["Pretrained", "Dense"]
     assert model["layers"][0]["args"] == {"name": "vgg16", "trainable": False}
+
+
+def test_option_string_split_into_kernel_sizes(tmp_path: Path) -> None:
+    root = write(tmp_path / "cnn", {
+        "model.py": """\
+import torch
+import torch.nn as nn
+class TextCNN(nn.Module):
+    def __init__(self, args):
+        super().__init__()
+        self.embedding = nn.Embedding(1000, 50)
+        self.convs = nn.ModuleList([nn.Conv2d(1, args.kernel_num, (k, 50))
+                                    for k in args.kernel_size])
+        self.fc = nn.Linear(len(args.kernel_size) * args.kernel_num, 2)
+    def forward(self, x):
+        x = self.embedding(x).unsqueeze(1)
+        x = [conv(x).squeeze(3) for conv in self.convs]
+        return self.fc(torch.cat(x, 1))
+""",
+        "main.py": """\
+import argparse
+import torch
+import model
+parser = argparse.ArgumentParser()
+parser.add_argument('--kernel_size', type=str, default='2,3,4')
+parser.add_argument('--kernel_num', type=int, default=100)
+args = parser.parse_args()
+args.kernel_size = [int(k) for k in args.kernel_size.split(',')]
+net = model.TextCNN(args)
+"""})
+    model = find_model(run_extract(root), "TextCNN")
+    assert layer_types(model) == ["Embedding", "Conv2D", "Conv2D", "Conv2D", "Concatenate",
+                                  "Dense"]
+    assert [l["args"]["kernel_size"] for l in model["layers"][1:4]] == [[2, 50], [3, 50],
+                                                                         [4, 50]]
+    assert model["edges"] == [[0, 1], [0, 2], [0, 3], [1, 4], [2, 4], [3, 4], [4, 5]]
+
+
+def test_iterating_over_a_list_of_feature_maps_keeps_the_data_flow(tmp_path: Path) -> None:
+    root = write(tmp_path / "pool", {"net.py": """\
+import torch
+import torch.nn as nn
+class Pool(nn.Module):
+    def forward(self, x):
+        return torch.cat([f.max(dim=-1)[0] for f in x], dim=-1)
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.layers = nn.Sequential(nn.Embedding(100, 8), nn.Conv1d(8, 4, 3), Pool(),
+                                    nn.Linear(4, 2))
+    def forward(self, x):
+        return self.layers(x)
+"""})
+    model = find_model(run_extract(root), "Net")
+    assert layer_types(model) == ["Embedding", "Conv1D", "Concatenate", "Dense"]
+
+
+def test_uncalled_class_takes_the_module_global_its_parameter_names(tmp_path: Path) -> None:
+    root = write(tmp_path / "bert", {"bert.py": """\
+import torch
+import torch.nn as nn
+from transformers import BertModel
+bert = BertModel.from_pretrained('bert-base-uncased')
+class BERT(nn.Module):
+    def __init__(self, bert, hidden):
+        super().__init__()
+        self.bert = bert
+        self.rnn = nn.GRU(768, hidden, bidirectional=True, batch_first=True)
+        self.out = nn.Linear(hidden * 2, 1)
+    def forward(self, text):
+        with torch.no_grad():
+            embedded = self.bert(text)[0]
+        _, hidden = self.rnn(embedded)
+        return self.out(torch.cat((hidden[-2], hidden[-1]), dim=1))
+"""})
+    data = run_extract(root)
+    assert [m["name"] for m in data["models"]] == ["BERT"]
+    assert layer_types(data["models"][0]) == ["Pretrained", "GRU", "Concatenate", "Dense"]

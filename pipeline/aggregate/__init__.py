@@ -132,10 +132,10 @@ __all__ = [
 
 
 def default_corpus_dir() -> Path:
-    """The bundled corpus folder (repo-level corpus/, next to pipeline/)."""
-    import exnet
+    """The bundled corpus folder (the `exnet.corpus` package; corpus/ in the source tree)."""
+    from exnet.bundled import corpus_dir
 
-    return Path(exnet.__file__).resolve().parent.parent / "corpus"
+    return corpus_dir()
 
 
 def aggregate_task(task_dir: Path, *, options: Options | None = None,

@@ -4,6 +4,8 @@ project classes instantiated by running their `__init__`."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import libcst as cst
 from exnet.extract import datasets, hyperparameters, layers
 from exnet.extract.graph import _tensor_deps
@@ -232,7 +234,7 @@ class CallsMixin:
                                                                            "__call__"):
             return self.apply(receiver, pos, kw, frame, line)
         if isinstance(receiver, Const) and isinstance(receiver.value, str):
-            return Unknown(source_text(node))
+            return _string_method(receiver, method, pos, node)
         tensors = _tensor_deps(pos, kw)
         return Tensor(tensors) if tensors is not None else Unknown(source_text(node))
 
@@ -281,6 +283,11 @@ class CallsMixin:
                 env[name] = kw[name]
             elif param.default is not None:
                 env[name] = self._default(param, module)
+            elif standalone and name in module.env and \
+                    not isinstance(module.env[name], (Unknown, Tensor)):
+                # Nobody called it; learners pass module globals of the same name
+                # (`model = BERT(bert, ...)` with `bert = BertModel.from_pretrained(...)`).
+                env[name] = module.env[name]
             else:
                 env[name] = Tensor(()) if (standalone or func.cls) and \
                     _tensor_like(name) else Unknown(name)
@@ -309,7 +316,7 @@ class CallsMixin:
         if found is not None:
             owner, init = found
             self.call_function(FunctionRef(FunctionInfo("__init__", init, owner.module, owner),
-                                           inst), pos, kw, frame, line)
+                                           inst), pos, kw, frame, line, standalone=node is None)
         if cls.framework is not None and not frame.in_model:
             self.add_candidate(inst, cls.module, cls.module.line(cls.node))
         return inst
@@ -332,3 +339,21 @@ def _tensor_like(name: str) -> bool:
 def _tensor_like(name: str) -> bool:
     low = name.lower()
     return low in _TENSOR_NAMES or low.startswith(("x", "input", "text", "img", "image", "seq"))
+
+
+def _string_method(receiver: Const, method: str, pos: list[Value], node: cst.Call) -> Value:
+    """The few str methods learners use on option strings (`"2,3,4".split(",")`), computed
+    on the constant; anything else stays unknown."""
+    text = receiver.value
+    args = [plain(p) for p in pos]
+    if not all(isinstance(a, str) for a in args) or len(text) > 10_000:
+        return Unknown(source_text(node))
+    def const(v: Any) -> Const:
+        return Const(v, receiver.line, receiver.how, receiver.file)
+    if method == "split" and len(args) <= 1:
+        return ListVal([const(part) for part in text.split(*args)][:MAX_SEQUENCE], receiver.line)
+    if method in ("strip", "lower", "upper", "lstrip", "rstrip") and len(args) <= 1:
+        return const(getattr(text, method)(*args))
+    if method == "replace" and len(args) == 2:
+        return const(text.replace(args[0], args[1]))
+    return Unknown(source_text(node))

@@ -400,6 +400,8 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
             return [Const(k, 0) for k in iterable.items]
         if isinstance(iterable, SequentialObj):
             return list(iterable.items)
+        if isinstance(iterable, Tensor):
+            return [iterable]   # rows or channels of a tensor carry the same data flow
         if isinstance(iterable, LayerObj) and iterable.type == "Pretrained":
             return [iterable]   # `for layer in base.layers:` walks the backbone as one part
         return None

@@ -1,0 +1,1 @@
+"""The bundled corpus (package data): tasks.toml and, per task, the mined records."""

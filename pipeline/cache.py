@@ -4,7 +4,7 @@ Layout under the cache directory ($XDG_CACHE_HOME/exnet, ~/.cache/exnet, or --ca
 
     repos/<owner>/<name>/<sha>/tree/        the checked-out files of one commit
     repos/<owner>/<name>/<sha>/fetch.json   what fetch left out, and why
-    results/<owner>/<name>/<sha>/exnet-<version>.json
+    results/<owner>/<name>/<sha>/exnet-<version>.json   (version: exnet + extractor digest)
                                             one project's extraction outcome
     discover/<task>-<hash>.json             a GitHub search, kept a day
     tmp/                                    work in progress; renamed into place when done
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from exnet import __version__
+from exnet.extract.version import extractor_version
 
 
 def default_cache_dir() -> Path:
@@ -90,7 +90,8 @@ class Cache:
     def repo_dir(self, full_name: str, sha: str) -> Path:
         return self.root / "repos" / self.key(full_name, sha)
 
-    def result_path(self, full_name: str, sha: str, version: str = __version__) -> Path:
+    def result_path(self, full_name: str, sha: str, version: str | None = None) -> Path:
+        version = version or extractor_version()
         return (self.root / "results" / self.key(full_name, sha)
                 / f"exnet-{safe_part(version)}.json")
 

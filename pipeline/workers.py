@@ -24,7 +24,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
-from exnet import __version__
+from exnet.extract.version import extractor_version
 from exnet.cache import read_json, write_json_atomic
 from exnet.records import Failure
 
@@ -42,7 +42,7 @@ def result_payload(full_name: str, sha: str | None, status: str, reason: str | N
     record for the whole project (file ".") so failures.jsonl lists every problem."""
     if status == "failed" and reason:
         failures = failures + [Failure(file=".", reason=reason, project=full_name).to_json()]
-    return {"schema": RESULT_SCHEMA, "exnet": __version__, "full_name": full_name,
+    return {"schema": RESULT_SCHEMA, "exnet": extractor_version(), "full_name": full_name,
             "sha": sha, "status": status, "stage": stage, "reason": reason,
             "models": models, "failures": failures}
 
@@ -51,7 +51,7 @@ def read_result(path: Path, full_name: str) -> dict[str, Any] | None:
     """A cached outcome for `full_name`, or None when there is none (or it is not ours)."""
     data = read_json(path)
     if (isinstance(data, dict) and data.get("schema") == RESULT_SCHEMA
-            and data.get("exnet") == __version__ and data.get("full_name") == full_name
+            and data.get("exnet") == extractor_version() and data.get("full_name") == full_name
             and data.get("status") in ("extracted", "failed")):
         return data
     return None

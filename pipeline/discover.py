@@ -23,7 +23,7 @@ Schema `exnet.project/1` (one line of projects.jsonl):
 - source: "github" | "manifest" | "local"
 - mine adds: status ("extracted" | "failed"), reason (why it failed, else null),
   models and failures (how many records the project has in models.jsonl and
-  failures.jsonl)
+  failures.jsonl), mined (the UTC date it was extracted, YYYY-MM-DD)
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ _SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 _GITHUB_URL = re.compile(
     r"^(?:https?://(?:www\.)?github\.com/|git@github\.com:|ssh://git@github\.com/)"
     r"(?P<owner>[A-Za-z0-9][A-Za-z0-9-]*)/(?P<name>[A-Za-z0-9._-]+?)(?:\.git)?/?$")
-_OWNER_NAME = re.compile(r"^(?P<owner>[A-Za-z0-9][A-Za-z0-9-]*)/(?P<name>[A-Za-z0-9._-]+)$")
+OWNER_NAME = re.compile(r"^(?P<owner>[A-Za-z0-9][A-Za-z0-9-]*)/(?P<name>[A-Za-z0-9._-]+)$")
 PROJECT_MARKERS = (".git", "setup.py", "pyproject.toml", "requirements.txt", "environment.yml")
 
 
@@ -166,7 +166,7 @@ def manifest_entry(line: str) -> Project:
             spec, sha = head, tail.lower()
         elif re.fullmatch(r"[0-9a-fA-F]{4,39}", tail) and head and ":" not in tail:
             raise ValueError(f"{tail!r} is not a full commit SHA: pin all 40 hex digits")
-    match = _OWNER_NAME.match(spec) or _GITHUB_URL.match(spec)
+    match = OWNER_NAME.match(spec) or _GITHUB_URL.match(spec)
     if match:
         full_name = f"{match['owner']}/{match['name']}"
         return Project(full_name, f"https://github.com/{full_name}",

@@ -24,8 +24,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from exnet.cache import Cache, default_cache_dir, write_json_atomic, write_jsonl_atomic
-from exnet.discover import Project, discover
+from exnet.cache import (
+    Cache, default_cache_dir, write_atomic, write_json_atomic, write_jsonl_atomic,
+)
+from exnet.discover import OWNER_NAME, Project, discover
 from exnet.errors import ExnetError
 from exnet.fetch import FetchOptions, fetch, local_fingerprint, resolve_sha
 from exnet.github_search import OFFLINE_HINT, SearchOptions
@@ -75,11 +77,13 @@ class Outcome:
     failures: list[dict[str, Any]]
     from_cache: bool = False
     fetched: bool = True
+    mined: str | None = None             # UTC date the project was extracted
 
     def record(self) -> dict[str, Any]:
         # Not `from_cache`: the record must read the same whichever run produced it.
         return self.project.to_json(status=self.status, reason=self.reason,
-                                    models=len(self.models), failures=len(self.failures))
+                                    models=len(self.models), failures=len(self.failures),
+                                    mined=self.mined)
 
 
 @dataclass(frozen=True)
@@ -244,14 +248,20 @@ def _prepare(index: int, project: Project,
 def _outcome(project: Project, payload: dict[str, Any], from_cache: bool) -> Outcome:
     return Outcome(project, payload["status"], payload.get("reason"),
                    list(payload.get("models") or []), list(payload.get("failures") or []),
-                   from_cache=from_cache, fetched=payload.get("stage") != "fetch")
+                   from_cache=from_cache, fetched=payload.get("stage") != "fetch",
+                   mined=payload.get("mined"))
 
 
 def write_outputs(task_dir: Path, outcomes: list[Outcome]) -> None:
-    """projects.jsonl, models.jsonl and failures.jsonl, each written atomically."""
+    """projects.jsonl, models.jsonl, failures.jsonl and manifest.txt, each written
+    atomically. The manifest (`owner/name@sha` a line) lets `exnet mine --manifest`
+    rebuild the same corpus on a machine with network."""
     write_jsonl_atomic(task_dir / "projects.jsonl", [o.record() for o in outcomes])
     write_jsonl_atomic(task_dir / "models.jsonl", [m for o in outcomes for m in o.models])
     write_jsonl_atomic(task_dir / "failures.jsonl", [f for o in outcomes for f in o.failures])
+    pinned = sorted(f"{o.project.full_name}@{o.project.sha}" for o in outcomes
+                    if o.project.sha and OWNER_NAME.match(o.project.full_name))
+    write_atomic(task_dir / "manifest.txt", "".join(line + "\n" for line in pinned))
 
 
 def _summary(task: str, task_dir: Path, discovered: int, outcomes: list[Outcome]

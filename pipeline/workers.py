@@ -44,6 +44,7 @@ def result_payload(full_name: str, sha: str | None, status: str, reason: str | N
         failures = failures + [Failure(file=".", reason=reason, project=full_name).to_json()]
     return {"schema": RESULT_SCHEMA, "exnet": extractor_version(), "full_name": full_name,
             "sha": sha, "status": status, "stage": stage, "reason": reason,
+            "mined": time.strftime("%Y-%m-%d", time.gmtime()),
             "models": models, "failures": failures}
 
 

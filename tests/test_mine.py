@@ -112,6 +112,11 @@ def test_hostile_repository_end_to_end(tmp_path: Path) -> None:
     projects = {p["full_name"]: p for p in lines(task_dir / "projects.jsonl")}
     assert projects[name]["status"] == "extracted" and projects[name]["failures"] == 6
     assert projects["repos/good"]["models"] == 1
+    # The manifest pins what was mined, so `mine --manifest` can rebuild the same corpus.
+    manifest_lines = (task_dir / "manifest.txt").read_text().splitlines()
+    assert manifest_lines == sorted(f"{n}@{p['sha']}" for n, p in projects.items())
+    assert all(re.fullmatch(r"repos/(good|hostile)@[0-9a-f]{40}", line)
+               for line in manifest_lines)
     assert not ran.exists()
     for folder in (tmp_path / "out", tmp_path / "cache"):
         for dirpath, _, filenames in os.walk(folder):

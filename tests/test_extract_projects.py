@@ -296,3 +296,58 @@ class BERT(nn.Module):
     data = run_extract(root)
     assert [m["name"] for m in data["models"]] == ["BERT"]
     assert layer_types(data["models"][0]) == ["Pretrained", "GRU", "Concatenate", "Dense"]
+
+
+def test_driver_script_without_framework_imports_is_read(tmp_path: Path) -> None:
+    root = write(tmp_path / "proj", {
+        "model.py": "import torch.nn as nn\nclass Net(nn.Module):\n    def __init__(self):\n"
+                    "        super().__init__()\n        self.fc = nn.Linear(4, 2)\n"
+                    "    def forward(self, x):\n        return self.fc(x)\n",
+        "train.py": "import torch\ndef train(net, lr, epochs):\n"
+                    "    opt = torch.optim.SGD(net.parameters(), lr=lr)\n"
+                    "    for epoch in range(epochs):\n        pass\n",
+        "main.py": "import argparse\nfrom model import Net\nfrom train import train\n"
+                   "p = argparse.ArgumentParser()\np.add_argument('--lr', type=float, default=0.1)\n"
+                   "p.add_argument('--epochs', type=int, default=30)\na = p.parse_args()\n"
+                   "train(Net(), a.lr, a.epochs)\n",
+        "notes.py": "print('no framework and no project import: skipped')\n",
+    })
+    result = __import__("exnet.extract", fromlist=["extract_path"]).extract_path(root)
+    status = {o.file: o.status for o in result.outcomes}
+    assert status == {"main.py": "extracted", "model.py": "extracted",
+                      "train.py": "extracted", "notes.py": "skipped"}
+    hps = result.to_json()["models"][0]["hyperparameters"]
+    assert hps["learning_rate"] == {"value": 0.1, "file": "main.py", "line": 5,
+                                    "how": "argparse"}
+    assert hps["epochs"]["value"] == 30
+
+
+def test_lightning_hparams_and_a_project_train_method(tmp_path: Path) -> None:
+    root = write(tmp_path / "lit", {"lit.py": """\
+import torch
+import torch.nn as nn
+import pytorch_lightning as pl
+
+class Lit(pl.LightningModule):
+    def __init__(self, lr=3e-4):
+        super().__init__()
+        self.save_hyperparameters()
+        self.fc = nn.Linear(8, 2)
+    def forward(self, x):
+        return self.fc(x)
+    def configure_optimizers(self):
+        return torch.optim.AdamW(self.parameters(), lr=self.hparams.lr)
+
+class Trainer:
+    def __init__(self, model):
+        self.model = model
+    def train(self, epochs=7):
+        for epoch in range(epochs):
+            pass
+
+model = Lit()
+Trainer(model).train(epochs=12)
+"""})
+    hps = find_model(run_extract(root), "Lit")["hyperparameters"]
+    assert (hps["learning_rate"]["value"], hps["optimizer"]["value"]) == (3e-4, "adamw")
+    assert hps["epochs"]["value"] == 12

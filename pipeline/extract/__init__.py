@@ -25,8 +25,12 @@ Conventions the records follow (beyond DESIGN.md):
 - `nn.ModuleList`/list comprehensions over `range(N)` with a resolvable N repeat the
   layer N times; over a literal list they repeat once per element; with an unknown
   count they appear once.
-- In `if`/`else`, the `if` branch is followed; the `else` branch only when the `if`
-  branch builds no layer.
+- A condition on known constants (`if v == "M":` over a VGG config list, an argparse
+  default) picks its branch; otherwise the `if` branch is followed, and the `else`
+  branch only when the `if` branch builds no layer.
+- Files that mention no framework are skipped before any libcst parse, except those that
+  import a module of the project that does (a `main.py` driving `model.py` and
+  `train.py`); the rest are read with `ast` for constants only (`configs`).
 - Tensor plumbing (indexing, squeeze, permute, transpose, contiguous, size, matmul) is
   not a layer. `x.view(b, -1)`/`x.reshape(b, -1)`/`torch.flatten`/`x.flatten()` is
   Flatten; other view/reshape calls are Reshape. `a + b` of two tensors is Add,

@@ -153,6 +153,9 @@ class CallsMixin:
                              pos[0].how, pos[0].file)
             except (TypeError, ValueError, OverflowError):
                 return Unknown(source_text(node))
+        if name == "zip" and pos and all(isinstance(p, ListVal) for p in pos):
+            return ListVal([ListVal(list(group)) for group in zip(
+                *(p.items for p in pos))])  # type: ignore[union-attr]
         if name == "enumerate" and pos and isinstance(pos[0], ListVal):
             return ListVal([ListVal([Const(i, line), v]) for i, v in enumerate(pos[0].items)])
         if name in ("min", "max") and pos and all(isinstance(p, Const) for p in pos):
@@ -171,6 +174,23 @@ class CallsMixin:
         hooked = hyperparameters.on_method_call(self, receiver, method, pos, kw, node, frame)
         if hooked is not None:
             return hooked
+        if isinstance(receiver, Instance) and receiver.cls.method(method) is not None:
+            cls, fn = receiver.cls.method(method)  # type: ignore[misc]
+            return self.call_function(FunctionRef(FunctionInfo(method, fn, cls.module, cls),
+                                                  receiver), pos, kw, frame, line)
+        if method == "save_hyperparameters" and isinstance(receiver, Instance):
+            # Lightning: `self.hparams.lr` reads the arguments of __init__.
+            receiver.attrs["hparams"] = Namespace(
+                {k: v for k, v in frame.env.items() if isinstance(v, Const)})
+            return UNKNOWN
+        if method == "from_pretrained" and isinstance(receiver, LayerObj) and \
+                receiver.type == "Embedding":
+            freeze = plain(kw["freeze"]) if "freeze" in kw else True
+            args = {**receiver.args, "pretrained": True}
+            if isinstance(freeze, bool):
+                args["trainable"] = not freeze
+            return LayerObj(receiver.framework, "Embedding", receiver.api, receiver.line, args,
+                            receiver.site)
         if method in ("to", "cuda", "cpu", "double", "float", "half", "train", "eval",
                       "requires_grad_", "share_memory", "type") and \
                 not isinstance(receiver, Tensor):
@@ -191,6 +211,7 @@ class CallsMixin:
         if isinstance(receiver, SequentialObj) and method in ("add", "append", "add_module"):
             item = pos[-1] if pos else kw.get("module", kw.get("layer", UNKNOWN))
             receiver.items.append(item)
+            self.built += 1
             receiver.last_line = max(receiver.last_line, frame.module.end_line(node))
             return Const(None, line)
         if isinstance(receiver, ListVal):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 import libcst as cst
-from exnet.extract import hyperparameters, layers
+from exnet.extract import layers
 from exnet.extract.calls import BUILTINS
 from exnet.extract.names import fold
 from exnet.extract.program import ClassInfo, Frame, FunctionInfo
@@ -82,7 +82,9 @@ class ExpressionsMixin:
         if isinstance(node, (cst.ListComp, cst.GeneratorExp, cst.SetComp)):
             return self.comprehension(node, frame)
         if isinstance(node, cst.IfExp):
-            self.eval(node.test, frame)
+            test = self.eval(node.test, frame)
+            if isinstance(test, Const) and not test.value:
+                return self.eval(node.orelse, frame)
             return self.eval(node.body, frame)
         if isinstance(node, cst.BooleanOperation) and isinstance(node.operator, cst.And):
             left = self.eval(node.left, frame)
@@ -144,8 +146,7 @@ class ExpressionsMixin:
                 value = self.eval(element.value, frame)
                 if isinstance(key, Const) and isinstance(key.value, str):
                     if isinstance(value, Const) and value.how == "literal":
-                        value = Const(value.value, value.line, "config")
-                        hyperparameters.on_config_key(self, key.value, value, frame)
+                        value = Const(value.value, value.line, "config", value.file)
                     items[key.value] = value
             elif isinstance(element, cst.StarredDictElement):
                 other = self.eval(element.value, frame)
@@ -311,6 +312,15 @@ class ExpressionsMixin:
                 lead = left if left.how != "literal" else right
                 how = "literal" if lead.how == "literal" else lead.how
                 return Const(value, lead.line, how, lead.file)
+            return Unknown(source_text(node))
+        if isinstance(op, cst.Multiply) and isinstance(left, ListVal) and \
+                isinstance(right, Const) or isinstance(op, cst.Multiply) and \
+                isinstance(right, ListVal) and isinstance(left, Const):
+            items, times = (left, right) if isinstance(left, ListVal) else (right, left)
+            n = times.value   # `[1] * (num_blocks - 1)`, ResNet's strides list
+            if isinstance(n, int) and not isinstance(n, bool) and \
+                    0 <= n * len(items.items) <= MAX_SEQUENCE:
+                return ListVal(list(items.items) * n)
             return Unknown(source_text(node))
         if isinstance(left, ListVal) and isinstance(right, ListVal) and isinstance(op, cst.Add):
             return ListVal(left.items + right.items)

@@ -311,7 +311,8 @@ def on_method_call(ix: "Interpreter", receiver: Value, method: str, pos: list[Va
                          frame, target)
         return UNKNOWN
     if method in ("flow_from_directory", "flow", "flow_from_dataframe"):
-        emit(ix, "batch_size", kw.get("batch_size"), node, frame, train=True)
+        # also used to augment a few images for display: weaker than a DataLoader
+        emit(ix, "batch_size", kw.get("batch_size"), node, frame, rank=2, train=True)
         return None
     if method == "batch" and pos and not isinstance(receiver, (SequentialObj, LayerObj)):
         emit(ix, "batch_size", pos[0], node, frame, rank=2)
@@ -331,8 +332,13 @@ def on_for_loop(ix: "Interpreter", stmt: cst.For, iterable: Value, frame: "Frame
                                                             "tqdm.trange", "enumerate") \
             and it.args and dotted_name(it.func) not in ("trange", "tqdm.trange"):
         it = it.args[0].value
-    text = source_text(it).lower()
-    if "epoch" not in target and "epoch" not in text:
+    bound = [a.value for a in it.args if a.keyword is None][-1:] \
+        if isinstance(it, cst.Call) else []
+    bound_name = re.findall(r"[A-Za-z_]\w*", source_text(bound[0]))[-1:] if bound else []
+    # `for epoch in range(n)`, `for e in range(EPOCHS)`, `for i in range(args.num_epochs)`;
+    # not `range(filter_epoch)` or `range(len(epoch_losses))`.
+    if "epoch" not in target and target not in ("e", "ep") and not (
+            bound_name and _NAMES["epochs"].match(bound_name[0])):
         return
     if not isinstance(it, cst.Call) or dotted_name(it.func) not in ("range", "trange",
                                                                    "tqdm.trange"):

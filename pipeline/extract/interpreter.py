@@ -82,6 +82,7 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
         self.unit = ""
         self.model_frameworks: set[str] = set()
         self.by_dotted: dict[str, ModuleInfo] = {}
+        self.built = 0          # layers constructed or added so far (for if/else branches)
         self.config_sources: dict[str, tuple[str, str]] = {}   # dotted -> (rel, text)
         self.config_envs: dict[str, dict[str, Value]] = {}
 
@@ -313,10 +314,10 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
                 elif stmt.orelse is not None:
                     self.exec_block(stmt.orelse.body.body, frame)
                 return
-            before = len(self.nodes), len(self.candidates)
+            before = len(self.nodes), len(self.candidates), self.built
             self.exec_block(stmt.body.body, frame)
             if stmt.orelse is not None and frame.returned is None and \
-                    (len(self.nodes), len(self.candidates)) == before:
+                    (len(self.nodes), len(self.candidates), self.built) == before:
                 orelse = stmt.orelse
                 if isinstance(orelse, cst.If):
                     self.exec_stmt(orelse, frame)
@@ -420,6 +421,10 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
                 if frame.is_module:
                     hyperparameters.on_constant(self, name, value, frame)
             self.name_candidate(value, name)
+            if isinstance(value, DictVal) and CONFIG_NAME.search(name):
+                for key, item in value.items.items():   # `config = {"lr": 1e-3, ...}`
+                    if isinstance(item, Const):
+                        hyperparameters.on_config_key(self, key, item, frame)
             frame.env[name] = value
         elif isinstance(target, (cst.Tuple, cst.List)):
             elements = [e.value for e in target.elements]
@@ -440,8 +445,9 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
             elif isinstance(owner, LayerObj):
                 if attr == "trainable" and isinstance(plain(value), bool):
                     owner.trainable_attr = plain(value)
-                elif isinstance(value, (LayerObj, SequentialObj, Instance)):
-                    owner.heads.append((attr, value))
+                elif isinstance(value, (LayerObj, SequentialObj, Instance)) and \
+                        attr in HEAD_ATTRIBUTES:
+                    owner.heads.append((attr, value))   # a new classifier head
             elif isinstance(owner, Namespace):
                 owner.attrs[attr] = value
         elif isinstance(target, cst.Subscript):
@@ -467,6 +473,11 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
     # ----------------------------------------------------------------- expressions
 
 
+CONFIG_NAME = re.compile(r"conf|cfg|param|setting|hyper|option|args", re.I)
+#: Attributes through which transfer learning replaces a backbone's classifier; a layer
+#: assigned to any other attribute (`backbone.conv1 = ...`) changes the backbone inside.
+HEAD_ATTRIBUTES = frozenset({"fc", "classifier", "head", "heads", "last_linear", "top",
+                             "output", "out", "logits", "linear", "classif", "_fc"})
 _AUG_TO_BIN = {
     cst.AddAssign: cst.Add(), cst.SubtractAssign: cst.Subtract(),
     cst.MultiplyAssign: cst.Multiply(), cst.DivideAssign: cst.Divide(),

@@ -101,6 +101,7 @@ def canonical_args(kind: vocab.Kind, pos: list[Value], kw: dict[str, Value]) -> 
 
 def make_layer(ix: "Interpreter", framework: str, type_: str, api: str, args: dict[str, Any],
                node: cst.Call, frame: "Frame") -> LayerObj:
+    ix.built += 1
     return LayerObj(framework, type_, api, frame.module.line(node), args, _site(frame, node))
 
 

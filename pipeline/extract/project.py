@@ -9,6 +9,7 @@ Every file ends as one outcome: extracted, skipped (with why) or failed (with wh
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,10 @@ from exnet.extract.datasets import readme_datasets
 from exnet.extract.interpreter import Candidate, Event, Interpreter, ModuleInfo
 from exnet.extract.parsing import parse
 from exnet.extract.sources import (
+    MAX_PY_BYTES,
+    Source,
     Unreadable,
+    decode_python,
     iter_project_files,
     load_source,
     read_bounded,
@@ -98,6 +102,7 @@ def extract_project(root: Path, project: str | None = None,
             result.failures.append(Failure(rel, failure, project=project))
         modules.append(module)
         result.outcomes.append(FileOutcome(rel, "extracted"))
+    configs = _add_drivers(result, project, modules, configs)
     if modules:
         try:
             result.models = interpret(modules, project, read_readme(root) if files is None
@@ -108,6 +113,42 @@ def extract_project(root: Path, project: str | None = None,
             _fail(result, project, modules[0].rel,
                   f"extractor error ({type(exc).__name__}: {str(exc)[:120]})")
     return result
+
+
+_IMPORTS = re.compile(r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import|import[ \t]+([\w.]+))",
+                      re.M)
+
+
+def _add_drivers(result: ExtractResult, project: str, modules: list[ModuleInfo],
+                 skipped: list[tuple[str, Path]]) -> list[tuple[str, Path]]:
+    """Parse the skipped files that import a parsed module of the project.
+
+    A `main.py` that never names a framework but imports `model.py` and `train.py`
+    instantiates and trains the model: its argparse defaults and calls are the
+    hyperparameters. Other skipped files stay configuration sources (returned)."""
+    stems = {m.rel.rsplit(".", 1)[0].replace("/", ".") for m in modules}
+    stems |= {s.rsplit(".", 1)[-1] for s in stems}
+    rest = []
+    for rel, path in skipped:
+        try:
+            text = decode_python(read_bounded(path, MAX_PY_BYTES))
+        except (OSError, Unreadable):
+            rest.append((rel, path))
+            continue
+        names = {a or b for a, b in _IMPORTS.findall(text)}
+        if not any(n.lstrip(".") in stems or n.lstrip(".").rsplit(".", 1)[-1] in stems
+                   for n in names if n.strip(".")):
+            rest.append((rel, path))
+            continue
+        try:
+            module, _ = parse(Source(rel, text))
+        except Unreadable as exc:
+            _fail(result, project, rel, str(exc))
+            continue
+        modules.append(module)
+        result.outcomes = [o for o in result.outcomes if o.file != rel]
+        result.outcomes.append(FileOutcome(rel, "extracted"))
+    return rest
 
 
 def _fail(result: ExtractResult, project: str, rel: str, reason: str,
@@ -241,8 +282,10 @@ def _records(ix: Interpreter, project: str, readme: str) -> list[Model]:
     by_rel = {m.rel: m for m in ix.modules}
     models = []
     single = len(kept) == 1
+    tied = {id(e.target) for e in ix.events if e.kind == "hyper" and e.target is not None}
+    trained = {id(g) for g in kept if any(id(c.obj) in tied for c in g.members)}
     for group in kept:
-        hyper = _attach_hyper(ix, group, kept, single)
+        hyper = _attach_hyper(ix, group, kept, single, trained)
         models.append(_model(ix, group, project, hyper, _datasets(ix, group, kept, readme),
                              _preparation(ix, group, kept, single), by_rel))
     models.sort(key=lambda m: (m.file, m.cell or 0, m.span[0], m.name))
@@ -275,9 +318,12 @@ def _units(group: _Group) -> set[str]:
     return {c.unit for c in group.members} | {group.first.module.rel}
 
 
-def _owner_of(ix: Interpreter, event: Event, kept: list[_Group]) -> list[_Group]:
+def _owner_of(ix: Interpreter, event: Event, kept: list[_Group],
+              trained: set[int]) -> list[_Group]:
     """The groups an untied event belongs to: the model its file made last before it;
-    if none yet, every model its file makes."""
+    if none yet, every model its file makes. Models the code visibly trains (a tied
+    compile/fit/optimizer) are preferred: an encoder loaded before the classifier that is
+    trained does not take the classifier's batch size."""
     best: tuple[int, _Group] | None = None
     in_unit = []
     for group in kept:
@@ -286,14 +332,19 @@ def _owner_of(ix: Interpreter, event: Event, kept: list[_Group]) -> list[_Group]
                 in_unit.append(group)
                 if cand.clock < event.clock and (best is None or cand.clock > best[0]):
                     best = (cand.clock, group)
-    if best is not None:
+    trained_here = [g for g in dict.fromkeys(in_unit) if id(g) in trained]
+    if best is not None and (id(best[1]) in trained or not trained_here):
         return [best[1]]
+    if trained_here:
+        nearest = min(trained_here, key=lambda g: min(abs(c.clock - event.clock)
+                                                      for c in g.members if c.unit == event.unit))
+        return [nearest]
     return list(dict.fromkeys(in_unit))
 
 
 def _attach_hyper(ix: Interpreter, group: _Group, kept: list[_Group],
-                  single: bool) -> dict[str, Event]:
-    chosen: dict[str, tuple[tuple[int, int, int], Event]] = {}
+                  single: bool, trained: set[int]) -> dict[str, Event]:
+    chosen: dict[str, tuple[tuple[int, int, int, int], Event]] = {}
     objs = {id(c.obj) for c in group.members}
     for event in ix.events:
         if event.kind != "hyper":
@@ -303,7 +354,7 @@ def _attach_hyper(ix: Interpreter, group: _Group, kept: list[_Group],
                 continue
             rank = event.rank
         else:
-            owners = _owner_of(ix, event, kept)
+            owners = _owner_of(ix, event, kept, trained)
             if event.rank >= 3 and len(owners) > 1:
                 continue   # a name alone says too little to choose among several models
             if group in owners:
@@ -313,7 +364,8 @@ def _attach_hyper(ix: Interpreter, group: _Group, kept: list[_Group],
             else:
                 continue
         prefer = 0 if event.extra.get("train", True) else 1
-        key = (rank, prefer, event.clock)
+        unresolved = 1 if event.how == "expression" else 0   # a value beats its expression
+        key = (rank, unresolved, prefer, event.clock)
         if event.name not in chosen or key < chosen[event.name][0]:
             chosen[event.name] = (key, event)
     return {name: ev for name, (_, ev) in chosen.items()}

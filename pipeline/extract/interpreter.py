@@ -303,26 +303,7 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
                 if frame.returned is not None:
                     return
         elif isinstance(stmt, cst.If):
-            test = self.eval(stmt.test, frame)
-            if isinstance(test, Const) and not isinstance(test.value, (list, tuple)):
-                # A condition on known constants (`if v == 'M':` over a VGG config list,
-                # `if args.model == 'lstm':` with its default) picks its branch.
-                if test.value:
-                    self.exec_block(stmt.body.body, frame)
-                elif isinstance(stmt.orelse, cst.If):
-                    self.exec_stmt(stmt.orelse, frame)
-                elif stmt.orelse is not None:
-                    self.exec_block(stmt.orelse.body.body, frame)
-                return
-            before = len(self.nodes), len(self.candidates), self.built
-            self.exec_block(stmt.body.body, frame)
-            if stmt.orelse is not None and frame.returned is None and \
-                    (len(self.nodes), len(self.candidates), self.built) == before:
-                orelse = stmt.orelse
-                if isinstance(orelse, cst.If):
-                    self.exec_stmt(orelse, frame)
-                else:
-                    self.exec_block(orelse.body.body, frame)
+            self.exec_if(stmt, frame)
         elif isinstance(stmt, cst.For):
             self.exec_for(stmt, frame)
         elif isinstance(stmt, cst.While):
@@ -347,6 +328,38 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
             pass   # registered up front
         elif isinstance(stmt, (cst.IndentedBlock,)):
             self.exec_block(stmt.body, frame)
+
+    def exec_if(self, stmt: cst.If, frame: Frame) -> None:
+        """An if/elif/else chain. A condition on known constants (`if v == 'M':` over a
+        VGG config list, `if args.model == 'lstm':` with its default) picks its branch.
+        Otherwise the first branch is followed, and a later one only when nothing was
+        built before it in the chain, or when it builds a model of its own (an
+        alternative architecture), so that two architectures never merge into one."""
+        before = len(self.nodes), len(self.candidates), self.built
+        branch: cst.If | cst.Else | None = stmt
+        first = True
+        while branch is not None and frame.returned is None:
+            if isinstance(branch, cst.Else):
+                body = branch.body.body
+                if first or self._built_since(before) is False or \
+                        MODEL_CONSTRUCTOR.search(source_text(branch.body)):
+                    self.exec_block(body, frame)
+                return
+            test = self.eval(branch.test, frame)
+            if isinstance(test, Const) and not isinstance(test.value, (list, tuple)):
+                if test.value:
+                    self.exec_block(branch.body.body, frame)
+                    return
+                branch = branch.orelse
+                continue
+            if first or not self._built_since(before) or \
+                    MODEL_CONSTRUCTOR.search(source_text(branch.body)):
+                self.exec_block(branch.body.body, frame)
+            first = False
+            branch = branch.orelse
+
+    def _built_since(self, before: tuple[int, int, int]) -> bool:
+        return (len(self.nodes), len(self.candidates), self.built) != before
 
     def exec_small(self, small: cst.BaseSmallStatement, frame: Frame) -> None:
         if isinstance(small, cst.Assign):
@@ -473,6 +486,7 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
     # ----------------------------------------------------------------- expressions
 
 
+MODEL_CONSTRUCTOR = re.compile(r"\b(?:Sequential|Model)\(")
 CONFIG_NAME = re.compile(r"conf|cfg|param|setting|hyper|option|args", re.I)
 #: Attributes through which transfer learning replaces a backbone's classifier; a layer
 #: assigned to any other attribute (`backbone.conv1 = ...`) changes the backbone inside.

@@ -249,8 +249,10 @@ def _is_optimizer(name: str, last: str) -> bool:
         return True   # old Keras also spelled them as functions: optimizers.adam(lr=...)
     if not last[:1].isupper():
         return False
-    if re.match(r"^(torch\.optim|keras\.optimizers|torch_optimizer|tensorflow\.train|"
-                r"tensorflow\.optimizers|tensorflow\.compat\.v1\.train)\.", name) and \
+    if re.match(r"^(tensorflow\.train|tensorflow\.compat\.v1\.train)\.", name):
+        return last.endswith("Optimizer") and last != "Optimizer"   # tf.train.AdamOptimizer
+    if re.match(r"^(torch\.optim|keras\.optimizers|torch_optimizer|"
+                r"tensorflow\.optimizers)\.", name) and \
             "lr_scheduler" not in name and "schedules" not in name:
         return last not in ("Optimizer",)
     return name in ("transformers.AdamW", "transformers.Adafactor",

@@ -90,6 +90,9 @@ _NAMES = {
 }
 
 
+MAX_EXPRESSION = 60
+
+
 def _key(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
@@ -169,7 +172,11 @@ def emit(ix: "Interpreter", name: str, value: Value | None, node: cst.CSTNode, f
         found = ([str(n).lower() for n in names], value.line or module.line(node), "literal",
                  module.rel)
     elif isinstance(value, Unknown) and value.text and name not in ("metrics",):
-        found = (value.text, module.line(node), "expression", module.rel)
+        # A reference (`args.lr`, `cfg["epochs"]`) says where the value lives; longer
+        # source is cut, so records stay facts rather than copies of code.
+        text = value.text if len(value.text) <= MAX_EXPRESSION else \
+            value.text[: MAX_EXPRESSION - 1] + "…"
+        found = (text, module.line(node), "expression", module.rel)
     else:
         return
     ix.clock += 1

@@ -8,6 +8,7 @@ than "expression"): `below` is the share of those models with a strictly smaller
 from __future__ import annotations
 
 import statistics
+from urllib.parse import quote
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -139,7 +140,7 @@ def github_url(record: Mapping[str, Any], shas: Mapping[str, str]) -> str | None
             "_", "").replace(".", "").isalnum() for part in project.split("/")):
         return None
     sha = shas.get(project, "HEAD")
-    url = f"https://github.com/{project}/blob/{sha}/{record['file']}"
+    url = f"https://github.com/{project}/blob/{sha}/{quote(str(record['file']))}"
     return url if record.get("cell") is not None else f"{url}#L{record['span'][0]}"
 
 

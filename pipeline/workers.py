@@ -24,8 +24,8 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
-from exnet.extract.version import extractor_version
 from exnet.cache import read_json, write_json_atomic
+from exnet.extract.version import extractor_version
 from exnet.records import Failure
 
 RESULT_SCHEMA = "exnet.result/1"
@@ -159,7 +159,8 @@ class WorkerPool:
 
     def start(self, job: Job) -> None:
         assert self._ctx is not None and self.free > 0
-        process = self._ctx.Process(target=_child, args=(job, self.max_memory, self.delay, self.timeout),
+        process = self._ctx.Process(target=_child,
+                                    args=(job, self.max_memory, self.delay, self.timeout),
                                     daemon=True,
                                     name=f"exnet-extract-{job.key}")
         process.start()

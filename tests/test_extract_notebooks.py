@@ -64,7 +64,8 @@ def test_keras_notebook_preprocessing_cell() -> None:
     model = find_model(extract(IMDB), "model", "imdb_lstm.ipynb")
     padding = [p for p in model["preprocessing"] if p["kind"] == "padding"]
     assert padding, model["preprocessing"]
-    assert (padding[0]["cell"], padding[0]["line"]) == cell_line_of(IMDB, "x_train = pad_sequences(")
+    assert (padding[0]["cell"], padding[0]["line"]) == \
+        cell_line_of(IMDB, "x_train = pad_sequences(")
     assert padding[0]["args"]["maxlen"] == 200
 
 

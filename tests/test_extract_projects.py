@@ -152,7 +152,8 @@ class VGG(nn.Module):
     assert layer_types(model) == ["Conv2D", "BatchNorm", "Activation", "MaxPool2D",
                                   "Conv2D", "BatchNorm", "Activation", "MaxPool2D",
                                   "Flatten", "Dense"]
-    assert [l["args"].get("filters") for l in model["layers"] if l["type"] == "Conv2D"] == \
+    assert [layer["args"].get("filters") for layer in model["layers"]
+            if layer["type"] == "Conv2D"] == \
         [64, 128]
     assert model["layers"][4]["args"]["in_channels"] == 64
 
@@ -251,7 +252,7 @@ net = model.TextCNN(args)
     model = find_model(run_extract(root), "TextCNN")
     assert layer_types(model) == ["Embedding", "Conv2D", "Conv2D", "Conv2D", "Concatenate",
                                   "Dense"]
-    assert [l["args"]["kernel_size"] for l in model["layers"][1:4]] == [[2, 50], [3, 50],
+    assert [layer["args"]["kernel_size"] for layer in model["layers"][1:4]] == [[2, 50], [3, 50],
                                                                          [4, 50]]
     assert model["edges"] == [[0, 1], [0, 2], [0, 3], [1, 4], [2, 4], [3, 4], [4, 5]]
 
@@ -307,7 +308,8 @@ def test_driver_script_without_framework_imports_is_read(tmp_path: Path) -> None
                     "    opt = torch.optim.SGD(net.parameters(), lr=lr)\n"
                     "    for epoch in range(epochs):\n        pass\n",
         "main.py": "import argparse\nfrom model import Net\nfrom train import train\n"
-                   "p = argparse.ArgumentParser()\np.add_argument('--lr', type=float, default=0.1)\n"
+                   "p = argparse.ArgumentParser()\n"
+                   "p.add_argument('--lr', type=float, default=0.1)\n"
                    "p.add_argument('--epochs', type=int, default=30)\na = p.parse_args()\n"
                    "train(Net(), a.lr, a.epochs)\n",
         "notes.py": "print('no framework and no project import: skipped')\n",

@@ -8,11 +8,11 @@ than "expression"): `below` is the share of those models with a strictly smaller
 from __future__ import annotations
 
 import statistics
-from urllib.parse import quote
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from exnet.aggregate.distance import INDEL, edit_script, substitution
 from exnet.aggregate.sequences import core_sequence, full_sequence

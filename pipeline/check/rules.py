@@ -243,7 +243,8 @@ def _regularised(record: Mapping[str, Any]) -> bool:
 def no_regularisation(ctx: Context) -> list[Finding]:
     if _regularised(ctx.model):
         return []
-    k, n = ctx.share(lambda r: any(l["type"] == "Dropout" for l in r.get("layers") or ()))
+    k, n = ctx.share(lambda r: any(layer["type"] == "Dropout"
+                                   for layer in r.get("layers") or ()))
     if not n or k / n < 0.5:
         return []
     return [ctx.finding("no-regularisation", "warning", ctx.model_start(),
@@ -285,8 +286,8 @@ def rare_orders(ctx: Context) -> list[Finding]:
         pairs.update(set(zip(seq, seq[1:])))
     n = len(ctx.corpus)
     out = []
-    core_index = [i for i, l in enumerate(ctx.model["layers"])
-                  if l["type"] in set(mine)]
+    core_index = [i for i, layer in enumerate(ctx.model["layers"])
+                  if layer["type"] in set(mine)]
     for j, pair in enumerate(zip(mine, mine[1:])):
         count = pairs.get(pair, 0)
         if count == 0 or count / n < 0.01:

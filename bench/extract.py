@@ -3,7 +3,7 @@
     python bench/extract.py DIR [--repeat N]
 
 DIR is a folder of projects (each sub-folder one project, as `exnet mine --from` takes
-it) or a single project. For the same .py and .ipynb files, in the same run, it prints
+it) or a single project (a folder with code at its top). For the same .py and .ipynb files, in the same run, it prints
 files/s and MB/s of (a) reading and `ast.parse` of every file (notebooks: their code
 cells joined), and (b) `exnet.extract.extract_project` over every project, which skips
 files that mention no deep-learning framework before any parse. Best of N runs.
@@ -22,22 +22,10 @@ from exnet.extract.sources import Unreadable, iter_project_files, load_source, m
 
 
 def projects_in(root: Path) -> list[Path]:
-    """DIR itself when it holds code at its top, else its sub-folders; a sub-folder
-    holding no code at its top is a group (DIR/<task>/<project>) and is opened too."""
-    def has_code(p: Path) -> bool:
-        return any(p.glob("*.py")) or any(p.glob("*.ipynb"))
-
-    if has_code(root):
+    """DIR itself when it holds code at its top, else each of its sub-folders."""
+    if any(root.glob("*.py")) or any(root.glob("*.ipynb")):
         return [root]
-    projects: list[Path] = []
-    for sub in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        inner = sorted(p for p in sub.iterdir() if p.is_dir() and not p.name.startswith("."))
-        if not has_code(sub) and inner and \
-                any(has_code(i) for i in inner):
-            projects.extend(inner)
-        else:
-            projects.append(sub)
-    return projects
+    return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
 def baseline(files: list[tuple[Path, str]]) -> tuple[float, int, int]:

@@ -3,7 +3,8 @@
     python bench/extract.py DIR [--repeat N]
 
 DIR is a folder of projects (each sub-folder one project, as `exnet mine --from` takes
-it) or a single project (a folder with code at its top). For the same .py and .ipynb files, in the same run, it prints
+it) or a single project (a folder with code at its top). For the same .py and .ipynb
+files, in the same run, it prints
 files/s and MB/s of (a) reading and `ast.parse` of every file (notebooks: their code
 cells joined), and (b) `exnet.extract.extract_project` over every project, which skips
 files that mention no deep-learning framework before any parse. Best of N runs.

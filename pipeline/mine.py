@@ -25,7 +25,11 @@ from pathlib import Path
 from typing import Any
 
 from exnet.cache import (
-    Cache, default_cache_dir, write_atomic, write_json_atomic, write_jsonl_atomic,
+    Cache,
+    default_cache_dir,
+    write_atomic,
+    write_json_atomic,
+    write_jsonl_atomic,
 )
 from exnet.discover import OWNER_NAME, Project, discover
 from exnet.errors import ExnetError

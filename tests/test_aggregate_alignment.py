@@ -6,6 +6,7 @@ import random
 from itertools import pairwise
 
 import numpy as np
+
 from exnet.aggregate import build_summary
 from exnet.aggregate.alignment import Alignment, _upgma_order, align
 from exnet.aggregate.distance import Alphabet

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+
 from exnet.aggregate import default_corpus_dir
 from exnet.cli import main
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from exnet.aggregate import build_summary
 from exnet.aggregate.facets import facet, size_bucket, stars_bucket
 

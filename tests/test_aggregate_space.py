@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+
 from exnet.aggregate import Options, build_summary
 from exnet.aggregate.distance import (
     Alphabet,

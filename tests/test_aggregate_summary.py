@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from exnet.aggregate import SUMMARY_SCHEMA, aggregate_task
 from exnet.errors import ExnetError
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from exnet.aggregate.tricks import TRICKS, model_tricks, summarise_tricks
 
 

@@ -9,6 +9,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from github_server import FakeGitHub
+from gitrepos import git, keras_files, make_repo
+from rich.console import Console
+
 from exnet.cache import Cache
 from exnet.cli import main
 from exnet.discover import discover, license_of_text, local_projects, manifest_entry, parse_manifest
@@ -16,9 +20,6 @@ from exnet.errors import ExnetError
 from exnet.github_search import GitHubSearch, SearchOptions, rate_limit_wait
 from exnet.progress import Reporter
 from exnet.tasks import Task, get_task, load_tasks
-from github_server import FakeGitHub
-from gitrepos import git, keras_files, make_repo
-from rich.console import Console
 
 TASK = Task(
     name="sentiment", title="Sentiment", description="",

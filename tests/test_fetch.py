@@ -9,10 +9,11 @@ import time
 from pathlib import Path
 
 import pytest
+from gitrepos import CANARY, git, hostile_repo, keras_files, make_repo
+
 from exnet.cache import Cache
 from exnet.discover import Project, manifest_entry
 from exnet.fetch import FetchOptions, fetch, local_fingerprint, resolve_sha, safe_relpath
-from gitrepos import CANARY, git, hostile_repo, keras_files, make_repo
 
 
 def project_of(url: str, sha: str | None = None) -> Project:

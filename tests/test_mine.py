@@ -13,9 +13,10 @@ import time
 from pathlib import Path
 
 from click.testing import CliRunner, Result
-from exnet.cli import main
 from github_server import FakeGitHub
 from gitrepos import CANARY, git, hostile_repo, keras_files, make_repo
+
+from exnet.cli import main
 
 TASK = ["--task", "text-classification"]
 

@@ -6,7 +6,13 @@ from __future__ import annotations
 from typing import Iterable
 
 from exnet.extract.program import (
-    MAX_DEPTH, Candidate, Event, Frame, FunctionInfo, ModuleInfo, Node,
+    MAX_DEPTH,
+    Candidate,
+    Event,
+    Frame,
+    FunctionInfo,
+    ModuleInfo,
+    Node,
 )
 from exnet.extract.values import (
     MAX_SEQUENCE,

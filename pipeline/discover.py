@@ -188,8 +188,9 @@ def _manifest_discovery(path: Path, search: Any, reporter: Reporter) -> Discover
               if p.clone_url == f"https://github.com/{p.full_name}.git"]
     if not github or search is None:
         return Discovery(tuple(projects))
-    from exnet.github_search import GitHubSearch, RateLimited
     from github import GithubException
+
+    from exnet.github_search import GitHubSearch, RateLimited
 
     session = GitHubSearch(search, reporter)
     note = None

@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
 from exnet.aggregate.distance import INDEL, Alphabet, all_distances
 from exnet.aggregate.sequences import Seq
 

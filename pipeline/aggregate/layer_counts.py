@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
+
 from exnet.aggregate.sequences import HIDDEN_IN_CORE
 
 

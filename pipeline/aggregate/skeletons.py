@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+
 from exnet.aggregate.distance import edit_script, grid_distances
 from exnet.aggregate.options import Options
 from exnet.aggregate.sequences import Seq, collapse

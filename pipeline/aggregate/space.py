@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
 from exnet.aggregate.distance import all_distances, grid_distances, pair_distances
 from exnet.aggregate.options import Options
 

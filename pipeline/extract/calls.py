@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import libcst as cst
+
 from exnet.extract import datasets, hyperparameters, layers
 from exnet.extract.graph import _tensor_deps
 from exnet.extract.names import dotted, fold

@@ -13,6 +13,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 import libcst as cst
+
 from exnet.extract.values import Const, ListVal, Value, json_safe, plain, source_text
 
 if TYPE_CHECKING:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 import libcst as cst
+
 from exnet.extract import layers
 from exnet.extract.calls import BUILTINS
 from exnet.extract.names import fold

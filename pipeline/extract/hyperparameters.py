@@ -20,6 +20,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 import libcst as cst
+
 from exnet.extract.values import (
     UNKNOWN,
     ArgParser,

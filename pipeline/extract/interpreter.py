@@ -18,6 +18,7 @@ import re
 from typing import Iterable
 
 import libcst as cst
+
 from exnet.extract import hyperparameters
 from exnet.extract.calls import CallsMixin
 from exnet.extract.configs import config_env

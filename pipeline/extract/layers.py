@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import libcst as cst
+
 from exnet.extract import vocabulary as vocab
 from exnet.extract.names import fold
 from exnet.extract.values import (

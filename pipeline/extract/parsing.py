@@ -15,10 +15,11 @@ import re
 from typing import Any
 
 import libcst as cst
+from libcst.metadata import ByteSpanPositionProvider, MetadataWrapper
+
 from exnet.extract.interpreter import ModuleInfo
 from exnet.extract.names import ImportMap
 from exnet.extract.sources import Source, Unreadable, notebook_source
-from libcst.metadata import ByteSpanPositionProvider, MetadataWrapper
 
 MAX_NESTING = 100          # levels of syntax tree; real learner code stays under 30
 MAX_NODES = 150_000        # syntax nodes per file; a 1 MB file of real code has fewer

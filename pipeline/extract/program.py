@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import libcst as cst
+
 from exnet.extract.names import ImportMap
 from exnet.extract.sources import Source
 from exnet.extract.values import (

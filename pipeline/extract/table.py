@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from exnet.extract.project import ExtractResult
 from rich.console import Console
 from rich.table import Table
+
+from exnet.extract.project import ExtractResult
 
 
 def _layer_chip(layer: dict) -> str:

@@ -152,5 +152,41 @@ def check(path: Path, task: str, corpus_dir: Path | None, fmt: str, fail_on: str
         sys.exit(1)
 
 
+@main.command()
+@click.option("--task", "tasks", multiple=True,
+              help="Only this task (a folder of the corpus; repeat for several)  "
+                   "[default: every task folder with a models.jsonl]")
+@click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="The corpus folder  [default: the bundled corpus/]")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("build"), show_default=True, help="Where to write the site.")
+def build(tasks: tuple[str, ...], corpus_dir: Path | None, out_dir: Path) -> None:
+    """Render the static gallery from the corpus on disk (no network).
+
+    Prints the path of the site's index.html; open it in a browser, or run `exnet serve`.
+    """
+    from exnet.render import build_site
+    from exnet.render.corpus import default_corpus_dir
+
+    def warn(message: str) -> None:
+        click.echo(message, err=True)
+
+    index = build_site(corpus_dir or default_corpus_dir(), out_dir, list(tasks) or None,
+                       warn=warn)
+    click.echo(str(index))
+
+
+@main.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 (0 picks a free one).")
+@click.option("--dir", "site_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("build"), show_default=True, help="The built site to serve.")
+def serve(port: int, site_dir: Path) -> None:
+    """Preview the built site on http://127.0.0.1:PORT/ (Ctrl+C stops)."""
+    from exnet.render.serve import serve as run_server
+
+    run_server(site_dir, port, announce=lambda url: click.echo(f"Serving {site_dir} at {url}"))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,248 @@
+"""Render stage: the data the browser code reads, as safe JSON.
+
+Pages carry a strict Content-Security-Policy (no inline scripts) and must work from
+file://, where fetch() cannot read JSON; so each task's data is a script file,
+`<task>/data.js`, that assigns one global (`window.EXNET_DATA`), and the small
+per-page data sits in `<script type="application/json">` blocks. Both are written by
+`safe_json`: JSON with `<`, `>`, `&` and the JavaScript line separators escaped, so no
+string from a repository can close a script element or start markup.
+
+The task data is columnar and indexed (strings interned, models referred to by row):
+10,000 models stay around a few megabytes. Filtering happens in the browser over these
+arrays: the Sankey views are stored as the distinct paths models take through each
+view's nodes plus the path of every model, so that link counts for any selection are a
+sum over the selected models.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from exnet.render.corpus import TaskSource
+from exnet.render.families import FAMILIES, family_of
+from exnet.render.tables import TaskTables, seq_at
+from exnet.render.values import label, layer_brief
+
+DATA_SCHEMA = "exnet.site-data/1"
+#: Facets of the summary in the order the filters show them, with their legends.
+FACETS = (("framework", "Framework"), ("dataset", "Dataset"), ("style", "Code style"),
+          ("layer", "Layer types present"), ("size", "Model size (parameters)"),
+          ("stars", "Project stars"), ("trick", "Tricks"))
+#: Hyperparameters drawn on the task page (numeric: histogram scale), in order.
+HYPERPARAMETERS = (("optimizer", "categorical", ""), ("learning_rate", "numeric", "log10"),
+                   ("batch_size", "numeric", "log2"), ("epochs", "numeric", "log2"),
+                   ("loss", "categorical", ""), ("weight_decay", "numeric", "log10"),
+                   ("momentum", "numeric", "linear"),
+                   ("max_sequence_length", "numeric", "log2"),
+                   ("pretrained_embeddings", "categorical", ""))
+#: Models per file of layer details (read by the compare page, a few files at a time).
+DETAIL_SHARD = 100
+_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
+            "\u2029": "\\u2029"}
+
+
+def safe_json(obj: Any) -> str:
+    """Deterministic compact JSON that is safe inside a script element or a .js file."""
+    text = json.dumps(obj, ensure_ascii=False, allow_nan=False, sort_keys=True,
+                      separators=(",", ":"))
+    for char, escaped in _ESCAPES.items():
+        text = text.replace(char, escaped)
+    return text
+
+
+def js_assign(target: str, obj: Any) -> str:
+    """A script that stores `obj` under `target` (a trusted dotted name, not data)."""
+    return f"{target}={safe_json(obj)};\n"
+
+
+def category(value: Any) -> str:
+    """The text a categorical value is shown and grouped by."""
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def _intern(values: Iterable[Any], *, ordered: bool = False
+            ) -> tuple[list[Any], list[int]]:
+    """Distinct values (in first-seen order, or sorted) and each value's index."""
+    values = list(values)
+    distinct = sorted(set(values), key=str) if ordered else list(dict.fromkeys(values))
+    table = {v: i for i, v in enumerate(distinct)}
+    return distinct, [table[v] for v in values]
+
+
+def _number(v: Any) -> int | float | None:
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+        return None
+    return v
+
+
+def hyperparameter_values(task: TaskSource, tables: TaskTables, key: str) -> list[Any]:
+    """Each model's resolved value of a hyperparameter (None when absent or unresolved):
+    from the model table when it has the column, else from the model records."""
+    column = tables.models.get(key)
+    if column is not None:
+        return list(column)
+    out: list[Any] = []
+    for model in tables.models["id"]:
+        hp = ((task.records.get(model) or {}).get("hyperparameters") or {}).get(key)
+        if not isinstance(hp, Mapping) or hp.get("how") == "expression":
+            out.append(None)
+            continue
+        v = hp.get("value")
+        out.append(v.lower() if isinstance(v, str) else v
+                   if isinstance(v, (int, float, bool)) else None)
+    return out
+
+
+def hyperparameter_dims(task: TaskSource, tables: TaskTables) -> list[dict[str, Any]]:
+    """The hyperparameters some model sets, each with per-model values (numbers, or
+    indices into `cats`), plus the estimated parameter count."""
+    dists = task.summary.get("hyperparameters") or {}
+    dims: list[dict[str, Any]] = []
+    for key, kind, scale in HYPERPARAMETERS:
+        dist = dists.get(key) or {}
+        if not dist.get("models"):
+            continue
+        values = hyperparameter_values(task, tables, key)
+        if kind == "numeric":
+            dims.append({"key": key, "label": label(key), "kind": kind, "scale": scale,
+                         "edges": (dist.get("histogram") or {}).get("edges") or [],
+                         "values": [_number(v) for v in values]})
+            continue
+        cats = [category(v) for v, _ in dist.get("top") or []]
+        index = {c: i for i, c in enumerate(cats)}
+        coded: list[int | None] = []
+        for v in values:
+            if v is None or (isinstance(v, float) and not math.isfinite(v)):
+                coded.append(None)
+                continue
+            c = category(v)
+            if c not in index:
+                index[c] = len(cats)
+                cats.append(c)
+            coded.append(index[c])
+        dims.append({"key": key, "label": label(key), "kind": kind, "cats": cats,
+                     "values": coded})
+    params = task.summary.get("params") or {}
+    if params.get("models"):
+        dims.append({"key": "params", "label": "Parameters (estimated)", "axis": "parameters",
+                     "kind": "numeric",
+                     "scale": "log10", "edges": (params.get("histogram") or {}).get("edges")
+                     or [], "values": [_number(v) for v in tables.models["params"]]})
+    return dims
+
+
+def sankey_view(view: Mapping[str, Any], n_models: int) -> dict[str, Any]:
+    """One Sankey view as nodes, the distinct paths through them, and each model's path
+    (-1 for a model the view does not show)."""
+    nodes = [list(node) for node in view.get("nodes") or []]
+    steps: list[list[tuple[int, int]]] = [[] for _ in range(n_models)]
+    for source, target, rows in view.get("links") or []:
+        for r in rows:
+            if 0 <= r < n_models:
+                steps[r].append((source, target))
+    paths: dict[tuple[int, ...], int] = {}
+    row_path: list[int] = []
+    for links in steps:
+        if not links:
+            row_path.append(-1)
+            continue
+        links.sort(key=lambda st: (nodes[st[0]][0], st[0]))
+        path = (links[0][0], *(t for _, t in links))
+        row_path.append(paths.setdefault(path, len(paths)))
+    return {"nodes": [[n[0], n[1], n[2], FAMILIES.index(family_of(str(n[1])))]
+                      for n in nodes],
+            "paths": [list(p) for p in paths], "row": row_path}
+
+
+def _facets(summary: Mapping[str, Any]) -> list[dict[str, Any]]:
+    out = []
+    facets = summary.get("facets") or {}
+    for key, legend in FACETS:
+        facet = facets.get(key)
+        if not facet or not facet.get("values"):
+            continue
+        values = [str(v) for v in facet["values"]]
+        out.append({"key": key, "label": legend, "multi": bool(facet.get("multi")),
+                    "values": values,
+                    "labels": [label(v) if key == "trick" else v for v in values],
+                    "rows": [list(rows) for rows in facet.get("models") or []]})
+    return out
+
+
+def task_data(task: TaskSource, tables: TaskTables) -> dict[str, Any]:
+    """Everything the task, compare and map pages compute views from."""
+    m = tables.models
+    n = tables.n
+    files, file_index = _intern(m["file"])
+    project_names, project_index = _intern(m["project"])
+    first: dict[Any, int] = {}
+    for r, project in enumerate(m["project"]):
+        first.setdefault(project, r)
+    # Sorted, so that a framework has the same colour in every task.
+    frameworks, fw_index = _intern((str(f) for f in m["framework"]), ordered=True)
+    tokens, core_tokens = _intern_sequences(tables.core_collapsed)
+    datasets = [(ds or [None])[0] if isinstance(ds, list) else None for ds in m["datasets"]]
+    dataset_names, dataset_index = _intern(datasets)
+    views = (task.summary.get("sankey") or {}).get("views") or {}
+    return {
+        "schema": DATA_SCHEMA,
+        "task": task.name,
+        "title": task.title,
+        "n": n,
+        "families": list(FAMILIES),
+        "models": {
+            "name": [str(v) for v in m["name"]], "project": project_index,
+            "file": file_index, "cell": m["cell"], "line": m["line"], "fw": fw_index,
+            "core": m["core"], "slug": tables.slugs, "x": m["x"], "y": m["y"],
+            "dataset": dataset_index, "order": tables.order_by_stars(),
+        },
+        "files": files,
+        "frameworks": frameworks,
+        "datasets": ["none" if d is None else str(d) for d in dataset_names],
+        # links are rebuilt by the browser from the name and the commit (null: no link)
+        "projects": {"name": [str(p) for p in project_names],
+                     "ref": [tables.ref[first[p]] for p in project_names],
+                     "stars": [tables.stars[first[p]] for p in project_names]},
+        "tokens": tokens,
+        "tokenFamily": [FAMILIES.index(family_of(t)) for t in tokens],
+        "core": core_tokens,
+        "facets": _facets(task.summary),
+        "typeFamily": {str(t): FAMILIES.index(family_of(str(t)))
+                       for t in ((task.summary.get("facets") or {}).get("layer") or {})
+                       .get("values") or []},
+        "hyper": hyperparameter_dims(task, tables),
+        "sankey": {name: sankey_view(view, n) for name, view in sorted(views.items())},
+        "skeletons": [{"sequence": s.get("sequence"),
+                       "variations": [v.get("sequence") for v in s.get("variations") or []]}
+                      for s in task.summary.get("skeletons") or []],
+        "details": {"size": DETAIL_SHARD, "files": (n + DETAIL_SHARD - 1) // DETAIL_SHARD},
+    }
+
+
+def _intern_sequences(seqs: Sequence[Sequence[str]]) -> tuple[list[str], list[list[int]]]:
+    table: dict[str, int] = {}
+    coded = [[table.setdefault(t, len(table)) for t in seq] for seq in seqs]
+    return list(table), coded
+
+
+def detail_shards(task: TaskSource, tables: TaskTables) -> list[dict[str, Any]]:
+    """Per shard of DETAIL_SHARD model rows, each model's full layer list as
+    [type, brief arguments, line] (what the compare page aligns)."""
+    shards: list[dict[str, Any]] = []
+    for start in range(0, tables.n, DETAIL_SHARD):
+        layers = []
+        for row in range(start, min(start + DETAIL_SHARD, tables.n)):
+            rec = task.records.get(tables.models["id"][row])
+            if rec is None:
+                kinds = seq_at(tables.full_types, tables.models["full"][row])
+                layers.append([[str(k), "", None] for k in kinds])
+                continue
+            layers.append([[str(layer.get("type")), layer_brief(layer),
+                            layer.get("line") if isinstance(layer.get("line"), int) else None]
+                           for layer in rec.get("layers") or []
+                           if isinstance(layer, Mapping)])
+        shards.append({"start": start, "layers": layers})
+    return shards

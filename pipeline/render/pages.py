@@ -1,0 +1,71 @@
+"""Render stage: every page of the site, as bytes keyed by site path.
+
+The jinja2 environment escapes everything (autoescape on for every template) and fails
+on any undefined name, so a typo in a template is a build error rather than an empty
+cell. `render_site` returns the whole site in memory; writing it is `exnet.render.write`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import jinja2
+
+from exnet.render.assets import Assets, templates_dir
+from exnet.render.context import (
+    compare_context,
+    home_context,
+    map_context,
+    model_contexts,
+    task_context,
+)
+from exnet.render.corpus import TaskSource
+from exnet.render.jsdata import detail_shards, js_assign, task_data
+from exnet.render.links import task_slug
+from exnet.render.tables import task_tables
+
+
+def environment() -> jinja2.Environment:
+    """The template environment: autoescape on, strict undefined, tidy whitespace."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir())),
+        autoescape=True, undefined=jinja2.StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
+
+def _render(env: jinja2.Environment, template: str, ctx: Mapping[str, Any]) -> bytes:
+    return env.get_template(template).render(ctx).encode("utf-8")
+
+
+def task_pages(env: jinja2.Environment, task: TaskSource, assets: Assets) -> dict[str, bytes]:
+    """The pages and data files of one task, under its folder."""
+    slug = task_slug(task.name)
+    tables = task_tables(task)
+    paths = assets.paths
+    files = {
+        f"{slug}/index.html": _render(env, "task.html", task_context(task, tables, paths)),
+        f"{slug}/compare.html": _render(env, "compare.html", compare_context(task, paths)),
+        f"{slug}/map.html": _render(env, "map.html", map_context(task, tables, paths)),
+        f"{slug}/data.js": js_assign("window.EXNET_DATA", task_data(task, tables))
+        .encode("utf-8"),
+    }
+    model_page = env.get_template("model.html")
+    for model, ctx in model_contexts(task, tables, paths):
+        files[f"{slug}/models/{model}.html"] = model_page.render(ctx).encode("utf-8")
+    for k, shard in enumerate(detail_shards(task, tables)):
+        files[f"{slug}/details/{k}.js"] = js_assign(
+            f"(window.EXNET_DETAILS=window.EXNET_DETAILS||{{}})[{k}]", shard).encode("utf-8")
+    return files
+
+
+def render_site(tasks: Sequence[TaskSource], assets: Assets) -> dict[str, bytes]:
+    """The whole site: home page, each task's pages, assets, and `.nojekyll` (GitHub
+    Pages would otherwise run Jekyll, which hides nothing we need but costs a build)."""
+    env = environment()
+    files = dict(assets.files)
+    files["index.html"] = _render(env, "home.html", home_context(tasks, assets.paths))
+    files[".nojekyll"] = b""
+    for task in tasks:
+        files.update(task_pages(env, task, assets))
+    return files

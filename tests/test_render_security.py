@@ -41,7 +41,7 @@ class Elements(HTMLParser):
 
 def test_payloads_are_text_not_markup(site: Path) -> None:
     pages = sorted(site.rglob("*.html"))
-    assert len(pages) == 3 + 3 + 1           # task pages, model pages, home
+    assert len(pages) == 4 + 3 + 1           # task pages (incl. check), model pages, home
     seen_payload = False
     for page in pages:
         text = page.read_text(encoding="utf-8")

@@ -299,6 +299,36 @@ def rare_orders(ctx: Context) -> list[Finding]:
     return out
 
 
+#: What each rule finds, for people (the site's "check your model" page): rule id, worst
+#: severity, one sentence.
+RULE_DESCRIPTIONS: tuple[tuple[str, str, str], ...] = (
+    ("no-loss / no-optimizer", "error",
+     "No loss function or optimizer found for the model: it cannot be trained as written."),
+    ("dense-without-activation", "warning",
+     "Two Dense layers with no activation between them: together they are one linear "
+     "layer."),
+    ("softmax-with-binary-loss", "error",
+     "A softmax output trained with binary cross-entropy (always 1 over a single unit)."),
+    ("sigmoid-with-many-classes", "warning",
+     "A sigmoid output over several exclusive classes with categorical cross-entropy."),
+    ("logits-into-probability-loss", "error",
+     "An output without activation fed to a loss that expects probabilities (BCELoss, "
+     "Keras losses without from_logits)."),
+    ("probabilities-into-logit-loss", "warning",
+     "A softmax or sigmoid output fed to a loss that applies it again (CrossEntropyLoss, "
+     "BCEWithLogitsLoss)."),
+    ("nll-without-log-softmax", "error", "NLL loss on an output that is not log_softmax."),
+    ("epochs / learning-rate / batch-size outside corpus", "warning",
+     "A value outside everything the corpus uses; an error when 100 times off the median."),
+    ("no-regularisation", "warning",
+     "No dropout, normalisation, weight decay or early stopping where most corpus models "
+     "use dropout."),
+    ("sequences-into-dense", "warning",
+     "A recurrent layer returning the whole sequence straight into a Dense head."),
+    ("rare-layer-order", "warning",
+     "Two adjacent layers in an order that no (warning) or few (info) corpus models use."),
+)
+
 RULES: tuple[Callable[[Context], list[Finding]], ...] = (
     missing_training_setup, stacked_dense, output_fits_loss, outside_range,
     no_regularisation, sequences_into_dense, rare_orders,

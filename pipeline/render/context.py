@@ -64,7 +64,8 @@ def _frame(root: str, title: str, assets: Mapping[str, str], *, scripts: Sequenc
 
 def _task_nav(root: str, slug: str, current: str) -> list[dict[str, Any]]:
     items = (("overview", "Overview", "index.html"), ("map", "Model map", "map.html"),
-             ("compare", "Compare", "compare.html"))
+             ("compare", "Compare", "compare.html"), ("check", "Check your model",
+                                                       "check.html"))
     return [{"label": text, "href": f"{root}{slug}/{href}", "current": key == current}
             for key, text, href in items]
 
@@ -315,4 +316,44 @@ def map_context(task: TaskSource, tables: TaskTables, assets: Mapping[str, str]
                 "explained": format_share(explained) if isinstance(explained, (int, float))
                 else None,
                 "has_map": any(x is not None for x in tables.models["x"])})
+    return ctx
+
+
+def check_context(task: TaskSource, assets: Mapping[str, str]) -> dict[str, Any]:
+    """The "check your model" page: how to run `exnet check` against this task's corpus
+    (the site is static, so the check runs on the user's machine), what it looks for,
+    and the corpus figures it compares with."""
+    from exnet.check.rules import RULE_DESCRIPTIONS
+
+    slug = task_slug(task.name)
+    root = "../"
+    ctx = _frame(root, f"Check your model · {task.title}", assets, body_class="check",
+                 nav=_task_nav(root, slug, "check"),
+                 crumbs=[{"label": "Home", "href": root + "index.html"},
+                         {"label": task.title, "href": "index.html"},
+                         {"label": "Check your model", "href": None}])
+    summary = task.summary
+    hps = summary.get("hyperparameters") or {}
+    figures = []
+    for name, label in (("learning_rate", "Learning rate"), ("batch_size", "Batch size"),
+                        ("epochs", "Epochs")):
+        h = hps.get(name) or {}
+        if h.get("kind") == "numeric" and h.get("models"):
+            figures.append({"label": label, "models": h["models"], "median": h.get("median"),
+                            "q1": h.get("q1"), "q3": h.get("q3"),
+                            "low": h.get("min"), "high": h.get("max")})
+    for name, label in (("optimizer", "Optimizer"), ("loss", "Loss")):
+        h = hps.get(name) or {}
+        top = (h.get("top") or [[None, 0]])[0]
+        if top[0] is not None:
+            figures.append({"label": label, "models": h.get("models"), "top": top[0],
+                            "top_models": top[1]})
+    dropout = (summary.get("tricks") or {}).get("dropout") or {}
+    ctx["task"] = {"title": task.title, "name": task.name,
+                   "models": _totals(summary)["models"]}
+    ctx["command"] = f"exnet check my_model.py --task {task.name}"
+    ctx["rules"] = [{"rule": r, "severity": sev, "text": text}
+                    for r, sev, text in RULE_DESCRIPTIONS]
+    ctx["figures"] = figures
+    ctx["dropout_share"] = round(100 * float(dropout.get("share") or 0))
     return ctx

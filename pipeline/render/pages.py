@@ -14,6 +14,7 @@ import jinja2
 
 from exnet.render.assets import Assets, templates_dir
 from exnet.render.context import (
+    check_context,
     compare_context,
     home_context,
     map_context,
@@ -47,6 +48,7 @@ def task_pages(env: jinja2.Environment, task: TaskSource, assets: Assets) -> dic
         f"{slug}/index.html": _render(env, "task.html", task_context(task, tables, paths)),
         f"{slug}/compare.html": _render(env, "compare.html", compare_context(task, paths)),
         f"{slug}/map.html": _render(env, "map.html", map_context(task, tables, paths)),
+        f"{slug}/check.html": _render(env, "check.html", check_context(task, paths)),
         f"{slug}/data.js": js_assign("window.EXNET_DATA", task_data(task, tables))
         .encode("utf-8"),
     }

@@ -1,0 +1,31 @@
+"""The site's "check your model" page: how to run `exnet check` for the task, what it
+looks for, and the corpus figures it compares with (the site stays static)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from exnet.check.rules import RULE_DESCRIPTIONS
+from exnet.render import build_site
+
+FIXTURES = Path(__file__).parent / "fixtures" / "site"
+TASK = "text-classification"
+
+
+def test_check_page(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(FIXTURES / "corpus", corpus)
+    build_site(corpus, tmp_path / "build")
+    page = (tmp_path / "build" / TASK / "check.html").read_text(encoding="utf-8")
+    assert f"exnet check my_model.py --task {TASK}" in page
+    for rule, _, _ in RULE_DESCRIPTIONS:
+        assert f"<code>{rule}</code>" in page
+    summary = json.loads((corpus / TASK / "summary.json").read_text())
+    lr = summary["hyperparameters"]["learning_rate"]
+    assert f"<td>{lr['models']}</td>" in page and str(lr["median"]) in page
+    # every task page links to it
+    overview = (tmp_path / "build" / TASK / "index.html").read_text(encoding="utf-8")
+    assert 'href="../text-classification/check.html">Check your model</a>' in overview
+    assert "<script>" not in page

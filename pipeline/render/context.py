@@ -335,18 +335,18 @@ def check_context(task: TaskSource, assets: Mapping[str, str]) -> dict[str, Any]
     summary = task.summary
     hps = summary.get("hyperparameters") or {}
     figures = []
-    for name, label in (("learning_rate", "Learning rate"), ("batch_size", "Batch size"),
+    for name, title in (("learning_rate", "Learning rate"), ("batch_size", "Batch size"),
                         ("epochs", "Epochs")):
         h = hps.get(name) or {}
         if h.get("kind") == "numeric" and h.get("models"):
-            figures.append({"label": label, "models": h["models"], "median": h.get("median"),
+            figures.append({"label": title, "models": h["models"], "median": h.get("median"),
                             "q1": h.get("q1"), "q3": h.get("q3"),
                             "low": h.get("min"), "high": h.get("max")})
-    for name, label in (("optimizer", "Optimizer"), ("loss", "Loss")):
+    for name, title in (("optimizer", "Optimizer"), ("loss", "Loss")):
         h = hps.get(name) or {}
         top = (h.get("top") or [[None, 0]])[0]
         if top[0] is not None:
-            figures.append({"label": label, "models": h.get("models"), "top": top[0],
+            figures.append({"label": title, "models": h.get("models"), "top": top[0],
                             "top_models": top[1]})
     dropout = (summary.get("tricks") or {}).get("dropout") or {}
     ctx["task"] = {"title": task.title, "name": task.name,

@@ -40,7 +40,10 @@ Conventions the records follow (beyond DESIGN.md):
   the class when it does not; such component classes are not separate records. A model
   class never instantiated anywhere is still a record.
 - Pretrained backbones are one `Pretrained` layer with args `name` (e.g. "resnet18",
-  "bert-base-uncased", a TF Hub handle) and `trainable` when the code sets it.
+  "bert-base-uncased", a TF Hub handle) and `trainable` when the code sets it (or
+  freezes its parameters). A layer assigned to a head attribute (`model.fc = ...`,
+  `model.classifier[6] = ...`) follows the backbone as a new head; one assigned to any
+  other attribute (`backbone.conv1 = ...`) changes the backbone inside and is not listed.
 - Unresolved layer arguments are left out of `args`; unresolved hyperparameters are
   kept with `how: "expression"` and the source text as value.
 """

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from exnet.atomic import write_atomic
 from exnet.extract.version import extractor_version
 
 
@@ -39,25 +40,6 @@ def safe_part(text: str) -> str:
     """A path component made of [A-Za-z0-9._-] only, never "." or ".." or empty."""
     part = re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip(".") or "_"
     return part[:100]
-
-
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write `data` to `path` through a temporary file in the same folder and os.replace."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(raw)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 def write_json_atomic(path: Path, value: Any) -> None:

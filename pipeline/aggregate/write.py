@@ -8,10 +8,10 @@ one step: a reader sees the old summary or the new one, never half of one.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from exnet.atomic import write_if_changed
 
 
 def dumps(summary: dict[str, Any]) -> str:
@@ -26,30 +26,5 @@ def dumps(summary: dict[str, Any]) -> str:
 
 
 def write_atomically(path: Path, text: str) -> bool:
-    """Write text to path via a temporary file in the same folder and os.replace.
-
-    Returns False (and leaves the file alone) when it already holds exactly this text,
-    so re-running the stage does not touch unchanged summaries.
-    """
-    data = text.encode("utf-8")
-    try:
-        if path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        # mkstemp creates the file private (0600); a summary is meant to be read by all.
-        os.chmod(tmp, 0o644)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return True
+    """Write text to path atomically; False (file untouched) when it already holds it."""
+    return write_if_changed(path, text)

@@ -10,11 +10,10 @@ removed, and nothing else in the folder is ever touched.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from exnet.atomic import write_if_changed
 from exnet.errors import ExnetError
 
 MANIFEST = ".exnet-manifest.json"
@@ -27,28 +26,6 @@ class Written:
     written: int
     unchanged: int
     removed: int
-
-
-def _write_if_changed(path: Path, data: bytes) -> bool:
-    try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.chmod(tmp, 0o644)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return True
 
 
 def _old_manifest(out_dir: Path) -> list[str]:
@@ -68,7 +45,7 @@ def write_site(out_dir: Path, files: dict[str, bytes]) -> Written:
     root = out_dir.resolve()
     written = unchanged = removed = 0
     for name in sorted(files):
-        written_now = _write_if_changed(out_dir / name, files[name])
+        written_now = write_if_changed(out_dir / name, files[name], sync=False)
         written += written_now
         unchanged += not written_now
     for name in _old_manifest(out_dir):
@@ -81,6 +58,6 @@ def write_site(out_dir: Path, files: dict[str, bytes]) -> Written:
             if parent == root or any(parent.iterdir()):
                 break
             parent.rmdir()
-    _write_if_changed(out_dir / MANIFEST,
-                      (json.dumps(sorted(files), indent=0) + "\n").encode("utf-8"))
+    write_if_changed(out_dir / MANIFEST, json.dumps(sorted(files), indent=0) + "\n",
+                     sync=False)
     return Written(written=written, unchanged=unchanged, removed=removed)

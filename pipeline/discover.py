@@ -21,6 +21,7 @@ Schema `exnet.project/1` (one line of projects.jsonl):
 - description, topics: GitHub's
 - created, pushed: ISO 8601 UTC times (for checkouts: first and last commit)
 - source: "github" | "manifest" | "local"
+- note: only when a checkout's identity was refused (a `.git` file or symlink)
 - mine adds: status ("extracted" | "failed"), reason (why it failed, else null),
   models and failures (how many records the project has in models.jsonl and
   failures.jsonl), mined (the UTC date it was extracted, YYYY-MM-DD)
@@ -38,7 +39,7 @@ from typing import Any
 
 from exnet.cache import Cache, read_json, write_json_atomic
 from exnet.errors import ExnetError
-from exnet.gitsafe import GitError, run_git
+from exnet.gitsafe import checkout_identity
 from exnet.progress import Reporter
 from exnet.tasks import Task
 
@@ -71,6 +72,7 @@ class Project:
     pushed: str | None = None
     source: str = "github"
     path: str | None = field(default=None, compare=False)   # a local checkout's folder
+    note: str | None = None        # why a checkout's own identity was not taken
 
     def to_json(self, **extra: Any) -> dict[str, Any]:
         out: dict[str, Any] = {"schema": PROJECT_SCHEMA}
@@ -78,6 +80,8 @@ class Project:
                     "description", "topics", "created", "pushed", "source"):
             value = getattr(self, key)
             out[key] = list(value) if isinstance(value, tuple) else value
+        if self.note:
+            out["note"] = self.note
         out.update(extra)
         return out
 
@@ -234,33 +238,21 @@ def local_projects(root: Path) -> list[Project]:
 
 
 def local_project(folder: Path) -> Project:
-    """A Project for one local checkout, with what git and the LICENSE file tell."""
+    """A Project for one local checkout, with what its .git folder and LICENSE file tell.
+
+    The checkout is hostile input: git never runs inside it (see
+    `exnet.gitsafe.checkout_identity`)."""
     folder = folder.resolve()
-    full_name, url, sha, branch, created, pushed = folder.name, None, None, None, None, None
-    if (folder / ".git").exists():
-        remote = _git_text(folder, ["config", "--get", "remote.origin.url"])
-        match = _GITHUB_URL.match(remote or "")
-        if match:
-            full_name = f"{match['owner']}/{match['name']}"
-            url = f"https://github.com/{full_name}"
-        sha = _git_text(folder, ["rev-parse", "--verify", "-q", "HEAD"])
-        sha = sha if sha and _SHA.fullmatch(sha) else None
-        branch = _git_text(folder, ["symbolic-ref", "-q", "--short", "HEAD"])
-        if sha:
-            pushed = _git_text(folder, ["log", "-1", "--format=%cI", sha])
-            roots = _git_text(folder, ["log", "--max-parents=0", "--format=%cI", sha])
-            created = roots.splitlines()[-1] if roots else None
-    return Project(full_name, url, None, branch, sha, license=guess_license(folder),
-                   created=_utc(created), pushed=_utc(pushed), source="local",
-                   path=str(folder))
-
-
-def _git_text(folder: Path, args: list[str]) -> str | None:
-    try:
-        out = run_git(["-C", str(folder), "--no-optional-locks", *args], timeout=30).stdout
-    except GitError:
-        return None
-    return out.decode("utf-8", "replace").strip() or None
+    full_name, url = folder.name, None
+    ident = checkout_identity(folder)
+    match = _GITHUB_URL.match(ident.remote or "")
+    if match:
+        full_name = f"{match['owner']}/{match['name']}"
+        url = f"https://github.com/{full_name}"
+    sha = ident.sha if ident.sha and _SHA.fullmatch(ident.sha) else None
+    return Project(full_name, url, None, ident.branch, sha, license=guess_license(folder),
+                   created=_utc(ident.created), pushed=_utc(ident.pushed), source="local",
+                   path=str(folder), note=ident.note)
 
 
 def _utc(iso: str | None) -> str | None:

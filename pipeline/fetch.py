@@ -309,6 +309,7 @@ def local_fingerprint(root: Path) -> str:
             except OSError:
                 continue
             if stat.S_ISREG(st.st_mode):
-                rel = os.path.relpath(path, root)
-                digest.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+                # A name that is not UTF-8 is bytes smuggled in a str: hash it as bytes.
+                rel = os.fsencode(os.path.relpath(path, root))
+                digest.update(rel + f"\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     return digest.hexdigest()[:16]

@@ -15,7 +15,7 @@ imported or evaluated; work per file is bounded by a step budget.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Callable, Iterable
 
 import libcst as cst
 
@@ -86,6 +86,7 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
         self.built = 0          # layers constructed or added so far (for if/else branches)
         self.config_sources: dict[str, tuple[str, str]] = {}   # dotted -> (rel, text)
         self.config_envs: dict[str, dict[str, Value]] = {}
+        self.errors: list[tuple[str, int, str]] = []   # (file, line, reason) of skipped code
 
     def add_config_source(self, rel: str, text: str) -> None:
         stem = rel.rsplit(".", 1)[0]
@@ -220,9 +221,22 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
         self.steps = 0
         frame = Frame(module, module.env, is_module=True)
         try:
-            self.exec_block(module.tree.body, frame)
+            for stmt in module.tree.body:
+                self.guarded(module, stmt, lambda stmt=stmt: self.exec_stmt(stmt, frame))
         except (BudgetExceeded, RecursionError):
             pass
+
+    def guarded(self, module: ModuleInfo, node: cst.CSTNode, step: Callable[[], None]) -> None:
+        """Run one top-level step; a construct the interpreter does not model costs that
+        statement (recorded with its line in `errors`), never the file or the project."""
+        try:
+            step()
+        except (BudgetExceeded, RecursionError):
+            raise
+        except Exception as exc:   # noqa: BLE001 - a gap in the model, not a crash
+            line = module.line(node)
+            self.errors.append((module.rel, line, f"line {line}: not modelled, skipped "
+                                                  f"({type(exc).__name__}: {str(exc)[:80]})"))
 
     def run_uncalled(self, module: ModuleInfo) -> None:
         """Walk functions and model classes no code path reached, so a model defined in a
@@ -234,16 +248,19 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
         try:
             for func in funcs:
                 if id(func.node) not in self.executed:
-                    self.call_function(FunctionRef(func), [], {}, Frame(module, module.env),
-                                       module.line(func.node), standalone=True)
+                    self.guarded(module, func.node, lambda func=func: self.call_function(
+                        FunctionRef(func), [], {}, Frame(module, module.env),
+                        module.line(func.node), standalone=True))
             # Plain classes that build models in their methods (`class LeNet:` with a
             # static `build()`, a wrapper whose __init__ sets `self.model = Sequential()`).
             for infos in list(self.classes.values()):
                 for cls in infos:
                     if cls.module is module and cls.framework is None:
-                        self.run_class_methods(cls, module)
+                        self.guarded(module, cls.node,
+                                     lambda cls=cls: self.run_class_methods(cls, module))
                     elif cls.module is module:
-                        self.run_training_methods(cls, module)
+                        self.guarded(module, cls.node,
+                                     lambda cls=cls: self.run_training_methods(cls, module))
         except (BudgetExceeded, RecursionError):
             pass
 
@@ -309,7 +326,9 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
             self.exec_for(stmt, frame)
         elif isinstance(stmt, cst.While):
             self.exec_block(stmt.body.body, frame)
-        elif isinstance(stmt, cst.Try):
+        elif isinstance(stmt, cst.Match):
+            self.exec_match(stmt, frame)
+        elif isinstance(stmt, (cst.Try, cst.TryStar)):
             self.exec_block(stmt.body.body, frame)
             if stmt.orelse is not None:
                 self.exec_block(stmt.orelse.body.body, frame)
@@ -329,6 +348,8 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
             pass   # registered up front
         elif isinstance(stmt, (cst.IndentedBlock,)):
             self.exec_block(stmt.body, frame)
+        elif isinstance(stmt, cst.BaseSmallStatement):   # the body of `if x: y = 1`
+            self.exec_small(stmt, frame)
 
     def exec_if(self, stmt: cst.If, frame: Frame) -> None:
         """An if/elif/else chain. A condition on known constants (`if v == 'M':` over a
@@ -358,6 +379,58 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
                 self.exec_block(branch.body.body, frame)
             first = False
             branch = branch.orelse
+
+    def exec_match(self, stmt: cst.Match, frame: Frame) -> None:
+        """`match` chooses layers the way an if/elif chain does: on a known subject (a
+        constant, an argparse default, a config attribute) the first case whose pattern
+        and guard hold; otherwise the first case, and a later one only when nothing was
+        built before it or when it builds a model of its own."""
+        subject = self.eval(stmt.subject, frame)
+        before = len(self.nodes), len(self.candidates), self.built
+        first = True
+        for case in stmt.cases:
+            if frame.returned is not None:
+                return
+            decided = self.match_pattern(case.pattern, subject, frame)
+            if decided is not False and case.guard is not None:
+                guard = self.eval(case.guard, frame)
+                if isinstance(guard, Const) and not isinstance(guard.value, (list, tuple)):
+                    decided = decided and bool(guard.value)
+                else:
+                    decided = None
+            if decided is False:
+                continue
+            if decided is True:
+                self.exec_block(case.body.body, frame)
+                return
+            if first or not self._built_since(before) or \
+                    MODEL_CONSTRUCTOR.search(source_text(case.body)):
+                self.exec_block(case.body.body, frame)
+            first = False
+
+    def match_pattern(self, pattern: cst.MatchPattern, subject: Value,
+                      frame: Frame) -> bool | None:
+        """Whether `pattern` matches `subject`: True, False, or None when it cannot be
+        decided statically. Capture names are bound as Python binds them."""
+        if isinstance(pattern, cst.MatchAs):
+            inner = True if pattern.pattern is None else \
+                self.match_pattern(pattern.pattern, subject, frame)
+            if pattern.name is not None and inner is not False:
+                self.assign(pattern.name, subject, frame)
+            return inner
+        if isinstance(pattern, (cst.MatchValue, cst.MatchSingleton)):
+            if not isinstance(subject, Const):
+                return None
+            value = self.eval(pattern.value, frame)
+            if not isinstance(value, Const):
+                return None
+            return bool(subject.value == value.value)
+        if isinstance(pattern, cst.MatchOr):
+            results = [self.match_pattern(p.pattern, subject, frame) for p in pattern.patterns]
+            return True if True in results else None if None in results else False
+        for node in _capture_names(pattern):   # class, mapping and sequence patterns
+            self.assign(node, UNKNOWN, frame)
+        return None
 
     def _built_since(self, before: tuple[int, int, int]) -> bool:
         return (len(self.nodes), len(self.candidates), self.built) != before
@@ -485,6 +558,22 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
                 return
 
     # ----------------------------------------------------------------- expressions
+
+
+def _capture_names(pattern: cst.CSTNode) -> list[cst.Name]:
+    """The names a structural pattern binds (`case Point(x=px, y=[*rest])`)."""
+    found: list[cst.Name] = []
+    stack = [pattern]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.MatchAs) and node.name is not None:
+            found.append(node.name)
+        elif isinstance(node, cst.MatchStar) and node.name is not None:
+            found.append(node.name)
+        elif isinstance(node, cst.MatchMapping) and node.rest is not None:
+            found.append(node.rest)
+        stack.extend(node.children)
+    return found
 
 
 MODEL_CONSTRUCTOR = re.compile(r"\b(?:Sequential|Model)\(")

@@ -9,7 +9,14 @@ module-level imports in practice.
 
 from __future__ import annotations
 
+from typing import Any
+
 import libcst as cst
+
+# Python 3.15's `lazy import` binds names as `import` does (libcst 1.9 parses it).
+_IMPORT: tuple[type, ...] = tuple(c for c in (cst.Import, getattr(cst, "LazyImport", None)) if c)
+_IMPORT_FROM: tuple[type, ...] = tuple(
+    c for c in (cst.ImportFrom, getattr(cst, "LazyImportFrom", None)) if c)
 
 # Spellings of the same module, folded so that one table of names serves all of them.
 _PREFIX_FOLDS = (
@@ -65,16 +72,16 @@ class ImportMap:
             stmt = stack.pop()
             if isinstance(stmt, cst.SimpleStatementLine):
                 for small in stmt.body:
-                    if isinstance(small, cst.Import):
+                    if isinstance(small, _IMPORT):
                         imports.add_import(small)
-                    elif isinstance(small, cst.ImportFrom):
+                    elif isinstance(small, _IMPORT_FROM):
                         imports.add_import_from(small)
             elif isinstance(stmt, cst.BaseCompoundStatement):
                 children = list(_bodies(stmt))
                 stack.extend(reversed(children))
         return imports
 
-    def add_import(self, node: cst.Import) -> None:
+    def add_import(self, node: Any) -> None:
         for alias in node.names:
             name = _module_name(alias.name)
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
@@ -83,7 +90,7 @@ class ImportMap:
                 top = name.split(".")[0]
                 self.aliases.setdefault(top, top)
 
-    def add_import_from(self, node: cst.ImportFrom) -> None:
+    def add_import_from(self, node: Any) -> None:
         if node.relative:   # `from .model import Net`: a project module
             base = "." * len(node.relative) + _module_name(node.module)
         else:
@@ -124,10 +131,11 @@ class ImportMap:
 def _bodies(stmt: cst.BaseCompoundStatement) -> list[cst.CSTNode]:
     """The statements directly inside a compound statement, in order."""
     out: list[cst.CSTNode] = []
-    blocks: list[cst.CSTNode | None] = [stmt.body]
+    blocks: list[cst.CSTNode | None] = [getattr(stmt, "body", None)]
     for attr in ("orelse", "finalbody"):
         blocks.append(getattr(stmt, attr, None))
     blocks.extend(getattr(stmt, "handlers", ()))
+    blocks.extend(getattr(stmt, "cases", ()))     # match
     for block in blocks:
         while block is not None and not isinstance(block, (cst.IndentedBlock,
                                                            cst.SimpleStatementSuite)):

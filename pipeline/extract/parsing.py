@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import bisect
 import re
+import sys
 from typing import Any
 
 import libcst as cst
@@ -34,6 +35,8 @@ def gate(text: str) -> str | None:
     except SyntaxError as exc:
         if _PY2.search(text):
             return f"Python 2 syntax (line {exc.lineno})"
+        if _newer_python(text):
+            return None
         return f"syntax error at line {exc.lineno}"
     except (RecursionError, MemoryError):
         return "pathologically nested code"
@@ -50,6 +53,34 @@ def gate(text: str) -> str | None:
             return f"too large to analyse (over {MAX_NODES} syntax nodes)"
         stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
     return None
+
+
+MAX_NEWER_BYTES = 300_000   # texts only a newer Python parses go to libcst up to this
+
+
+def _newer_python(text: str) -> bool:
+    """True when a text that this Python's `ast` refuses is valid newer Python (PEP 695
+    type parameters, PEP 701 f-strings on Python 3.11), which libcst's own parser reads.
+
+    Without `ast`'s tree the nesting is estimated from brackets and indentation first,
+    so that nothing pathological reaches libcst."""
+    if sys.version_info >= (3, 12) or len(text) > MAX_NEWER_BYTES:
+        return False
+    depth = deepest = 0
+    for ch in text:
+        if ch in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in ")]}":
+            depth -= 1
+    indents = (len(line) - len(line.lstrip()) for line in text.splitlines())
+    if deepest > MAX_NESTING // 2 or max(indents, default=0) > MAX_NESTING * 2:
+        return False
+    try:
+        cst.parse_module(text)
+    except (cst.ParserSyntaxError, RecursionError, ValueError):
+        return False
+    return True
 
 
 def parse(source: Source) -> tuple[ModuleInfo, list[str]]:

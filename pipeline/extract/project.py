@@ -84,6 +84,11 @@ def extract_project(root: Path, project: str | None = None,
     configs: list[tuple[str, Path]] = []
     for path in files if files is not None else iter_project_files(root):
         rel = path.relative_to(root).as_posix() if files is None else path.name
+        if not _utf8(rel):
+            # Records are UTF-8 JSON: a name that is not cannot be linked or shown.
+            _fail(result, project, rel.encode("utf-8", "backslashreplace").decode("ascii"),
+                  "file name is not valid UTF-8")
+            continue
         try:
             source = load_source(path, rel)
             if source is None:
@@ -105,14 +110,29 @@ def extract_project(root: Path, project: str | None = None,
     configs = _add_drivers(result, project, modules, configs)
     if modules:
         try:
+            skipped: list[tuple[str, int, str]] = []
             result.models = interpret(modules, project, read_readme(root) if files is None
-                                      else "", configs)
+                                      else "", configs, skipped)
+            by_rel = {m.rel: m for m in modules}
+            for rel, line, reason in skipped:
+                cell, in_cell = by_rel[rel].source.locate(line)
+                where = f"cell {cell} line {in_cell}" if cell is not None else f"line {line}"
+                result.failures.append(Failure(rel, reason.replace(f"line {line}", where, 1),
+                                               line=in_cell, project=project))
         except RecursionError:
             _fail(result, project, modules[0].rel, "pathologically nested code")
         except Exception as exc:   # a bug must not stop a mining run: record it and go on
             _fail(result, project, modules[0].rel,
                   f"extractor error ({type(exc).__name__}: {str(exc)[:120]})")
     return result
+
+
+def _utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 _IMPORTS = re.compile(r"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import|import[ \t]+([\w.]+))",
@@ -188,7 +208,10 @@ def _import_order(modules: list[ModuleInfo]) -> list[ModuleInfo]:
 
 
 def interpret(modules: list[ModuleInfo], project: str, readme: str,
-              configs: list[tuple[str, Path]] = ()) -> list[Model]:  # type: ignore[assignment]
+              configs: list[tuple[str, Path]] = (),  # type: ignore[assignment]
+              skipped: list[tuple[str, int, str]] | None = None) -> list[Model]:
+    """The model records of a project's parsed modules. Code the interpreter does not
+    model is left out statement by statement, each noted in `skipped`."""
     ix = Interpreter()
     for module in modules:
         ix.add_module(module)
@@ -204,7 +227,10 @@ def interpret(modules: list[ModuleInfo], project: str, readme: str,
     for module in ordered:
         ix.run_uncalled(module)
     _instantiate_unused_classes(ix)
-    return _records(ix, project, readme)
+    models = _records(ix, project, readme)
+    if skipped is not None:
+        skipped.extend(ix.errors)
+    return models
 
 
 def _instantiate_unused_classes(ix: Interpreter) -> None:
@@ -219,7 +245,8 @@ def _instantiate_unused_classes(ix: Interpreter) -> None:
             ix.unit = cls.module.rel
             ix.steps = 0
             try:
-                ix.instantiate(cls, [], {}, None, Frame(cls.module, cls.module.env))
+                ix.guarded(cls.module, cls.node, lambda cls=cls: ix.instantiate(
+                    cls, [], {}, None, Frame(cls.module, cls.module.env)))
             except (BudgetExceeded, RecursionError):
                 continue
 

@@ -120,6 +120,10 @@ def decode_python(data: bytes) -> str:
     return text.lstrip("\ufeff")
 
 
+#: Cell magics whose body is ordinary Python run in the notebook's namespace.
+PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "memit",
+                                "mprun", "python", "python3", "skip", "tensorboard"})
+
 _MAGIC = re.compile(r"^(\s*)(?:[%!]|\?\?|\?(?=\w)|\w[\w.]*\?{1,2}\s*$)")
 
 
@@ -128,7 +132,10 @@ def strip_magics(cell_source: str) -> list[str]:
     `pass` at the same indentation, so line numbers and block structure survive."""
     lines = cell_source.split("\n")
     if lines and lines[0].lstrip().startswith("%%"):
-        return ["pass"] + [""] * (len(lines) - 1)   # a cell magic: the cell is not Python
+        magic = lines[0].lstrip()[2:].split(maxsplit=1)
+        if not magic or magic[0] not in PYTHON_CELL_MAGICS:
+            return ["pass"] + [""] * (len(lines) - 1)   # %%bash, %%html, %%writefile: not run here
+        lines = ["pass"] + lines[1:]    # `%%time` and the like run the rest as Python
     out = []
     for line in lines:
         m = _MAGIC.match(line)

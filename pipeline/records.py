@@ -4,7 +4,8 @@ Every stage reads the previous stage's records and writes its own, as JSON lines
 records are frozen dataclasses; `to_json()` gives the exact JSON shape documented in
 DESIGN.md ("Model record"), with keys in a fixed order so output is deterministic.
 
-Schema `exnet.model/1` (one model found in a project):
+Schema `exnet.model/2` (one architecture a project defines; docs/RECORDS.md has the
+history of versions):
 
 - project: "owner/name" (or the folder name for local checkouts)
 - file: repo-relative POSIX path of the file holding the definition
@@ -20,6 +21,11 @@ Schema `exnet.model/1` (one model found in a project):
 - hyperparameters: canonical name -> `Hyperparameter`
 - datasets: canonical dataset ids, loader calls first, README mentions second
 - preprocessing: how the input is prepared (see `Preprocessing`), an exnet extension
+- occurrences: every place the same architecture is defined in the project (see
+  `Occurrence`; `exnet.extract.identity` says when two definitions are one), the
+  record's own place among them; new in version 2
+- blocks: names of the project's building-block classes (a residual block, an attention
+  module) inlined into this model; they are never models of their own; new in version 2
 """
 
 from __future__ import annotations
@@ -27,7 +33,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-MODEL_SCHEMA = "exnet.model/1"
+MODEL_SCHEMA = "exnet.model/2"
+#: Model schemas the later stages read: version 1 lacks `occurrences` and `blocks`.
+MODEL_SCHEMAS = ("exnet.model/1", MODEL_SCHEMA)
 FAILURE_SCHEMA = "exnet.failure/1"
 
 #: How a hyperparameter value was found (DESIGN.md): a literal at the use site, a name
@@ -96,8 +104,24 @@ class Preprocessing:
 
 
 @dataclass(frozen=True)
+class Occurrence:
+    """A place where a model's architecture is defined: `role` is "trained" (training
+    code uses it there), "inference" (rebuilt to load trained weights) or "definition"."""
+
+    file: str
+    cell: int | None
+    span: tuple[int, int]
+    name: str
+    role: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "cell": self.cell, "span": list(self.span),
+                "name": self.name, "role": self.role}
+
+
+@dataclass(frozen=True)
 class Model:
-    """One model record (schema exnet.model/1); field meanings in the module docstring."""
+    """One model record (schema exnet.model/2); field meanings in the module docstring."""
 
     project: str
     file: str
@@ -111,8 +135,12 @@ class Model:
     hyperparameters: Mapping[str, Hyperparameter] = field(default_factory=dict)
     datasets: tuple[str, ...] = ()
     preprocessing: tuple[Preprocessing, ...] = ()
+    occurrences: tuple[Occurrence, ...] = ()
+    blocks: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
+        places = self.occurrences or (Occurrence(self.file, self.cell, self.span, self.name,
+                                                 "definition"),)
         return {
             "schema": MODEL_SCHEMA,
             "project": self.project,
@@ -128,6 +156,8 @@ class Model:
                                 for k in sorted(self.hyperparameters)},
             "datasets": list(self.datasets),
             "preprocessing": [p.to_json() for p in self.preprocessing],
+            "occurrences": [o.to_json() for o in places],
+            "blocks": list(self.blocks),
         }
 
 

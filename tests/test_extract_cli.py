@@ -53,7 +53,7 @@ def test_json_for_a_project_folder() -> None:
     assert sorted(m["name"] for m in data["models"]) == ["SentimentRNN", "Unused"]
     rnn = find_model(data, "SentimentRNN")
     assert rnn["file"] == "model.py"
-    assert rnn["schema"] == "exnet.model/1"
+    assert rnn["schema"] == "exnet.model/2"
     assert rnn["hyperparameters"]["batch_size"]["file"] == "train.py"
 
 

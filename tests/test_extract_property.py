@@ -38,7 +38,7 @@ def check_result(data: dict[str, Any], root: Path | None = None) -> None:
         if "line" in failure:
             assert isinstance(failure["line"], int)
     for model in data["models"]:
-        assert model["schema"] == "exnet.model/1"
+        assert model["schema"] == "exnet.model/2"
         assert isinstance(model["project"], str) and model["project"]
         file = model["file"]
         assert isinstance(file, str) and not file.startswith("/") and "\\" not in file

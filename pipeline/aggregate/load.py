@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from exnet.records import MODEL_SCHEMA
+from exnet.records import MODEL_SCHEMAS
 
 #: Records the extractor may interleave with models; they are not models, and not errors.
 _NOT_MODELS = ("exnet.failure/1",)
@@ -42,8 +42,8 @@ def _model_problem(rec: Any) -> str | None:
     """Why a parsed line cannot be used as a model record, or None if it can."""
     if not isinstance(rec, dict):
         return "not a JSON object"
-    if rec.get("schema") != MODEL_SCHEMA:
-        return f"schema is {rec.get('schema')!r}, expected {MODEL_SCHEMA!r}"
+    if rec.get("schema") not in MODEL_SCHEMAS:
+        return f"schema is {rec.get('schema')!r}, expected one of {', '.join(MODEL_SCHEMAS)}"
     for key, kind in (("project", str), ("file", str), ("name", str), ("layers", list)):
         if not isinstance(rec.get(key), kind):
             return f"field {key!r} missing or not a {kind.__name__}"

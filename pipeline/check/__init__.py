@@ -17,6 +17,7 @@ from typing import Any
 from exnet.check.placement import CATEGORICAL, NUMERIC, Neighbour, Placement, nearest, place
 from exnet.check.rules import RULES, SEVERITIES, Context, Finding
 from exnet.errors import ExnetError
+from exnet.records import MODEL_SCHEMAS
 
 REPORT_SCHEMA = "exnet.check/1"
 
@@ -76,7 +77,7 @@ def load_corpus(corpus_dir: Path, task: str) -> tuple[list[dict[str, Any]], dict
     """The task's model records and each project's mined commit."""
     task_dir = corpus_dir / task
     models = [r for r in read_jsonl(task_dir / "models.jsonl")
-              if r.get("schema", "exnet.model/1") == "exnet.model/1" and "layers" in r]
+              if r.get("schema", MODEL_SCHEMAS[0]) in MODEL_SCHEMAS and "layers" in r]
     if not models:
         raise ExnetError(f"no corpus models for task {task!r} in {task_dir}: run "
                          f"`exnet tasks` for the task names, or pass --corpus DIR")

@@ -9,9 +9,9 @@ from typing import Any
 import libcst as cst
 
 from exnet.extract import datasets, hyperparameters, layers
-from exnet.extract.graph import _tensor_deps
+from exnet.extract.graph import _tensor_deps, is_model_object
 from exnet.extract.names import dotted, fold
-from exnet.extract.program import MAX_DEPTH, ClassInfo, Frame, FunctionInfo, ModuleInfo
+from exnet.extract.program import MAX_DEPTH, ClassInfo, Event, Frame, FunctionInfo, ModuleInfo
 from exnet.extract.values import (
     MAX_SEQUENCE,
     UNKNOWN,
@@ -175,6 +175,11 @@ class CallsMixin:
         hooked = hyperparameters.on_method_call(self, receiver, method, pos, kw, node, frame)
         if hooked is not None:
             return hooked
+        if method in ("load_state_dict", "load_weights") and is_model_object(receiver):
+            # Weights loaded into a rebuilt model: inference code, not a new model.
+            self.clock += 1
+            self.emit(Event("load", method, None, line, "literal", frame.module, self.unit,
+                            self.clock, target=receiver, file=frame.module.rel))
         if isinstance(receiver, Instance) and receiver.cls.method(method) is not None:
             cls, fn = receiver.cls.method(method)  # type: ignore[misc]
             return self.call_function(FunctionRef(FunctionInfo(method, fn, cls.module, cls),
@@ -334,6 +339,7 @@ class CallsMixin:
         line = frame.module.line(node) if node is not None else cls.module.line(cls.node)
         inst = Instance(cls, line=line, site=(cls.module.rel, cls.module.line(cls.node), 0))
         self.instantiated.add(id(cls.node))
+        self.instances[inst.uid] = inst
         found = cls.method("__init__")
         if found is not None:
             owner, init = found

@@ -87,6 +87,7 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
         self.config_sources: dict[str, tuple[str, str]] = {}   # dotted -> (rel, text)
         self.config_envs: dict[str, dict[str, Value]] = {}
         self.errors: list[tuple[str, int, str]] = []   # (file, line, reason) of skipped code
+        self.instances: dict[int, Instance] = {}       # uid -> every project-class instance
 
     def add_config_source(self, rel: str, text: str) -> None:
         stem = rel.rsplit(".", 1)[0]

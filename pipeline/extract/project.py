@@ -10,13 +10,17 @@ Every file ends as one outcome: extracted, skipped (with why) or failed (with wh
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import libcst as cst
+
 from exnet.extract.configs import MAX_CONFIG_BYTES
 from exnet.extract.datasets import readme_datasets
+from exnet.extract.identity import merge_copies
 from exnet.extract.interpreter import Candidate, Event, Interpreter, ModuleInfo
+from exnet.extract.names import dotted
 from exnet.extract.parsing import parse
 from exnet.extract.sources import (
     MAX_PY_BYTES,
@@ -307,16 +311,82 @@ def _records(ix: Interpreter, project: str, readme: str) -> list[Model]:
     kept = [g for g in groups.values() if g.nodes and not _opaque(ix, g) and not any(
         other is not g and g.uids & (other.owners - other.uids) for other in groups.values())]
     by_rel = {m.rel: m for m in ix.modules}
-    models = []
-    single = len(kept) == 1
     tied = {id(e.target) for e in ix.events if e.kind == "hyper" and e.target is not None}
     trained = {id(g) for g in kept if any(id(c.obj) in tied for c in g.members)}
-    for group in kept:
+    blocks = block_classes(ix, kept, trained)
+    kept = [g for g in kept if id(g) not in blocks]
+    single = len(kept) == 1
+    models = []
+    loads = {id(e.target) for e in ix.events if e.kind == "load"}
+    loaded = set()
+    for i, group in enumerate(kept):
         hyper = _attach_hyper(ix, group, kept, single, trained)
-        models.append(_model(ix, group, project, hyper, _datasets(ix, group, kept, readme),
-                             _preparation(ix, group, kept, single), by_rel))
-    models.sort(key=lambda m: (m.file, m.cell or 0, m.span[0], m.name))
-    return models
+        model = _model(ix, group, project, hyper, _datasets(ix, group, kept, readme),
+                       _preparation(ix, group, kept, single), by_rel)
+        models.append(replace(model, blocks=_blocks_used(ix, group)))
+        if any(id(c.obj) in loads for c in group.members):
+            loaded.add(i)
+    return merge_copies(models, loaded)
+
+
+def block_classes(ix: Interpreter, kept: list[_Group], trained: set[int]) -> set[int]:
+    """The groups that are building blocks, not models: project model classes that
+    another model class uses (names in its body, or passes to a model class's
+    constructor, as `ResNet(BasicBlock, [2, 2, 2, 2])`) and that nothing trains itself.
+
+    Most blocks never become candidates, because they are made inside a model; these are
+    the ones the interpreter had to build on their own (a second class of the same name
+    in another file, a class with methods nobody called)."""
+    classes = {id(g): g.first.obj.cls for g in kept if isinstance(g.first.obj, Instance)}
+    if len(classes) < 2:
+        return set()
+    model_names = {cls.name for cls in classes.values()}
+    used_by: dict[str, set[str]] = {}
+    for cls in classes.values():
+        for name in _names_in(cls.node.body) & model_names - {cls.name}:
+            used_by.setdefault(name, set()).add(cls.name)
+    for module in ix.modules:
+        for user, name in _constructor_arguments(module.tree, model_names):
+            if user != name:
+                used_by.setdefault(name, set()).add(user)
+    return {gid for gid, cls in classes.items()
+            if gid not in trained and used_by.get(cls.name, set()) - {cls.name}}
+
+
+def _names_in(node: cst.CSTNode) -> set[str]:
+    found: set[str] = set()
+    stack: list[cst.CSTNode] = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, cst.Name):
+            found.add(item.value)
+        stack.extend(item.children)
+    return found
+
+
+def _constructor_arguments(tree: cst.Module, classes: set[str]) -> list[tuple[str, str]]:
+    """(class called, model class passed as an argument) for `Net(Block, ...)` calls."""
+    out = []
+    stack: list[cst.CSTNode] = [tree]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, cst.Call):
+            callee = dotted(item.func)
+            head = callee.rsplit(".", 1)[-1] if callee else None
+            if head in classes:
+                for arg in item.args:
+                    if isinstance(arg.value, cst.Name) and arg.value.value in classes:
+                        out.append((head, arg.value.value))
+        stack.extend(item.children)
+    return out
+
+
+def _blocks_used(ix: Interpreter, group: _Group) -> tuple[str, ...]:
+    """Names of the project classes whose instances make up part of this model."""
+    own = group.first.obj.cls.name if isinstance(group.first.obj, Instance) else None
+    names = {ix.instances[uid].cls.name for n in group.nodes for uid in ix.nodes[n].owners
+             if uid in ix.instances and ix.instances[uid].cls.framework is not None}
+    return tuple(sorted(names - {own}))
 
 
 #: Layer types that learn nothing: a "model" made only of these (a data-augmentation

@@ -1,0 +1,123 @@
+"""Model identity: when two definitions in one project are the same architecture.
+
+Every count the gallery shows is a share of the model list, so a project that defines one
+network in model.py, rebuilds it in predict.py and again in a notebook must weigh once,
+not three times. This module decides which model records of one project are copies and
+merges them into one record that lists every place the architecture occurs
+(`occurrences`, see docs/RECORDS.md).
+
+Two definitions are the same architecture when (docs/ARCHITECTURE.md, "Model identity"):
+
+- they are of the same framework and have the same layer types in the same order, with
+  the same edges;
+- every layer argument that both resolved is equal. An argument that one copy resolved
+  and the other did not (`nn.Linear(512, n_classes)` with `n_classes` read from data in
+  one file, a literal in the other) does not make them differ, because it is the same
+  code read with less knowledge; arguments that only say where the input comes from
+  (`input_shape`, `input_length`) and whether a pretrained part is frozen
+  (`trainable`, a stage of training, not a design) are not compared.
+
+Of the copies, the record keeps the one that says most: the one the project trains, then
+the one with most resolved arguments, then the first in file order. Arguments and
+hyperparameters it lacks are filled from the other copies. Each occurrence has a role:
+"trained" (training code uses it), "inference" (its weights are loaded and it is never
+trained there) or "definition".
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Any
+
+from exnet.records import Hyperparameter, Layer, Model, Occurrence
+
+#: Arguments that do not change what a layer computes on its input.
+NOT_COMPARED = frozenset({"input_shape", "input_length", "trainable", "batch_input_shape"})
+
+TRAINING_FACTS = ("optimizer", "learning_rate", "batch_size", "epochs", "loss")
+
+
+def _args_agree(a: Layer, b: Layer) -> bool:
+    if a.type != b.type:
+        return False
+    for key in a.args.keys() & b.args.keys():
+        if key not in NOT_COMPARED and _norm(a.args[key]) != _norm(b.args[key]):
+            return False
+    return True
+
+
+def _norm(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def same_architecture(a: Model, b: Model) -> bool:
+    """True when `a` and `b` are one architecture (see the module docstring)."""
+    if a.framework != b.framework or len(a.layers) != len(b.layers):
+        return False
+    if (a.edges or None) != (b.edges or None):
+        return False
+    return all(_args_agree(x, y) for x, y in zip(a.layers, b.layers))
+
+
+def trained(model: Model) -> bool:
+    return any(name in model.hyperparameters for name in TRAINING_FACTS)
+
+
+def _weight(model: Model) -> tuple[int, int, int]:
+    """Higher says more: training facts, then resolved arguments."""
+    facts = sum(name in model.hyperparameters for name in TRAINING_FACTS)
+    args = sum(len(layer.args) for layer in model.layers)
+    return (facts, len(model.hyperparameters), args)
+
+
+def merge_copies(models: list[Model], loaded: set[int]) -> list[Model]:
+    """One record per architecture of a project's models (all of one project).
+
+    `loaded` holds the indexes in `models` of definitions whose weights the code loads
+    (`load_state_dict`, `load_weights`): rebuilt for inference."""
+    order = sorted(range(len(models)), key=lambda i: (
+        tuple(-w for w in _weight(models[i])), models[i].file, models[i].cell or 0,
+        models[i].span[0]))
+    clusters: list[list[int]] = []
+    for i in order:
+        for cluster in clusters:
+            if same_architecture(models[cluster[0]], models[i]) and \
+                    all(same_architecture(models[j], models[i]) for j in cluster[1:]):
+                cluster.append(i)
+                break
+        else:
+            clusters.append([i])
+    merged = [_merge([models[i] for i in c], [i in loaded for i in c]) for c in clusters]
+    merged.sort(key=lambda m: (m.file, m.cell or 0, m.span[0], m.name))
+    return merged
+
+
+def _role(model: Model, is_loaded: bool) -> str:
+    if trained(model):
+        return "trained"
+    return "inference" if is_loaded else "definition"
+
+
+def _merge(copies: list[Model], loaded: list[bool]) -> Model:
+    best = copies[0]
+    layers = list(best.layers)
+    hyper = dict(best.hyperparameters)
+    datasets = list(best.datasets)
+    for other in copies[1:]:
+        layers = [replace(mine, args={**theirs.args, **mine.args})
+                  for mine, theirs in zip(layers, other.layers)]
+        if trained(other):   # an inference script's batch size is not the training one
+            for name, value in other.hyperparameters.items():
+                hyper.setdefault(name, value)
+            datasets += [d for d in other.datasets if d not in datasets]
+    places = [Occurrence(m.file, m.cell, m.span, m.name, _role(m, is_loaded))
+              for m, is_loaded in zip(copies, loaded)]
+    places.sort(key=lambda o: (o.role != "trained", o.file, o.cell or 0, o.span[0]))
+    blocks = sorted({b for m in copies for b in m.blocks})
+    return replace(best, layers=tuple(layers), hyperparameters=_sorted(hyper),
+                   datasets=tuple(datasets), occurrences=tuple(places), blocks=tuple(blocks))
+
+
+def _sorted(hyper: dict[str, Hyperparameter]) -> dict[str, Hyperparameter]:
+    return {k: hyper[k] for k in sorted(hyper)}

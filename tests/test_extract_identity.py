@@ -1,0 +1,90 @@
+"""Model identity: one record per architecture a project defines (copies across files,
+notebooks and inference scripts merged, with every place listed), and building blocks
+inlined into the models that use them, never counted as models of their own."""
+
+from __future__ import annotations
+
+from extract_helpers import extract, find_model, fixture, layer_types
+
+from exnet.extract.identity import same_architecture
+from exnet.records import Layer, Model
+
+
+def names(data: dict) -> list[tuple[str, str]]:
+    return sorted((m["file"], m["name"]) for m in data["models"])
+
+
+def test_pytorch_copies_in_scripts_and_a_notebook_are_one_record() -> None:
+    data = extract(fixture("identity_torch"))
+    assert data["failures"] == []
+    assert names(data) == [("bigger.py", "BiggerLSTM"), ("model.py", "SentimentLSTM")]
+    lstm = find_model(data, "SentimentLSTM")
+    assert lstm["occurrences"] == [
+        {"file": "model.py", "cell": None, "span": [5, 14], "name": "SentimentLSTM",
+         "role": "trained"},
+        {"file": "explore.ipynb", "cell": 2, "span": [1, 10], "name": "SentimentLSTM",
+         "role": "definition"},
+        {"file": "predict.py", "cell": None, "span": [7, 16], "name": "SentimentLSTM",
+         "role": "inference"},
+    ]
+    assert {k: v["value"] for k, v in lstm["hyperparameters"].items()} == {
+        "batch_size": 64, "epochs": 5, "learning_rate": 0.001,
+        "loss": "binary_cross_entropy", "optimizer": "adam"}
+    # the wider variant is another architecture, trained with its own settings
+    bigger = find_model(data, "BiggerLSTM")
+    assert bigger["layers"][1]["args"]["units"] == 256
+    assert bigger["hyperparameters"]["optimizer"]["value"] == "sgd"
+    assert [o["role"] for o in bigger["occurrences"]] == ["trained"]
+
+
+def test_keras_notebook_trains_and_a_flask_app_reloads_the_weights() -> None:
+    data = extract(fixture("identity_keras"))
+    [model] = data["models"]
+    assert (model["file"], model["cell"], model["name"]) == ("train.ipynb", 1, "model")
+    assert [(o["file"], o["role"]) for o in model["occurrences"]] == [
+        ("train.ipynb", "trained"), ("app.py", "inference")]
+    # the copy in app.py knew the input length; the merged record keeps what both knew
+    assert model["layers"][0]["args"] == {"input_dim": 20000, "output_dim": 64,
+                                          "input_length": 200}
+    hyper = {k: v["value"] for k, v in model["hyperparameters"].items()}
+    assert (hyper["batch_size"], hyper["epochs"], hyper["optimizer"]) == (128, 4, "adam")
+    assert model["datasets"] == ["imdb"]
+
+
+def test_residual_blocks_are_inlined_and_never_models() -> None:
+    data = extract(fixture("blocks_resnet"))
+    assert names(data) == [("models/resnet.py", "ResNet"), ("models/senet.py", "SENet")]
+    resnet = find_model(data, "ResNet")
+    assert resnet["blocks"] == ["BasicBlock"]
+    assert find_model(data, "SENet")["blocks"] == ["PreActBlock"]
+    # the shortcut convolution is built only where stride != 1 (the second stage)
+    assert layer_types(resnet) == [
+        "Conv2D", "BatchNorm", "Activation",
+        "Conv2D", "BatchNorm", "Activation", "Conv2D", "BatchNorm", "Add", "Activation",
+        "Conv2D", "BatchNorm", "Activation", "Conv2D", "BatchNorm", "Conv2D", "BatchNorm",
+        "Add", "Activation",
+        "GlobalAvgPool2D", "Flatten", "Dense"]
+    assert {k: v["value"] for k, v in resnet["hyperparameters"].items()} == {
+        "epochs": 200, "learning_rate": 0.1, "loss": "cross_entropy", "momentum": 0.9,
+        "optimizer": "sgd", "weight_decay": 0.0005}
+
+
+def _model(*layers: Layer, framework: str = "pytorch") -> Model:
+    return Model("p", "m.py", None, (1, 2), "m", framework, "module", tuple(layers))
+
+
+def test_same_architecture_compares_arguments_both_resolved() -> None:
+    dense = Layer("Dense", "nn.Linear", 3, {"in_features": 512, "units": 10})
+    unresolved = Layer("Dense", "nn.Linear", 9, {"in_features": 512})
+    other = Layer("Dense", "nn.Linear", 9, {"in_features": 512, "units": 2})
+    shaped = Layer("Dense", "Dense", 9, {"units": 10, "input_shape": [784]})
+    assert same_architecture(_model(dense), _model(unresolved))
+    assert not same_architecture(_model(dense), _model(other))
+    assert same_architecture(_model(dense), _model(shaped))
+    assert not same_architecture(_model(dense), _model(dense, framework="keras"))
+    assert not same_architecture(_model(dense), _model(dense, dense))
+    frozen = Layer("Pretrained", "models.resnet18", 1, {"name": "resnet18", "trainable": False})
+    tuned = Layer("Pretrained", "models.resnet18", 1, {"name": "resnet18", "trainable": True})
+    vgg = Layer("Pretrained", "models.vgg16", 1, {"name": "vgg16"})
+    assert same_architecture(_model(frozen), _model(tuned))
+    assert not same_architecture(_model(frozen), _model(vgg))

@@ -16,6 +16,7 @@ from exnet.extract.values import (
     MAX_SEQUENCE,
     UNKNOWN,
     ArgParser,
+    Choice,
     ClassRef,
     Const,
     DictVal,
@@ -86,6 +87,9 @@ class CallsMixin:
     def call_value(self, callee: Value, pos: list[Value], kw: dict[str, Value],
                    node: cst.Call, frame: Frame) -> Value:
         line = frame.module.line(node)
+        if isinstance(callee, Choice):   # `MODELS[args.model](vocab, ...)`
+            return self.make_choice([self.call_value(option, pos, kw, node, frame)
+                                     for option in callee.options], callee.line)
         if isinstance(callee, Qualified):
             return self.library_call(callee.name, pos, kw, node, frame)
         if isinstance(callee, ClassRef):

@@ -9,6 +9,7 @@ import libcst as cst
 
 from exnet.extract import layers
 from exnet.extract.calls import BUILTINS
+from exnet.extract.graph import is_model_object
 from exnet.extract.names import fold
 from exnet.extract.program import ClassInfo, Frame, FunctionInfo
 from exnet.extract.values import (
@@ -108,9 +109,11 @@ class ExpressionsMixin:
 
     def compare(self, node: cst.Comparison, frame: Frame) -> Value:
         left = self.eval(node.left, frame)
+        operands = [left]
         result = True
         for target in node.comparisons:
             right = self.eval(target.comparator, frame)
+            operands.append(right)
             a, b = plain(left), plain(right)
             known = isinstance(left, Const) or isinstance(plain(left), list)
             known = known and (isinstance(right, Const) or isinstance(b, list))
@@ -127,7 +130,11 @@ class ExpressionsMixin:
                 return Unknown(source_text(node))
             result = result and bool(ok)
             left = right
-        return Const(result, frame.module.line(node))
+        # A comparison with an option's default is decided only until someone passes
+        # the option: keep that, so that model selection can see every branch.
+        how = "argparse" if any(isinstance(v, Const) and v.how == "argparse"
+                                for v in operands) else "literal"
+        return Const(result, frame.module.line(node), how)
 
     def elements(self, elements: Iterable[cst.BaseElement], frame: Frame) -> list[Value]:
         out: list[Value] = []
@@ -274,6 +281,14 @@ class ExpressionsMixin:
         key = self.eval(node.slice[0].slice.value, frame)
         return plain(key) if isinstance(key, Const) else None
 
+    def run_time_key(self, node: cst.Subscript, frame: Frame) -> bool:
+        """Whether a subscript's key is chosen when the program runs: unknown, or an
+        option's default that a command line can change."""
+        if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+            return False
+        key = self.eval(node.slice[0].slice.value, frame)
+        return not isinstance(key, Const) or key.how == "argparse"
+
     def subscript(self, node: cst.Subscript, frame: Frame) -> Value:
         base = self.eval(node.value, frame)
         if isinstance(base, Tensor):
@@ -293,6 +308,13 @@ class ExpressionsMixin:
                 return ListVal(base.items[bounds[0]:bounds[1]])
             return Unknown(source_text(node))
         key = self.subscript_key(node, frame)
+        if isinstance(base, DictVal) and self.run_time_key(node, frame):
+            options = [v for v in base.items.values() if _selectable(v)]
+            if len(options) >= 2 and len(options) == len(base.items):
+                # `MODELS[args.model]`: a registry of models, any of which a run can pick
+                first = base.items.get(key) if isinstance(key, str) else None
+                ordered = [first] + [o for o in options if o is not first] if first else options
+                return self.make_choice(ordered, frame.module.line(node))
         if isinstance(base, DictVal) and isinstance(key, str) and key in base.items:
             return base.items[key]
         if isinstance(base, (ListVal, SequentialObj)) and isinstance(key, int) and \
@@ -340,3 +362,8 @@ class ExpressionsMixin:
         return Unknown(source_text(node))
 
     # ----------------------------------------------------------------- calls
+
+
+def _selectable(value: Value) -> bool:
+    """A value a model registry maps a name to: a model class, a builder, a model."""
+    return isinstance(value, (ClassRef, FunctionRef)) or is_model_object(value)

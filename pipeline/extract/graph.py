@@ -3,6 +3,7 @@ models to tensors adds nodes; a model's layers are the nodes its output depends 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Iterable
 
 from exnet.extract.program import (
@@ -16,6 +17,7 @@ from exnet.extract.program import (
 )
 from exnet.extract.values import (
     MAX_SEQUENCE,
+    Choice,
     FunctionalModel,
     FunctionRef,
     Instance,
@@ -34,7 +36,22 @@ class GraphMixin:
         self.clock += 1
         self.candidates.append(Candidate(obj, self.unit, self.clock, module, line))
 
+    def make_choice(self, options: list[Value], line: int) -> Choice:
+        """A run-time choice among `options`, remembered so that settings made after it
+        without naming a model (`criterion = nn.CrossEntropyLoss()`) reach every option."""
+        choice = Choice(options, line)
+        if any(is_model_object(o) for o in options):
+            self.choices.append(choice)
+        return choice
+
     def emit(self, event: Event) -> None:
+        if isinstance(event.target, Choice):
+            # A setting for the model chosen at run time holds for each option.
+            for option in event.target.options:
+                if is_model_object(option):
+                    self.events.append(replace(event, target=option, extra={
+                        **event.extra, "selected_at": event.target.line}))
+            return
         self.events.append(event)
 
     def apply_layer(self, layer: LayerObj, deps: tuple[int, ...], module: ModuleInfo,
@@ -71,6 +88,10 @@ class GraphMixin:
             return self.replay(callee, deps)
         if isinstance(callee, Instance):
             return self.apply_instance(callee, pos, kw, frame, line)
+        if isinstance(callee, Choice):   # `outputs = net(inputs)` for each option of net
+            outs = [self.apply(option, pos, kw, frame, line) for option in callee.options]
+            return Tensor(tuple(dict.fromkeys(d for out in outs if isinstance(out, Tensor)
+                                              for d in out.deps)))
         return Tensor(deps)
 
     def apply_instance(self, inst: Instance, pos: list[Value], kw: dict[str, Value],
@@ -174,5 +195,7 @@ def _first_tensor(value: Value) -> Tensor | None:
 
 
 def is_model_object(value: Value) -> bool:
+    if isinstance(value, Choice):
+        return any(is_model_object(option) for option in value.options)
     return isinstance(value, (SequentialObj, FunctionalModel, Instance)) or \
         isinstance(value, LayerObj) and value.type == "Pretrained"

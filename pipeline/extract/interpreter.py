@@ -15,7 +15,7 @@ imported or evaluated; work per file is bounded by a step budget.
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
 import libcst as cst
 
@@ -39,6 +39,7 @@ from exnet.extract.program import (
 from exnet.extract.values import (
     MAX_SEQUENCE,
     UNKNOWN,
+    Choice,
     ClassRef,
     Const,
     DictVal,
@@ -88,6 +89,7 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
         self.config_envs: dict[str, dict[str, Value]] = {}
         self.errors: list[tuple[str, int, str]] = []   # (file, line, reason) of skipped code
         self.instances: dict[int, Instance] = {}       # uid -> every project-class instance
+        self.choices: list[Choice] = []                # run-time model selections
 
     def add_config_source(self, rel: str, text: str) -> None:
         stem = rel.rsplit(".", 1)[0]
@@ -164,6 +166,19 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
             # `if __name__ == "__main__":` and try/except import blocks hold defs too
             for inner in stmt.body.body:
                 self._register(inner, module)
+
+    def link_star_imports(self) -> None:
+        """`from src.cnn import *` of a project module brings in what that module
+        imported too (`nn`, `F`, `torch`), as Python does without an `__all__`."""
+        for _ in range(3):   # a chain of star imports, a few modules deep
+            for module in self.modules:
+                for star in module.imports.star_modules:
+                    source = self.project_module(star)
+                    if source is None or source is module:
+                        continue
+                    for name, target in source.imports.aliases.items():
+                        if not name.startswith("_"):
+                            module.imports.aliases.setdefault(name, target)
 
     def resolve_class_bases(self) -> None:
         """Link project classes to their bases and find which are model classes."""
@@ -353,6 +368,70 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
             self.exec_small(stmt, frame)
 
     def exec_if(self, stmt: cst.If, frame: Frame) -> None:
+        if not frame.in_model and self.select_model(stmt, frame):
+            return
+        self.exec_chain(stmt, frame)
+
+    def select_model(self, stmt: cst.If, frame: Frame) -> bool:
+        """Run-time model selection: an if/elif chain on an option (`args.model`, with or
+        without a default) or on an unknown value whose branches build different models.
+
+        Each branch runs on its own copy of the names; a name (or a return value) that
+        two or more branches bind to models becomes a `Choice` of them, so the training
+        code after the chain trains every option. Other names take the branch the
+        defaults choose. Branches that build no model leave nothing behind, findings
+        included: `if args.optim == "sgd":` must not set the optimizer twice.
+        False, having run nothing, when every test is a plain constant."""
+        branches: list[tuple[Value | None, Sequence[cst.CSTNode]]] = []
+        branch: cst.If | cst.Else | None = stmt
+        while branch is not None:
+            if isinstance(branch, cst.Else):
+                branches.append((None, branch.body.body))
+                break
+            branches.append((self.eval(branch.test, frame), branch.body.body))
+            branch = branch.orelse
+        tests = [t for t, _ in branches if t is not None]
+        if all(isinstance(t, Const) and t.how != "argparse" for t in tests):
+            return False
+        default = next((i for i, (t, _) in enumerate(branches)
+                        if t is None or not isinstance(t, Const) or t.value), -1)
+        snapshot = dict(frame.env)
+        outcomes: list[tuple[dict[str, Value], Value | None]] = []
+        for i, (_, body) in enumerate(branches):
+            mark = len(self.events)
+            self.exec_block(body, frame)
+            changed = {k: v for k, v in frame.env.items() if snapshot.get(k) is not v}
+            returned, frame.returned = frame.returned, None
+            builds = any(is_model_object(v) for v in changed.values()) or \
+                returned is not None and is_model_object(returned)
+            if not builds and i != default:
+                del self.events[mark:]
+                changed, returned = {}, None
+            outcomes.append((changed, returned))
+            frame.env.clear()
+            frame.env.update(snapshot)
+        line = frame.module.line(stmt)
+        order = [i for i in range(len(outcomes)) if i != default] + [default] * (default >= 0)
+        for i in order:
+            frame.env.update(outcomes[i][0])
+        chosen: tuple[dict[str, Value], Value | None] = outcomes[default] if default >= 0 \
+            else ({}, None)
+        names = {k for changed, _ in outcomes for k in changed}
+        for name in names:
+            models = [changed[name] for changed, _ in outcomes
+                      if is_model_object(changed.get(name, UNKNOWN))]
+            if len(models) >= 2:
+                frame.env[name] = self.make_choice(_first(models, chosen[0].get(name)), line)
+        returns = [r for _, r in outcomes if r is not None and is_model_object(r)]
+        if len(returns) >= 2:
+            frame.returned = self.make_choice(_first(returns, chosen[1]), line)
+        elif chosen[1] is not None:
+            frame.returned = chosen[1]
+        elif returns:
+            frame.returned = returns[0]
+        return True
+
+    def exec_chain(self, stmt: cst.If, frame: Frame) -> None:
         """An if/elif/else chain. A condition on known constants (`if v == 'M':` over a
         VGG config list, `if args.model == 'lstm':` with its default) picks its branch.
         Otherwise the first branch is followed, and a later one only when nothing was
@@ -559,6 +638,13 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
                 return
 
     # ----------------------------------------------------------------- expressions
+
+
+def _first(options: list[Value], preferred: Value | None) -> list[Value]:
+    """`options` with the one the defaults choose first."""
+    if preferred is None or preferred not in options:
+        return options
+    return [preferred] + [o for o in options if o is not preferred]
 
 
 def _capture_names(pattern: cst.CSTNode) -> list[cst.Name]:

@@ -268,6 +268,9 @@ def _functional(ix: "Interpreter", name: str, last: str, api: str, pos: list[Val
         type_ = "Flatten"
     elif last == "reshape":
         type_ = "Reshape"
+    elif last in ("mean", "max", "amax") and framework == "pytorch" and \
+            _pooled_dims(pos[1:], kw):
+        type_ = _global_pool(last, _pooled_dims(pos[1:], kw))
     elif last in ("add",) and len(pos) > 1:
         type_, deps = "Add", deps + (_deps_of(pos[1]) or ())
     elif last in ("mul", "multiply") and len(pos) > 1:
@@ -289,10 +292,13 @@ def tensor_method(ix: "Interpreter", receiver: Tensor, method: str, pos: list[Va
         shape = [plain(p) for p in pos]
         if len(shape) == 1 and isinstance(pos[0], ListVal):
             shape = [plain(p) for p in pos[0].items]
-        type_ = "Flatten" if (len(shape) == 2 and -1 in shape[1:]) or shape == [-1] \
-            else "Reshape"
+        # Any 2-D view, `x.view(-1, 16 * 5 * 5)` or `x.view(x.size(0), -1)`, flattens the
+        # features of each example for a Dense layer.
+        type_ = "Flatten" if len(shape) == 2 or shape == [-1] else "Reshape"
     elif method == "flatten":
         type_ = "Flatten"
+    elif method in ("mean", "max", "amax") and _pooled_dims(pos, kw):
+        type_ = _global_pool(method, _pooled_dims(pos, kw))
     elif method in vocab.ACTIVATION_FUNCTIONS:
         type_ = "Activation"
     else:
@@ -301,6 +307,23 @@ def tensor_method(ix: "Interpreter", receiver: Tensor, method: str, pos: list[Va
     layer = LayerObj(framework, type_, f"Tensor.{method}", frame.module.line(node), args,
                      _site(frame, node))
     return ix.apply_layer(layer, deps, frame.module, layer.line)
+
+
+def _pooled_dims(pos: list[Value], kw: dict[str, Value]) -> list[int]:
+    """The dimensions a `mean`/`max` reduces over, when given (`x.mean(dim=1)`)."""
+    dim = plain(kw["dim"]) if "dim" in kw else plain(pos[0]) if pos else None
+    if isinstance(dim, int) and not isinstance(dim, bool):
+        return [dim]
+    if isinstance(dim, list) and dim and all(isinstance(d, int) for d in dim):
+        return dim
+    return []
+
+
+def _global_pool(method: str, dims: list[int]) -> str:
+    """`x.mean(dim=1)` over a sequence is global average pooling, `x.mean([2, 3])` over an
+    image's height and width the 2-D kind; `max` likewise."""
+    kind = "GlobalAvgPool" if method == "mean" else "GlobalMaxPool"
+    return f"{kind}{'2D' if len(dims) >= 2 else '1D'}"
 
 
 def _pretrained(ix: "Interpreter", name: str, last: str, pos: list[Value],

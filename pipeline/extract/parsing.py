@@ -20,11 +20,12 @@ from libcst.metadata import ByteSpanPositionProvider, MetadataWrapper
 
 from exnet.extract.interpreter import ModuleInfo
 from exnet.extract.names import ImportMap
-from exnet.extract.sources import Source, Unreadable, notebook_source
+from exnet.extract.sources import Source, Unreadable, blank_magics, notebook_source
 
 MAX_NESTING = 100          # levels of syntax tree; real learner code stays under 30
 MAX_NODES = 150_000        # syntax nodes per file; a 1 MB file of real code has fewer
 
+_MAGIC_LINE = re.compile(r"^\s*[%!]\w", re.M)
 _PY2 = re.compile(r"^\s*(print\s+[\"'\w]|exec\s+[\"']|except\s+\w+\s*,\s*\w+\s*:)", re.M)
 
 
@@ -89,6 +90,12 @@ def parse(source: Source) -> tuple[ModuleInfo, list[str]]:
     Raises Unreadable with the reason to record when the file cannot be analysed."""
     cell_failures: list[str] = []
     refused = gate(source.text)
+    if refused is not None and refused.startswith("syntax error") and not source.is_notebook \
+            and _MAGIC_LINE.search(source.text):
+        # A notebook exported as .py keeps `%matplotlib inline` and `!pip install` lines.
+        text = "\n".join(blank_magics(source.text.split("\n")))
+        if gate(text) is None:
+            source, refused = Source(source.rel, text), None
     if refused is not None:
         if not source.is_notebook or refused.startswith("too large"):
             raise Unreadable(refused)

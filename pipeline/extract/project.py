@@ -152,6 +152,7 @@ def _add_drivers(result: ExtractResult, project: str, modules: list[ModuleInfo],
     hyperparameters. Other skipped files stay configuration sources (returned)."""
     stems = {m.rel.rsplit(".", 1)[0].replace("/", ".") for m in modules}
     stems |= {s.rsplit(".", 1)[-1] for s in stems}
+    wanted = _imported_names(modules)
     rest = []
     for rel, path in skipped:
         try:
@@ -160,8 +161,14 @@ def _add_drivers(result: ExtractResult, project: str, modules: list[ModuleInfo],
             rest.append((rel, path))
             continue
         names = {a or b for a, b in _IMPORTS.findall(text)}
-        if not any(n.lstrip(".") in stems or n.lstrip(".").rsplit(".", 1)[-1] in stems
-                   for n in names if n.strip(".")):
+        driver = any(n.lstrip(".") in stems or n.lstrip(".").rsplit(".", 1)[-1] in stems
+                     for n in names if n.strip("."))
+        # `from src.parser_data import parameter_parser`: a helper that builds the
+        # argparse parser or loads the config file is code to run, not just constants.
+        stem = rel.rsplit(".", 1)[0].replace("/", ".")
+        helper = _SETTINGS_CODE.search(text) is not None and any(
+            stem == w or stem.endswith("." + w) or w.endswith("." + stem) for w in wanted)
+        if not (driver or helper):
             rest.append((rel, path))
             continue
         try:
@@ -173,6 +180,22 @@ def _add_drivers(result: ExtractResult, project: str, modules: list[ModuleInfo],
         result.outcomes = [o for o in result.outcomes if o.file != rel]
         result.outcomes.append(FileOutcome(rel, "extracted"))
     return rest
+
+
+_SETTINGS_CODE = re.compile(r"ArgumentParser|parse_args|safe_load|yaml\.load|json\.load|"
+                            r"OmegaConf|configparser|@dataclass")
+
+
+def _imported_names(modules: list[ModuleInfo]) -> set[str]:
+    """Dotted module names the parsed modules import (`src.parser_data`, `config`)."""
+    names: set[str] = set()
+    for module in modules:
+        for target in list(module.imports.aliases.values()) + module.imports.star_modules:
+            target = target.lstrip(".")
+            names.add(target)
+            if "." in target:
+                names.add(target.rsplit(".", 1)[0])   # `from pkg.mod import name`
+    return {n for n in names if n}
 
 
 def _fail(result: ExtractResult, project: str, rel: str, reason: str,
@@ -224,6 +247,7 @@ def interpret(modules: list[ModuleInfo], project: str, readme: str,
             ix.add_config_source(rel, read_bounded(path, MAX_CONFIG_BYTES).decode("utf-8"))
         except (OSError, Unreadable, UnicodeDecodeError):
             continue
+    ix.link_star_imports()
     ix.resolve_class_bases()
     ordered = _import_order(modules)
     for module in ordered:
@@ -430,13 +454,27 @@ def _owner_of(ix: Interpreter, event: Event, kept: list[_Group],
                 if cand.clock < event.clock and (best is None or cand.clock > best[0]):
                     best = (cand.clock, group)
     trained_here = [g for g in dict.fromkeys(in_unit) if id(g) in trained]
+    if best is not None:
+        chosen = _chosen_with(ix, best[1], kept)
+        if len(chosen) > 1:
+            return chosen    # the model was picked at run time: each option trains so
     if best is not None and (id(best[1]) in trained or not trained_here):
         return [best[1]]
     if trained_here:
         nearest = min(trained_here, key=lambda g: min(abs(c.clock - event.clock)
                                                       for c in g.members if c.unit == event.unit))
-        return [nearest]
+        return _chosen_with(ix, nearest, kept)
     return list(dict.fromkeys(in_unit))
+
+
+def _chosen_with(ix: Interpreter, group: _Group, kept: list[_Group]) -> list[_Group]:
+    """The groups of the run-time choice `group` belongs to (itself alone if none)."""
+    objs = {id(c.obj) for c in group.members}
+    for choice in reversed(ix.choices):
+        ids = {id(o) for o in choice.options}
+        if ids & objs:
+            return [g for g in kept if any(id(c.obj) in ids for c in g.members)]
+    return [group]
 
 
 def _attach_hyper(ix: Interpreter, group: _Group, kept: list[_Group],
@@ -527,8 +565,12 @@ def _model(ix: Interpreter, group: _Group, project: str, hyper: dict[str, Event]
         if isinstance(obj, SequentialObj):
             style = "sequential"
             # Layers built just before the container (`layers = [...]`) are its definition.
+            # A backbone made earlier (`conv_base = VGG16(...)` cells before) is not.
+            home = module.source.locate(obj.line)[0]
             lines = [ix.nodes[n].line for n in group.nodes if ix.nodes[n].module is module
-                     and obj.line - 100 <= ix.nodes[n].line <= obj.line]
+                     and obj.line - 100 <= ix.nodes[n].line <= obj.line
+                     and ix.nodes[n].layer.type != "Pretrained"
+                     and module.source.locate(ix.nodes[n].line)[0] == home]
             start, end = min(lines + [obj.line]), max(obj.last_line, obj.line)
         elif isinstance(obj, FunctionalModel):
             style = "functional"

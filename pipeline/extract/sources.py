@@ -136,6 +136,11 @@ def strip_magics(cell_source: str) -> list[str]:
         if not magic or magic[0] not in PYTHON_CELL_MAGICS:
             return ["pass"] + [""] * (len(lines) - 1)   # %%bash, %%html, %%writefile: not run here
         lines = ["pass"] + lines[1:]    # `%%time` and the like run the rest as Python
+    return blank_magics(lines)
+
+
+def blank_magics(lines: list[str]) -> list[str]:
+    """Line magics (`%matplotlib inline`), shell escapes and help lines as `pass`."""
     out = []
     for line in lines:
         m = _MAGIC.match(line)

@@ -121,6 +121,16 @@ class Instance(Value):
 
 
 @dataclass(eq=False)
+class Choice(Value):
+    """One of several models (or model classes) picked at run time: the branches of
+    `if args.model == "lstm": ... elif ...`, or `MODELS[args.name]`. Training code that
+    uses a Choice trains every option; `line` is where the choice is made."""
+
+    options: list[Value]
+    line: int = 0
+
+
+@dataclass(eq=False)
 class ClassRef(Value):
     cls: Any
 

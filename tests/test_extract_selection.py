@@ -1,0 +1,177 @@
+"""Run-time model selection: every model the training code can reach gets that training
+code's settings (if/elif on an argparse option, a dict registry of classes, a builder
+returning one of several models), and a star import of a project module brings in the
+names that module imported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from extract_helpers import find_model, layer_types, run_extract
+
+MODELS_PY = """\
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class TextCNN(nn.Module):
+    def __init__(self, vocab, classes=4):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab, 128)
+        self.conv = nn.Conv1d(128, 100, 3)
+        self.fc = nn.Linear(100, classes)
+
+    def forward(self, x):
+        h = F.relu(self.conv(self.embedding(x).transpose(1, 2)))
+        return self.fc(h.max(dim=2)[0])
+
+
+class LSTMClassifier(nn.Module):
+    def __init__(self, vocab, classes=4):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab, 128)
+        self.lstm = nn.LSTM(128, 64, batch_first=True)
+        self.fc = nn.Linear(64, classes)
+
+    def forward(self, x):
+        out, _ = self.lstm(self.embedding(x))
+        return self.fc(out[:, -1])
+"""
+
+TRAIN_TAIL = """\
+criterion = nn.CrossEntropyLoss()
+optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
+loader = DataLoader(train_data, batch_size=args.batch_size, shuffle=True)
+for epoch in range(args.epochs):
+    for x, y in loader:
+        optimizer.zero_grad()
+        loss = criterion(model(x), y)
+        loss.backward()
+        optimizer.step()
+"""
+
+ARGS = """\
+import argparse
+import torch
+import torch.nn as nn
+from torch.utils.data import DataLoader
+from models import *
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--model", default="cnn", choices=["cnn", "lstm"])
+parser.add_argument("--lr", type=float, default=0.001)
+parser.add_argument("--batch_size", type=int, default=32)
+parser.add_argument("--epochs", type=int, default=10)
+args = parser.parse_args()
+"""
+
+EXPECTED = {"batch_size": 32, "epochs": 10, "learning_rate": 0.001, "loss": "cross_entropy",
+            "optimizer": "adam"}
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def training(model: dict) -> dict:
+    return {k: v["value"] for k, v in model["hyperparameters"].items() if k in EXPECTED}
+
+
+def check_both(data: dict) -> None:
+    assert data["failures"] == []
+    cnn, lstm = find_model(data, "TextCNN"), find_model(data, "LSTMClassifier")
+    assert layer_types(cnn) == ["Embedding", "Conv1D", "Activation", "GlobalMaxPool1D", "Dense"]
+    assert layer_types(lstm) == ["Embedding", "LSTM", "Dense"]
+    assert training(cnn) == EXPECTED
+    assert training(lstm) == EXPECTED
+
+
+def test_if_elif_on_an_argparse_option(tmp_path: Path) -> None:
+    check_both(run_extract(write(tmp_path / "p", {"models.py": MODELS_PY, "train.py": ARGS + """\
+if args.model == "cnn":
+    model = TextCNN(5000)
+elif args.model == "lstm":
+    model = LSTMClassifier(5000)
+else:
+    raise ValueError(args.model)
+""" + TRAIN_TAIL})))
+
+
+def test_a_registry_of_model_classes(tmp_path: Path) -> None:
+    check_both(run_extract(write(tmp_path / "p", {"models.py": MODELS_PY, "train.py": ARGS + """\
+MODELS = {"cnn": TextCNN, "lstm": LSTMClassifier}
+model = MODELS[args.model](5000)
+""" + TRAIN_TAIL})))
+
+
+def test_a_builder_that_returns_one_of_several_models(tmp_path: Path) -> None:
+    check_both(run_extract(write(tmp_path / "p", {"models.py": MODELS_PY, "train.py": ARGS + """\
+def get_model(name, vocab):
+    if name == "lstm":
+        return LSTMClassifier(vocab)
+    elif name == "cnn":
+        return TextCNN(vocab)
+    raise KeyError(name)
+
+
+model = get_model(args.model, 5000)
+""" + TRAIN_TAIL})))
+
+
+def test_keras_builders_chosen_by_an_unknown_value(tmp_path: Path) -> None:
+    data = run_extract(write(tmp_path / "k", {"train.py": """\
+import sys
+from tensorflow import keras
+from tensorflow.keras import layers
+
+
+def build_cnn():
+    return keras.Sequential([layers.Embedding(10000, 64), layers.Conv1D(64, 5),
+                             layers.GlobalMaxPooling1D(), layers.Dense(1, activation="sigmoid")])
+
+
+def build_gru():
+    return keras.Sequential([layers.Embedding(10000, 64), layers.GRU(32),
+                             layers.Dense(1, activation="sigmoid")])
+
+
+arch = sys.argv[1]
+if arch == "cnn":
+    model = build_cnn()
+else:
+    model = build_gru()
+model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["accuracy"])
+model.fit(x_train, y_train, epochs=4, batch_size=256)
+"""}))
+    cnn, gru = find_model(data, "build_cnn"), find_model(data, "build_gru")
+    assert layer_types(cnn) == ["Embedding", "Conv1D", "GlobalMaxPool1D", "Dense"]
+    assert layer_types(gru) == ["Embedding", "GRU", "Dense"]
+    for model in (cnn, gru):
+        assert {k: v["value"] for k, v in model["hyperparameters"].items()
+                if k in EXPECTED} == {"batch_size": 256, "epochs": 4, "loss":
+                                      "binary_cross_entropy", "optimizer": "rmsprop"}
+
+
+def test_a_plain_option_branch_is_not_a_model_choice(tmp_path: Path) -> None:
+    """`if args.optim == "sgd"` with default "adam": only the default's optimizer."""
+    data = run_extract(write(tmp_path / "o", {"models.py": MODELS_PY, "train.py": """\
+import argparse
+import torch
+from models import TextCNN
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--optim", default="adam")
+args = parser.parse_args()
+model = TextCNN(5000)
+if args.optim == "sgd":
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+else:
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.002)
+"""}))
+    model = find_model(data, "TextCNN")
+    assert (model["hyperparameters"]["optimizer"]["value"],
+            model["hyperparameters"]["learning_rate"]["value"]) == ("adam", 0.002)

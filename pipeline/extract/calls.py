@@ -8,7 +8,7 @@ from typing import Any
 
 import libcst as cst
 
-from exnet.extract import datasets, hyperparameters, layers
+from exnet.extract import datasets, hyperparameters, layers, settings_files
 from exnet.extract.graph import _tensor_deps, is_model_object
 from exnet.extract.names import dotted, fold
 from exnet.extract.program import MAX_DEPTH, ClassInfo, Event, Frame, FunctionInfo, ModuleInfo
@@ -20,6 +20,7 @@ from exnet.extract.values import (
     ClassRef,
     Const,
     DictVal,
+    FileHandle,
     FunctionalModel,
     FunctionRef,
     Instance,
@@ -107,6 +108,9 @@ class CallsMixin:
                      frame: Frame) -> Value:
         # datasets only records findings (it returns None), so it sees every call first,
         # including preprocessing layers that layers turns into LayerObjs.
+        settings = settings_files.on_library_call(self.root, frame.module.rel, name, pos, kw)
+        if settings is not None:
+            return settings
         for handler in (datasets.on_library_call, layers.on_library_call,
                         hyperparameters.on_library_call):
             result = handler(self, name, pos, kw, node, frame)
@@ -126,6 +130,8 @@ class CallsMixin:
     def builtin(self, name: str, pos: list[Value], kw: dict[str, Value], node: cst.Call,
                 frame: Frame) -> Value:
         line = frame.module.line(node)
+        if name == "open" and pos and isinstance(plain(pos[0]), str):
+            return FileHandle(plain(pos[0]))
         if name == "range":
             bounds = [plain(p) for p in pos]
             if bounds and all(isinstance(b, int) and not isinstance(b, bool) for b in bounds):
@@ -184,6 +190,12 @@ class CallsMixin:
             self.clock += 1
             self.emit(Event("load", method, None, line, "literal", frame.module, self.unit,
                             self.clock, target=receiver, file=frame.module.rel))
+        if isinstance(receiver, ClassRef) and receiver.cls.method(method) is not None:
+            # `HyperParams.get_hyper_params()`, `Config.from_yaml(path)`: a static or class
+            # method called on the class itself.
+            cls, fn = receiver.cls.method(method)  # type: ignore[misc]
+            return self.call_function(FunctionRef(FunctionInfo(method, fn, cls.module, cls)),
+                                      pos, kw, frame, line)
         if isinstance(receiver, Instance) and receiver.cls.method(method) is not None:
             cls, fn = receiver.cls.method(method)  # type: ignore[misc]
             return self.call_function(FunctionRef(FunctionInfo(method, fn, cls.module, cls),
@@ -201,6 +213,8 @@ class CallsMixin:
                 args["trainable"] = not freeze
             return LayerObj(receiver.framework, "Embedding", receiver.api, receiver.line, args,
                             receiver.site)
+        if isinstance(receiver, FileHandle) and method in ("read", "__enter__"):
+            return receiver   # `json.loads(open(path).read())`
         if method in ("to", "cuda", "cpu", "double", "float", "half", "train", "eval",
                       "requires_grad_", "share_memory", "type") and \
                 not isinstance(receiver, Tensor):
@@ -285,6 +299,9 @@ class CallsMixin:
             func.cls is not None and "staticmethod" not in decorators and ref.bound_self is None \
             and standalone
         self.bind_params(func, pos, kw, env, has_self, standalone)
+        params = func.node.params.params
+        if "classmethod" in decorators and func.cls is not None and params:
+            env[params[0].name.value] = ClassRef(func.cls)   # `cls` in a classmethod
         in_model = frame.in_model or (self_val is not None and self_val.cls.framework is not None)
         local = Frame(func.module, env, self_val, func.cls, in_model, func, None, frame.depth + 1)
         self.exec_block(func.node.body.body if isinstance(func.node.body, cst.IndentedBlock)

@@ -15,6 +15,7 @@ imported or evaluated; work per file is bounded by a step budget.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 import libcst as cst
@@ -90,6 +91,7 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
         self.errors: list[tuple[str, int, str]] = []   # (file, line, reason) of skipped code
         self.instances: dict[int, Instance] = {}       # uid -> every project-class instance
         self.choices: list[Choice] = []                # run-time model selections
+        self.root: Path | None = None                  # the project folder, for its settings files
 
     def add_config_source(self, rel: str, text: str) -> None:
         stem = rel.rsplit(".", 1)[0]

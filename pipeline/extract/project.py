@@ -116,7 +116,7 @@ def extract_project(root: Path, project: str | None = None,
         try:
             skipped: list[tuple[str, int, str]] = []
             result.models = interpret(modules, project, read_readme(root) if files is None
-                                      else "", configs, skipped)
+                                      else "", configs, skipped, root)
             by_rel = {m.rel: m for m in modules}
             for rel, line, reason in skipped:
                 cell, in_cell = by_rel[rel].source.locate(line)
@@ -236,10 +236,13 @@ def _import_order(modules: list[ModuleInfo]) -> list[ModuleInfo]:
 
 def interpret(modules: list[ModuleInfo], project: str, readme: str,
               configs: list[tuple[str, Path]] = (),  # type: ignore[assignment]
-              skipped: list[tuple[str, int, str]] | None = None) -> list[Model]:
+              skipped: list[tuple[str, int, str]] | None = None,
+              root: Path | None = None) -> list[Model]:
     """The model records of a project's parsed modules. Code the interpreter does not
-    model is left out statement by statement, each noted in `skipped`."""
+    model is left out statement by statement, each noted in `skipped`; settings files
+    (config.yaml) are read from `root`."""
     ix = Interpreter()
+    ix.root = Path(root).resolve() if root is not None else None
     for module in modules:
         ix.add_module(module)
     for rel, path in configs:

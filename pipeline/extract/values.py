@@ -121,6 +121,13 @@ class Instance(Value):
 
 
 @dataclass(eq=False)
+class FileHandle(Value):
+    """`open("config.yaml")`: a project file that settings loaders may read."""
+
+    path: str
+
+
+@dataclass(eq=False)
 class Choice(Value):
     """One of several models (or model classes) picked at run time: the branches of
     `if args.model == "lstm": ... elif ...`, or `MODELS[args.name]`. Training code that

@@ -1,0 +1,158 @@
+"""Settings files a project reads at run time: YAML and JSON configs, and namespaces
+made from keyword arguments (`HParams(lr=1e-3)`, `SimpleNamespace(...)`, `EasyDict`).
+
+`yaml.safe_load(open("config.yaml"))` and `json.load(open("cfg.json"))` are followed to
+the project's own file, which is read here as data (PyYAML's safe loader, the standard
+json module: nothing in it can run), bounded in size and never through a symlink or out
+of the project. Every value becomes `Const(how="config")` with the file and line it is
+written on, so a learning rate read from `config.yaml` links to its line there.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from exnet.extract.sources import Unreadable, read_bounded
+from exnet.extract.values import Const, DictVal, FileHandle, ListVal, Namespace, Value, plain
+
+MAX_SETTINGS_BYTES = 200_000
+MAX_DEPTH = 8
+
+#: Calls that make a namespace of their keyword arguments.
+NAMESPACE_CALLS = ("HParams", "SimpleNamespace", "Namespace", "EasyDict", "edict",
+                   "ConfigDict", "AttrDict", "DotMap", "Munch")
+
+
+def read_settings(root: Path | None, base: str, path: str) -> Value | None:
+    """The values of the project file `path` (relative to the project root or to the
+    folder of the module `base` that reads it), or None when it is not one."""
+    if root is None or not path or "\0" in path or not path.endswith(
+            (".yaml", ".yml", ".json")):
+        return None
+    here = os.path.dirname(base)
+    for candidate in dict.fromkeys([os.path.normpath(os.path.join(here, path)),
+                                    os.path.normpath(path.lstrip("./") or path)]):
+        if candidate.startswith("..") or os.path.isabs(candidate):
+            continue   # outside the project: not ours to read
+        full = root / candidate
+        if any(p.is_symlink() for p in [full, *full.parents] if root in p.parents):
+            continue
+        try:
+            text = read_bounded(full, MAX_SETTINGS_BYTES).decode("utf-8")
+        except (OSError, Unreadable, UnicodeDecodeError):
+            continue
+        rel = Path(candidate).as_posix()
+        return _yaml_value(text, rel) if rel.endswith((".yaml", ".yml")) \
+            else _json_value(text, rel)
+    return None
+
+
+def _yaml_value(text: str, rel: str) -> Value | None:
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+    return _from_node(node, rel, 0) if node is not None else None
+
+
+def _from_node(node: yaml.Node, rel: str, depth: int) -> Value | None:
+    line = node.start_mark.line + 1
+    if depth > MAX_DEPTH:
+        return None
+    if isinstance(node, yaml.MappingNode):
+        items: dict[str, Value] = {}
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                inner = _from_node(value, rel, depth + 1)
+                if inner is not None:
+                    items[str(key.value)] = inner
+        return DictVal(items, line)
+    if isinstance(node, yaml.SequenceNode):
+        values = [_from_node(v, rel, depth + 1) for v in node.value]
+        if all(isinstance(v, Const) for v in values):
+            return Const([v.value for v in values], line, "config", rel)  # type: ignore[union-attr]
+        return ListVal([v for v in values if v is not None], line)
+    if isinstance(node, yaml.ScalarNode):
+        return Const(_scalar(node), line, "config", rel)
+    return None
+
+
+def _scalar(node: yaml.ScalarNode) -> Any:
+    """A scalar as YAML's safe loader types it (`1e-3` is a float, `true` a bool)."""
+    loader = yaml.SafeLoader("")
+    try:
+        return loader.construct_object(node, deep=True)
+    except yaml.YAMLError:
+        return node.value
+    finally:
+        loader.dispose()
+
+
+def _json_value(text: str, rel: str) -> Value | None:
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    starts = [m.start() for m in re.finditer("\n", text)]
+    return _from_json(data, text, starts, rel, 0, 0)
+
+
+def _from_json(data: Any, text: str, newlines: list[int], rel: str, offset: int,
+               depth: int) -> Value | None:
+    line = _line_at(newlines, offset)
+    if depth > MAX_DEPTH:
+        return None
+    if isinstance(data, dict):
+        items: dict[str, Value] = {}
+        for key, value in data.items():
+            found = text.find(json.dumps(key), offset)
+            at = found if found >= 0 else offset
+            inner = _from_json(value, text, newlines, rel, at, depth + 1)
+            if inner is not None:
+                items[str(key)] = inner
+        return DictVal(items, line)
+    if isinstance(data, list) and not all(isinstance(v, (int, float, str, bool)) or v is None
+                                          for v in data):
+        return ListVal([v for v in (_from_json(x, text, newlines, rel, offset, depth + 1)
+                                    for x in data) if v is not None], line)
+    return Const(data, line, "config", rel)
+
+
+def _line_at(newlines: list[int], offset: int) -> int:
+    return bisect.bisect_right(newlines, offset - 1) + 1
+
+
+def namespace_of(kw: dict[str, Value], pos: list[Value]) -> Namespace | None:
+    """`HParams(lr=1e-3, batch_size=32)` or `EasyDict({"lr": 1e-3})` as a namespace whose
+    literal values count as configuration."""
+    attrs: dict[str, Value] = {}
+    if pos and isinstance(pos[0], DictVal):
+        attrs.update(pos[0].items)
+    for key, value in kw.items():
+        attrs[key] = Const(value.value, value.line, "config", value.file) \
+            if isinstance(value, Const) and value.how == "literal" else value
+    return Namespace(attrs) if attrs else None
+
+
+_LOADERS = ("yaml.safe_load", "yaml.load", "yaml.full_load", "yaml.unsafe_load", "json.load",
+            "json.loads", "omegaconf.OmegaConf.load", "OmegaConf.load")
+
+
+def on_library_call(root: Path | None, base: str, name: str, pos: list[Value],
+                    kw: dict[str, Value]) -> Value | None:
+    """What a settings call returns: a file's values, a namespace, or None if not one."""
+    first = pos[0] if pos else next(iter(kw.values()), None)
+    if name in _LOADERS or name.endswith(".OmegaConf.load"):
+        path = first.path if isinstance(first, FileHandle) else plain(first) \
+            if name.endswith("load") and not name.startswith("json") else None
+        return read_settings(root, base, path) if isinstance(path, str) else None
+    if name.rsplit(".", 1)[-1] in NAMESPACE_CALLS:
+        return namespace_of(kw, pos)
+    return None

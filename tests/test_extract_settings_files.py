@@ -1,0 +1,127 @@
+"""Training settings read from files and namespaces: a YAML config loaded with
+`yaml.safe_load(open(...))`, a JSON config, `HParams(...)` returned by a static method,
+and a config class built by a classmethod; each value links to its own file and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from extract_helpers import find_model, run_extract
+
+MODEL = """\
+import torch.nn as nn
+
+
+class Classifier(nn.Module):
+    def __init__(self, vocab, hidden):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab, 64)
+        self.rnn = nn.GRU(64, hidden, batch_first=True)
+        self.fc = nn.Linear(hidden, 3)
+
+    def forward(self, x):
+        out, _ = self.rnn(self.embedding(x))
+        return self.fc(out[:, -1])
+"""
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def values(model: dict) -> dict:
+    return {k: (v["value"], v["file"], v["line"], v["how"])
+            for k, v in model["hyperparameters"].items()}
+
+
+def test_yaml_config_loaded_in_a_helper(tmp_path: Path) -> None:
+    root = write(tmp_path / "p", {
+        "model.py": MODEL,
+        "configs/default.yaml": "model:\n  hidden: 96\ntraining:\n  lr: 3.0e-4\n"
+                                "  batch_size: 48\n  epochs: 7\n",
+        "utils.py": "import yaml\n\n\ndef load_config(path='configs/default.yaml'):\n"
+                    "    with open(path) as f:\n        return yaml.safe_load(f)\n",
+        "train.py": """\
+import torch
+from model import Classifier
+from utils import load_config
+
+config = load_config()
+model = Classifier(20000, config["model"]["hidden"])
+optimizer = torch.optim.AdamW(model.parameters(), lr=config["training"]["lr"])
+criterion = torch.nn.CrossEntropyLoss()
+loader = torch.utils.data.DataLoader(data, batch_size=config["training"]["batch_size"])
+for epoch in range(config["training"]["epochs"]):
+    pass
+"""})
+    model = find_model(run_extract(root), "Classifier")
+    assert model["layers"][1]["args"]["units"] == 96
+    got = values(model)
+    assert got["learning_rate"] == (0.0003, "configs/default.yaml", 4, "config")
+    assert got["batch_size"] == (48, "configs/default.yaml", 5, "config")
+    assert got["epochs"] == (7, "configs/default.yaml", 6, "config")
+    assert got["optimizer"][0] == "adamw"
+
+
+def test_json_config_and_a_path_outside_the_project(tmp_path: Path) -> None:
+    (tmp_path / "secret.json").write_text('{"lr": 0.5}')
+    root = write(tmp_path / "p", {
+        "model.py": MODEL,
+        "params.json": '{\n  "lr": 0.01,\n  "epochs": 3\n}\n',
+        "train.py": """\
+import json
+import torch
+from model import Classifier
+
+params = json.load(open("params.json"))
+outside = json.load(open("../secret.json"))
+model = Classifier(100, 16)
+optimizer = torch.optim.SGD(model.parameters(), lr=params["lr"])
+for epoch in range(params["epochs"]):
+    pass
+"""})
+    got = values(find_model(run_extract(root), "Classifier"))
+    assert got["learning_rate"] == (0.01, "params.json", 2, "config")
+    assert got["epochs"] == (3, "params.json", 3, "config")
+
+
+def test_hparams_from_a_static_method_and_a_classmethod_config(tmp_path: Path) -> None:
+    root = write(tmp_path / "k", {
+        "hyper.py": """\
+import tensorflow as tf
+
+
+class HyperParams:
+    @staticmethod
+    def get():
+        return tf.contrib.training.HParams(epochs=20, batch_size=30, learning_rate=1e-4)
+
+
+class Settings:
+    dropout = 0.3
+
+    @classmethod
+    def load(cls):
+        return cls
+""",
+        "train.py": """\
+from keras.layers import Dense, Dropout, Input
+from keras.models import Model
+from keras.optimizers import Adam
+from hyper import HyperParams, Settings
+
+hp = HyperParams.get()
+settings = Settings.load()
+inputs = Input(shape=(100,))
+outputs = Dense(2, activation="softmax")(Dropout(settings.dropout)(inputs))
+model = Model(inputs, outputs)
+model.compile(optimizer=Adam(learning_rate=hp.learning_rate), loss="categorical_crossentropy")
+model.fit(x, y, epochs=hp.epochs, batch_size=hp.batch_size)
+"""})
+    model = find_model(run_extract(root), "model")
+    got = {k: v[0] for k, v in values(model).items()}
+    assert (got["learning_rate"], got["epochs"], got["batch_size"]) == (0.0001, 20, 30)
+    assert model["layers"][0]["args"] == {"rate": 0.3}

@@ -88,3 +88,20 @@ def test_same_architecture_compares_arguments_both_resolved() -> None:
     vgg = Layer("Pretrained", "models.vgg16", 1, {"name": "vgg16"})
     assert same_architecture(_model(frozen), _model(tuned))
     assert not same_architecture(_model(frozen), _model(vgg))
+
+
+def test_one_architecture_trained_two_ways_stays_two_records(tmp_path) -> None:
+    from extract_helpers import run_extract
+
+    net = ("import torch\nimport torch.nn as nn\n\n\nclass MLP(nn.Module):\n"
+           "    def __init__(self):\n        super().__init__()\n"
+           "        self.fc1 = nn.Linear(784, 100)\n        self.fc2 = nn.Linear(100, 10)\n\n"
+           "    def forward(self, x):\n        return self.fc2(torch.relu(self.fc1(x.view(-1, 784))))\n\n\n")
+    for name, opt in (("sgd_run.py", "SGD(model.parameters(), lr=0.1)"),
+                      ("adam_run.py", "Adam(model.parameters(), lr=0.001)"),
+                      ("adam_again.py", "Adam(model.parameters(), lr=0.001)")):
+        (tmp_path / name).write_text(net + f"model = MLP()\noptimizer = torch.optim.{opt}\n")
+    data = run_extract(tmp_path)
+    got = sorted((m["hyperparameters"]["optimizer"]["value"], len(m["occurrences"]))
+                 for m in data["models"])
+    assert got == [("adam", 2), ("sgd", 1)]

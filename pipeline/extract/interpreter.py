@@ -181,6 +181,11 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
                     for name, target in source.imports.aliases.items():
                         if not name.startswith("_"):
                             module.imports.aliases.setdefault(name, target)
+                    # A package's `__all__ = ["mymodel", ...]` star-imports its submodules.
+                    package = star.lstrip(".")
+                    for name in _dunder_all(source.tree):
+                        if self.project_module(f"{package}.{name}") is not None:
+                            module.imports.aliases.setdefault(name, f"{package}.{name}")
 
     def resolve_class_bases(self) -> None:
         """Link project classes to their bases and find which are model classes."""
@@ -640,6 +645,21 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
                 return
 
     # ----------------------------------------------------------------- expressions
+
+
+def _dunder_all(tree: cst.Module) -> list[str]:
+    """The names of a module's literal `__all__`."""
+    for stmt in tree.body:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if isinstance(small, cst.Assign) and len(small.targets) == 1 and \
+                        isinstance(small.targets[0].target, cst.Name) and \
+                        small.targets[0].target.value == "__all__":
+                    if isinstance(small.value, (cst.List, cst.Tuple)):
+                        return [e.value.evaluated_value for e in small.value.elements
+                                if isinstance(e.value, cst.SimpleString)
+                                and isinstance(e.value.evaluated_value, str)]
+    return []
 
 
 def _first(options: list[Value], preferred: Value | None) -> list[Value]:

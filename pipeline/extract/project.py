@@ -165,8 +165,9 @@ def _add_drivers(result: ExtractResult, project: str, modules: list[ModuleInfo],
                      for n in names if n.strip("."))
         # `from src.parser_data import parameter_parser`: a helper that builds the
         # argparse parser or loads the config file is code to run, not just constants.
-        stem = rel.rsplit(".", 1)[0].replace("/", ".")
-        helper = _SETTINGS_CODE.search(text) is not None and any(
+        stem = rel.rsplit(".", 1)[0].replace("/", ".").removesuffix(".__init__")
+        package = rel.endswith("__init__.py")   # its `__all__` names what `import *` gets
+        helper = (package or _SETTINGS_CODE.search(text) is not None) and any(
             stem == w or stem.endswith("." + w) or w.endswith("." + stem) for w in wanted)
         if not (driver or helper):
             rest.append((rel, path))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import libcst as cst
 
@@ -406,11 +406,17 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
         outcomes: list[tuple[dict[str, Value], Value | None]] = []
         for i, (_, body) in enumerate(branches):
             mark = len(self.events)
+            shared = _shared_sequences(snapshot)
             self.exec_block(body, frame)
             changed = {k: v for k, v in frame.env.items() if snapshot.get(k) is not v}
             returned, frame.returned = frame.returned, None
             builds = any(is_model_object(v) for v in changed.values()) or \
                 returned is not None and is_model_object(returned)
+            if i != default:
+                # An alternative branch must not grow a model made before the chain
+                # (`model = Sequential()` then `if arch == "vgg": model.add(...)`).
+                for obj, items in shared:
+                    obj.items[:] = items
             if not builds and i != default:
                 del self.events[mark:]
                 changed, returned = {}, None
@@ -418,20 +424,21 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
             frame.env.clear()
             frame.env.update(snapshot)
         line = frame.module.line(stmt)
-        order = [i for i in range(len(outcomes)) if i != default] + [default] * (default >= 0)
-        for i in order:
-            frame.env.update(outcomes[i][0])
         chosen: tuple[dict[str, Value], Value | None] = outcomes[default] if default >= 0 \
             else ({}, None)
-        names = {k for changed, _ in outcomes for k in changed}
-        for name in names:
-            models = [changed[name] for changed, _ in outcomes
-                      if is_model_object(changed.get(name, UNKNOWN))]
-            if len(models) >= 2:
-                frame.env[name] = self.make_choice(_first(models, chosen[0].get(name)), line)
-        returns = [r for _, r in outcomes if r is not None and is_model_object(r)]
+        frame.env.update(chosen[0])
+        for name in {k for changed, _ in outcomes for k in changed}:
+            # What the defaults bind first, then what the other branches would bind.
+            values = [chosen[0].get(name, snapshot.get(name))] + \
+                [changed[name] for changed, _ in outcomes if name in changed]
+            options = _models_among(values)
+            if len(options) >= 2:
+                frame.env[name] = self.make_choice(options, line)
+            elif options and not is_model_object(values[0] or UNKNOWN):
+                frame.env[name] = options[0]   # the only model the code can reach here
+        returns = _models_among([chosen[1]] + [r for _, r in outcomes])
         if len(returns) >= 2:
-            frame.returned = self.make_choice(_first(returns, chosen[1]), line)
+            frame.returned = self.make_choice(returns, line)
         elif chosen[1] is not None:
             frame.returned = chosen[1]
         elif returns:
@@ -647,6 +654,11 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
     # ----------------------------------------------------------------- expressions
 
 
+def _shared_sequences(env: dict[str, Value]) -> list[tuple[Any, list[Value]]]:
+    """The containers bound before an if/elif chain, with their items at that point."""
+    return [(v, list(v.items)) for v in env.values() if isinstance(v, (SequentialObj, ListVal))]
+
+
 def _dunder_all(tree: cst.Module) -> list[str]:
     """The names of a module's literal `__all__`."""
     for stmt in tree.body:
@@ -662,11 +674,15 @@ def _dunder_all(tree: cst.Module) -> list[str]:
     return []
 
 
-def _first(options: list[Value], preferred: Value | None) -> list[Value]:
-    """`options` with the one the defaults choose first."""
-    if preferred is None or preferred not in options:
-        return options
-    return [preferred] + [o for o in options if o is not preferred]
+def _models_among(values: list[Value | None]) -> list[Value]:
+    """The distinct model objects among `values`, in order, choices flattened."""
+    out: list[Value] = []
+    for value in values:
+        for option in value.options if isinstance(value, Choice) else [value]:
+            if option is not None and is_model_object(option) and \
+                    all(option is not o for o in out):
+                out.append(option)
+    return out
 
 
 def _capture_names(pattern: cst.CSTNode) -> list[cst.Name]:

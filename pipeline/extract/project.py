@@ -341,8 +341,9 @@ def _records(ix: Interpreter, project: str, readme: str) -> list[Model]:
     by_rel = {m.rel: m for m in ix.modules}
     tied = {id(e.target) for e in ix.events if e.kind == "hyper" and e.target is not None}
     trained = {id(g) for g in kept if any(id(c.obj) in tied for c in g.members)}
-    blocks = block_classes(ix, kept, trained)
-    kept = [g for g in kept if id(g) not in blocks]
+    blocks, used_by = block_classes(ix, kept, trained)
+    block_names = {_maker(g) for g in kept if id(g) in blocks}
+    kept = [g for g in kept if id(g) not in blocks and not _slice_of_another(ix, g, kept)]
     single = len(kept) == 1
     models = []
     loads = {id(e.target) for e in ix.events if e.kind == "load"}
@@ -351,34 +352,66 @@ def _records(ix: Interpreter, project: str, readme: str) -> list[Model]:
         hyper = _attach_hyper(ix, group, kept, single, trained)
         model = _model(ix, group, project, hyper, _datasets(ix, group, kept, readme),
                        _preparation(ix, group, kept, single), by_rel)
-        models.append(replace(model, blocks=_blocks_used(ix, group)))
+        made_by = _maker(group)
+        named = {b for b in block_names if b and made_by in used_by.get(b, set())}
+        models.append(replace(model, blocks=tuple(sorted(set(_blocks_used(ix, group)) | named))))
         if any(id(c.obj) in loads for c in group.members):
             loaded.add(i)
     return merge_copies(models, loaded)
 
 
-def block_classes(ix: Interpreter, kept: list[_Group], trained: set[int]) -> set[int]:
-    """The groups that are building blocks, not models: project model classes that
-    another model class uses (names in its body, or passes to a model class's
+def block_classes(ix: Interpreter, kept: list[_Group],
+                  trained: set[int]) -> tuple[set[int], dict[str, set[str]]]:
+    """The groups that are building blocks, not models: project model classes, and
+    functions that return a container (`def conv_block(...): return nn.Sequential(...)`),
+    that a model class uses (names in its body, or passes to a model class's
     constructor, as `ResNet(BasicBlock, [2, 2, 2, 2])`) and that nothing trains itself.
 
     Most blocks never become candidates, because they are made inside a model; these are
     the ones the interpreter had to build on their own (a second class of the same name
-    in another file, a class with methods nobody called)."""
-    classes = {id(g): g.first.obj.cls for g in kept if isinstance(g.first.obj, Instance)}
-    if len(classes) < 2:
-        return set()
-    model_names = {cls.name for cls in classes.values()}
+    in another file, a class with methods nobody called, a builder run on its own)."""
+    names = {id(g): _maker(g) for g in kept}
+    every = [c for infos in ix.classes.values() for c in infos if c.framework is not None]
+    model_names = {cls.name for cls in every}
+    wanted = model_names | {n for n in names.values() if n}
     used_by: dict[str, set[str]] = {}
-    for cls in classes.values():
-        for name in _names_in(cls.node.body) & model_names - {cls.name}:
+    for cls in every:   # `class DenseNet121(DenseNet)` passing `Bottleneck` up counts too
+        for name in _names_in(cls.node.body) & wanted - {cls.name}:
             used_by.setdefault(name, set()).add(cls.name)
     for module in ix.modules:
         for user, name in _constructor_arguments(module.tree, model_names):
             if user != name:
                 used_by.setdefault(name, set()).add(user)
-    return {gid for gid, cls in classes.items()
-            if gid not in trained and used_by.get(cls.name, set()) - {cls.name}}
+    blocks = {gid for gid, name in names.items()
+              if name and gid not in trained and used_by.get(name, set()) - {name}}
+    return blocks, used_by
+
+
+def _maker(group: _Group) -> str | None:
+    """The project class or function that makes a group's model."""
+    obj = group.first.obj
+    return obj.cls.name if isinstance(obj, Instance) else group.first.func_name
+
+
+def _slice_of_another(ix: Interpreter, group: _Group, kept: list[_Group]) -> bool:
+    """A container made of another model's own layers (`features =
+    nn.Sequential(*list(model.children())[:-3])`): part of that model, not a model."""
+    if isinstance(group.first.obj, Instance):
+        return False
+    mine = _made_at(ix, group)
+    for other in kept:
+        if other is group or len(other.nodes) <= len(group.nodes):
+            continue
+        if mine and mine < _made_at(ix, other):
+            return True
+    return False
+
+
+def _made_at(ix: Interpreter, group: _Group) -> set[tuple[Any, ...]]:
+    """Where a group's layers were constructed (one line of code makes a layer for every
+    instance); operations in forward (`out += residual`) have no such place."""
+    return {(ix.nodes[n].layer.type, ix.nodes[n].layer.site) for n in group.nodes
+            if ix.nodes[n].layer.site[0]}
 
 
 def _names_in(node: cst.CSTNode) -> set[str]:

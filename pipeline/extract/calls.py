@@ -232,6 +232,12 @@ class CallsMixin:
             return self.apply(receiver, pos, kw, frame, line)   # backbone.features(x)
         if isinstance(receiver, Tensor):
             return layers.tensor_method(self, receiver, method, pos, kw, node, frame)
+        if isinstance(receiver, SequentialObj) and method == "extend" and pos and \
+                isinstance(pos[0], (ListVal, SequentialObj)):
+            receiver.items.extend(pos[0].items)   # nn.Sequential.extend (PyTorch 2)
+            self.built += 1
+            receiver.last_line = max(receiver.last_line, frame.module.end_line(node))
+            return Const(None, line)
         if isinstance(receiver, SequentialObj) and method in ("add", "append", "add_module"):
             item = pos[-1] if pos else kw.get("module", kw.get("layer", UNKNOWN))
             receiver.items.append(item)

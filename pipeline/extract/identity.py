@@ -17,9 +17,10 @@ Two definitions are the same architecture when (docs/ARCHITECTURE.md, "Model ide
   (`input_shape`, `input_length`) and whether a pretrained part is frozen
   (`trainable`, a stage of training, not a design) are not compared.
 
-Two copies that are both trained, with different training settings (the same network
-trained once with SGD and once with Adam, to compare), stay two records: each is a
-data point of its own in the hyperparameter charts.
+Copies trained with different settings (the same network trained once with SGD and
+once with Adam, in two notebooks) are still one architecture, so one record: every
+share the gallery shows counts architectures. The record keeps the training settings
+of the copy that says most; the others stay listed among its occurrences, as "trained".
 
 Of the copies, the record keeps the one that says most: the one the project trains, then
 the one with most resolved arguments, then the first in file order. Arguments and
@@ -64,16 +65,6 @@ def same_architecture(a: Model, b: Model) -> bool:
     return all(_args_agree(x, y) for x, y in zip(a.layers, b.layers))
 
 
-def _trained_differently(a: Model, b: Model) -> bool:
-    """Both trained, with a different optimizer, learning rate, batch size, epochs or
-    loss: two experiments with one architecture, each a record of its own."""
-    if not (trained(a) and trained(b)):
-        return False
-    shared = set(TRAINING_FACTS) & a.hyperparameters.keys() & b.hyperparameters.keys()
-    return any(_norm(a.hyperparameters[k].value) != _norm(b.hyperparameters[k].value)
-               for k in shared)
-
-
 def trained(model: Model) -> bool:
     return any(name in model.hyperparameters for name in TRAINING_FACTS)
 
@@ -96,8 +87,7 @@ def merge_copies(models: list[Model], loaded: set[int]) -> list[Model]:
     clusters: list[list[int]] = []
     for i in order:
         for cluster in clusters:
-            if all(same_architecture(models[j], models[i]) and
-                   not _trained_differently(models[j], models[i]) for j in cluster):
+            if all(same_architecture(models[j], models[i]) for j in cluster):
                 cluster.append(i)
                 break
         else:

@@ -127,8 +127,9 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
                 return self.config_envs[key]
         return None
 
-    def imported_value(self, qual: str) -> Value | None:
-        """The value a name imported from another project module has there."""
+    def imported_value(self, qual: str, hops: int = 0) -> Value | None:
+        """The value a name imported from another project module has there; a package
+        that re-exports it (`models/__init__.py: from .vgg import VGG`) is followed."""
         module_name, _, attr = qual.rpartition(".")
         env = self.module_env(module_name) if module_name else None
         if env is not None and attr in env:
@@ -141,6 +142,16 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
             for cls in self.classes.get(attr, []):
                 if cls.module is module:
                     return ClassRef(cls)
+            target = module.imports.aliases.get(attr)
+            if target and hops < 3:
+                if target.startswith("."):   # relative to the package that re-exports it
+                    level = len(target) - len(target.lstrip("."))
+                    package = module.rel.rsplit("/", level)[0].replace("/", ".") \
+                        if module.rel.endswith("__init__.py") or level > 1 else \
+                        module.rel.rsplit("/", 1)[0].replace("/", ".")
+                    target = f"{package}.{target.lstrip('.')}"
+                if target != qual:
+                    return self.imported_value(target, hops + 1)
         return None
 
     # ----------------------------------------------------------------- registration
@@ -391,14 +402,17 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
         False, having run nothing, when every test is a plain constant."""
         branches: list[tuple[Value | None, Sequence[cst.CSTNode]]] = []
         branch: cst.If | cst.Else | None = stmt
+        on_parameter = False
         while branch is not None:
             if isinstance(branch, cst.Else):
                 branches.append((None, branch.body.body))
                 break
             branches.append((self.eval(branch.test, frame), branch.body.body))
+            on_parameter = on_parameter or _names_a_parameter(branch.test, frame)
             branch = branch.orelse
         tests = [t for t, _ in branches if t is not None]
-        if all(isinstance(t, Const) and t.how != "argparse" for t in tests):
+        if not on_parameter and all(isinstance(t, Const) and t.how != "argparse"
+                                    for t in tests):
             return False
         default = next((i for i, (t, _) in enumerate(branches)
                         if t is None or not isinstance(t, Const) or t.value), -1)
@@ -561,7 +575,10 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
             iterable.owner.trainable_attr = False   # the backbone is frozen
         hyperparameters.on_for_loop(self, stmt, iterable, frame)
         items = self.iter_items(iterable, stmt.iter)
-        if items is None or len(items) > 12 or not frame.in_model and len(items) > 3 \
+        # A model's configuration list (VGG19: 21 entries) is unrolled whole; elsewhere
+        # a long loop is data, walked once.
+        limit = MAX_SEQUENCE if frame.in_model else 12
+        if items is None or len(items) > limit or not frame.in_model and len(items) > 3 \
                 and not self._builds_layers(stmt):
             items = [UNKNOWN if not isinstance(iterable, ListVal) or not iterable.items
                      else iterable.items[0]]
@@ -652,6 +669,23 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
                 return
 
     # ----------------------------------------------------------------- expressions
+
+
+def _names_a_parameter(test: cst.BaseExpression, frame: Frame) -> bool:
+    """Whether a test reads a parameter of the function it is in: `def setup(model_name):
+    if model_name == "resnet18":` selects a model for whatever its callers pass."""
+    if frame.function is None:
+        return False
+    params = frame.function.node.params
+    names = {p.name.value for p in [*params.posonly_params, *params.params,
+                                    *params.kwonly_params]}
+    stack: list[cst.CSTNode] = [test]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Name) and node.value in names:
+            return True
+        stack.extend(node.children)
+    return False
 
 
 def _shared_sequences(env: dict[str, Value]) -> list[tuple[Any, list[Value]]]:

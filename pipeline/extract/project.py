@@ -152,6 +152,7 @@ def _add_drivers(result: ExtractResult, project: str, modules: list[ModuleInfo],
     hyperparameters. Other skipped files stay configuration sources (returned)."""
     stems = {m.rel.rsplit(".", 1)[0].replace("/", ".") for m in modules}
     stems |= {s.rsplit(".", 1)[-1] for s in stems}
+    stems |= {s.rsplit(".", 1)[0] for s in stems if "." in s}   # packages: `import models`
     wanted = _imported_names(modules)
     rest = []
     for rel, path in skipped:
@@ -334,12 +335,21 @@ def _records(ix: Interpreter, project: str, readme: str) -> list[Model]:
         group = groups.setdefault(_key(cand), _Group(cand))
         group.members.append(cand)
         group.uids.add(getattr(cand.obj, "uid", id(cand.obj)))
+    tied = {id(e.target) for e in ix.events if e.kind == "hyper" and e.target is not None}
     for group in groups.values():
-        group.nodes, group.owners = _linearize(ix, group.first)
+        # One class built with other arguments elsewhere (`VGG('VGG16')` in a demo,
+        # `VGG('VGG19')` in train.py): the instance the code trains is the model.
+        trials = [c for c in group.members if id(c.obj) in tied][:3]
+        best: tuple[int, Candidate, tuple[list[int], set[int]]] | None = None
+        for cand in dict.fromkeys(trials + [group.first]):
+            found = _linearize(ix, cand)
+            if best is None or len(found[0]) > best[0]:
+                best = (len(found[0]), cand, found)
+        assert best is not None
+        group.first, (group.nodes, group.owners) = best[1], best[2]
     kept = [g for g in groups.values() if g.nodes and not _opaque(ix, g) and not any(
         other is not g and g.uids & (other.owners - other.uids) for other in groups.values())]
     by_rel = {m.rel: m for m in ix.modules}
-    tied = {id(e.target) for e in ix.events if e.kind == "hyper" and e.target is not None}
     trained = {id(g) for g in kept if any(id(c.obj) in tied for c in g.members)}
     blocks, used_by = block_classes(ix, kept, trained)
     block_names = {_maker(g) for g in kept if id(g) in blocks}
@@ -354,7 +364,8 @@ def _records(ix: Interpreter, project: str, readme: str) -> list[Model]:
                        _preparation(ix, group, kept, single), by_rel)
         made_by = _maker(group)
         named = {b for b in block_names if b and made_by in used_by.get(b, set())}
-        models.append(replace(model, blocks=tuple(sorted(set(_blocks_used(ix, group)) | named))))
+        used = (set(_blocks_used(ix, group)) | named) - {model.name}
+        models.append(replace(model, blocks=tuple(sorted(used))))
         if any(id(c.obj) in loads for c in group.members):
             loaded.add(i)
     return merge_copies(models, loaded)
@@ -440,6 +451,20 @@ def _constructor_arguments(tree: cst.Module, classes: set[str]) -> list[tuple[st
                         out.append((head, arg.value.value))
         stack.extend(item.children)
     return out
+
+
+def _wrapped(ix: Interpreter, group: _Group) -> Any:
+    """The class of the one project model that makes every layer of this one, if any."""
+    own = group.first.obj.uid if isinstance(group.first.obj, Instance) else None
+    shared: set[int] | None = None
+    for n in group.nodes:
+        parts = {u for u in ix.nodes[n].owners if u in ix.instances and u != own
+                 and ix.instances[u].cls.framework is not None}
+        shared = parts if shared is None else shared & parts
+    if not shared:
+        return None
+    # the outermost of the shared parts: the one whose instance was made first
+    return ix.instances[min(shared)].cls
 
 
 def _blocks_used(ix: Interpreter, group: _Group) -> tuple[str, ...]:
@@ -592,10 +617,14 @@ def _model(ix: Interpreter, group: _Group, project: str, hyper: dict[str, Event]
     edges = [(index[p], index[n]) for n in group.nodes for p in ix.nodes[n].preds if p in index]
     chain = len(edges) == len(layers) - 1 and all(b == a + 1 for a, b in edges)
     if isinstance(obj, Instance):
-        name = obj.cls.name
-        framework = obj.cls.framework or "pytorch"
+        # A training wrapper (a LightningModule whose forward is `self.model(x)`) adds
+        # no layer of its own: the record is the network it wraps, trained as it says.
+        cls = _wrapped(ix, group) or obj.cls
+        module = cls.module
+        name = cls.name
+        framework = cls.framework or "pytorch"
         style = "subclass" if framework == "keras" else "module"
-        start, end = module.line(obj.cls.node), module.end_line(obj.cls.node)
+        start, end = module.line(cls.node), module.end_line(cls.node)
     else:
         name = cand.func_name or cand.name or "model"
         framework = getattr(obj, "framework", "keras")

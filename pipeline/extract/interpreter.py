@@ -402,18 +402,15 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
         False, having run nothing, when every test is a plain constant."""
         branches: list[tuple[Value | None, Sequence[cst.CSTNode]]] = []
         branch: cst.If | cst.Else | None = stmt
-        on_parameter = False
         while branch is not None:
             if isinstance(branch, cst.Else):
                 branches.append((None, branch.body.body))
                 break
             branches.append((self.eval(branch.test, frame), branch.body.body))
-            on_parameter = on_parameter or _names_a_parameter(branch.test, frame)
             branch = branch.orelse
         tests = [t for t, _ in branches if t is not None]
-        if not on_parameter and all(isinstance(t, Const) and t.how != "argparse"
-                                    for t in tests):
-            return False
+        if all(isinstance(t, Const) and t.how != "argparse" for t in tests):
+            return False   # decided by the code as written (a literal at the call site)
         default = next((i for i, (t, _) in enumerate(branches)
                         if t is None or not isinstance(t, Const) or t.value), -1)
         snapshot = dict(frame.env)
@@ -669,23 +666,6 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
                 return
 
     # ----------------------------------------------------------------- expressions
-
-
-def _names_a_parameter(test: cst.BaseExpression, frame: Frame) -> bool:
-    """Whether a test reads a parameter of the function it is in: `def setup(model_name):
-    if model_name == "resnet18":` selects a model for whatever its callers pass."""
-    if frame.function is None:
-        return False
-    params = frame.function.node.params
-    names = {p.name.value for p in [*params.posonly_params, *params.params,
-                                    *params.kwonly_params]}
-    stack: list[cst.CSTNode] = [test]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, cst.Name) and node.value in names:
-            return True
-        stack.extend(node.children)
-    return False
 
 
 def _shared_sequences(env: dict[str, Value]) -> list[tuple[Any, list[Value]]]:

@@ -28,10 +28,12 @@ def main() -> None:
 def extract(path: Path, fmt: str) -> None:
     """Print the model records of a .py file, an .ipynb notebook or a folder."""
     from exnet.extract import extract_path
+    from exnet.terminal import json_for_terminal
 
     result = extract_path(path)
     if fmt == "json":
-        click.echo(json.dumps(result.to_json(), indent=2, sort_keys=False, ensure_ascii=False))
+        click.echo(json_for_terminal(json.dumps(result.to_json(), indent=2, sort_keys=False,
+                                                ensure_ascii=False)))
     else:
         from exnet.extract.table import render_table
 
@@ -140,10 +142,12 @@ def check(path: Path, task: str, corpus_dir: Path | None, fmt: str, fail_on: str
     from exnet.aggregate import default_corpus_dir
     from exnet.check import SEVERITIES, check_path
     from exnet.check.report import render_text
+    from exnet.terminal import json_for_terminal
 
     report = check_path(path, task, corpus_dir or default_corpus_dir())
     if fmt == "json":
-        click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+        click.echo(json_for_terminal(json.dumps(report.to_json(), indent=2,
+                                                ensure_ascii=False)))
     else:
         render_text(report, sys.stdout)
     worst = report.worst()

@@ -24,6 +24,8 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from exnet.terminal import shown
+
 
 class Reporter:
     """Progress and notes for one run; see the module docstring for the three modes."""
@@ -67,7 +69,7 @@ class Reporter:
                info: str = "") -> None:
         if self._progress is not None and name in self._tasks:
             self._progress.update(self._tasks[name], completed=completed, total=total,
-                                  info=escape(info))
+                                  info=escape(shown(info)))
 
     def stage_done(self, name: str, line: str) -> None:
         """End a stage: its bar stops; off a terminal its one line is printed."""
@@ -76,14 +78,14 @@ class Reporter:
             if task.total is None:
                 self._progress.update(self._tasks[name], total=task.completed)
         elif not self.quiet:
-            self.console.print(escape(line), soft_wrap=True)
+            self.console.print(escape(shown(line)), soft_wrap=True)
 
     # -- messages --------------------------------------------------------------------
 
     def note(self, message: str) -> None:
         """One line for people (warnings, where the run stopped and why)."""
         if not self.quiet:
-            self.console.print(escape(message), soft_wrap=True)
+            self.console.print(escape(shown(message)), soft_wrap=True)
 
     def countdown(self, seconds: float, why: str, stage: str = "discover") -> None:
         """Wait `seconds`, showing the time left (on a terminal, updated every second)."""

@@ -1,10 +1,15 @@
-"""`exnet check --format text`: the check report as a person reads it."""
+"""`exnet check --format text`: the check report as a person reads it.
+
+Names, files, layer arguments and reasons come from the user's files and from mined
+repositories: each line goes out through `shown`, so their control characters are
+printed as text (`\\x1b`) and never reach the terminal as escape sequences."""
 
 from __future__ import annotations
 
 from typing import TextIO
 
 from exnet.check import CheckReport
+from exnet.terminal import shown
 
 _MARK = {"error": "✗ error", "warning": "! warning", "info": "· info"}
 
@@ -18,35 +23,38 @@ def _edit(op: list[object]) -> str:
 
 
 def render_text(report: CheckReport, out: TextIO) -> None:
+    def write(line: str) -> None:
+        out.write(shown(line) + "\n")
+
     if not report.models:
-        out.write("no model found to check\n")
+        write("no model found to check")
     for r in report.models:
         m = r.model
         where = f"{m['file']}:{m['span'][0]}" if m["cell"] is None else \
             f"{m['file']} cell {m['cell']}:{m['span'][0]}"
-        out.write(f"{m['name']} ({m['framework']}, {where})\n")
-        out.write("  layers: " + " → ".join(layer["type"] for layer in m["layers"]) + "\n")
+        write(f"{m['name']} ({m['framework']}, {where})")
+        write("  layers: " + " → ".join(layer["type"] for layer in m["layers"]))
         if r.placements:
-            out.write(f"  against {report.corpus_models} {report.task} models:\n")
+            write(f"  against {report.corpus_models} {report.task} models:")
             for p in r.placements.values():
-                out.write(f"    {p.sentence(report.task)}\n")
+                write(f"    {p.sentence(report.task)}")
         if r.neighbours:
-            out.write("  nearest corpus models:\n")
+            write("  nearest corpus models:")
             for n in r.neighbours:
                 diff = ", ".join(_edit(e) for e in n.edits) or "same core layers"
-                out.write(f"    {n.project} {n.file}:{n.line} {n.name} "
-                          f"(distance {n.distance:g}: {diff})\n")
+                write(f"    {n.project} {n.file}:{n.line} {n.name} "
+                      f"(distance {n.distance:g}: {diff})")
                 if n.url:
-                    out.write(f"      {n.url}\n")
+                    write(f"      {n.url}")
         if r.findings:
-            out.write("  findings:\n")
+            write("  findings:")
             for f in r.findings:
                 loc = f"{f.file}:{f.line}" if f.cell is None else f"{f.file} cell {f.cell}:{f.line}"
-                out.write(f"    {_MARK[f.severity]} [{f.rule}] {loc}: {f.reason}\n")
+                write(f"    {_MARK[f.severity]} [{f.rule}] {loc}: {f.reason}")
                 if f.evidence:
-                    out.write(f"        corpus: {f.evidence}\n")
+                    write(f"        corpus: {f.evidence}")
         else:
-            out.write("  findings: none\n")
-        out.write("\n")
+            write("  findings: none")
+        write("")
     for failure in report.failures:
-        out.write(f"could not read {failure['file']}: {failure['reason']}\n")
+        write(f"could not read {failure['file']}: {failure['reason']}")

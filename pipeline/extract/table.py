@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from exnet.extract.project import ExtractResult
+from exnet.terminal import plain
 
 
 def _layer_chip(layer: dict) -> str:
@@ -23,7 +24,8 @@ def _layer_chip(layer: dict) -> str:
 
 def render_table(result: ExtractResult, out: TextIO) -> None:
     """Print one row per model (where, name, framework/style, layers, hyperparameters),
-    then the failures."""
+    then the failures. Every cell is `plain` text: names come from the files read, and
+    their control characters and rich markup must reach the terminal as text."""
     console = Console(file=out, width=160, highlight=False, soft_wrap=False)
     table = Table(title="models", show_lines=True)
     for column in ("where", "name", "framework", "layers", "hyperparameters", "datasets"):
@@ -35,13 +37,14 @@ def render_table(result: ExtractResult, out: TextIO) -> None:
         layers = " → ".join(_layer_chip(layer) for layer in model["layers"])
         hps = ", ".join(f"{k}={v['value']}" for k, v in model["hyperparameters"].items()
                         if k in ("optimizer", "learning_rate", "batch_size", "epochs", "loss"))
-        table.add_row(where, model["name"], f"{model['framework']}/{model['style']}", layers,
-                      hps, ", ".join(model["datasets"]))
+        cells = (where, model["name"], f"{model['framework']}/{model['style']}", layers,
+                 hps, ", ".join(model["datasets"]))
+        table.add_row(*map(plain, cells))
     console.print(table)
     if result.failures:
         failures = Table(title="failures")
         failures.add_column("file")
         failures.add_column("reason")
         for failure in result.failures:
-            failures.add_row(failure.file, failure.reason)
+            failures.add_row(plain(failure.file), plain(failure.reason))
         console.print(failures)

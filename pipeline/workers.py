@@ -27,6 +27,7 @@ from typing import Any
 from exnet.cache import read_json, write_json_atomic
 from exnet.extract.version import extractor_version
 from exnet.records import Failure
+from exnet.validate import result_problem
 
 RESULT_SCHEMA = "exnet.result/1"
 
@@ -49,11 +50,12 @@ def result_payload(full_name: str, sha: str | None, status: str, reason: str | N
 
 
 def read_result(path: Path, full_name: str) -> dict[str, Any] | None:
-    """A cached outcome for `full_name`, or None when there is none (or it is not ours)."""
+    """A cached outcome for `full_name`, or None when there is none, it is not ours, or
+    it is not of the outcome's shape (then the project is extracted again)."""
     data = read_json(path)
     if (isinstance(data, dict) and data.get("schema") == RESULT_SCHEMA
             and data.get("exnet") == extractor_version() and data.get("full_name") == full_name
-            and data.get("status") in ("extracted", "failed")):
+            and result_problem(data) is None):
         return data
     return None
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from exnet.records import MODEL_SCHEMAS
+from exnet.validate import model_problem
 
 #: Records the extractor may interleave with models; they are not models, and not errors.
 _NOT_MODELS = ("exnet.failure/1",)
@@ -38,27 +38,6 @@ class TaskInput:
     skipped: list[Skipped]
 
 
-def _model_problem(rec: Any) -> str | None:
-    """Why a parsed line cannot be used as a model record, or None if it can."""
-    if not isinstance(rec, dict):
-        return "not a JSON object"
-    if rec.get("schema") not in MODEL_SCHEMAS:
-        return f"schema is {rec.get('schema')!r}, expected one of {', '.join(MODEL_SCHEMAS)}"
-    for key, kind in (("project", str), ("file", str), ("name", str), ("layers", list)):
-        if not isinstance(rec.get(key), kind):
-            return f"field {key!r} missing or not a {kind.__name__}"
-    span = rec.get("span")
-    if not (isinstance(span, list) and span and isinstance(span[0], int)):
-        return "field 'span' missing or not [first, last]"
-    if any(not isinstance(layer, dict) or not isinstance(layer.get("type"), str)
-           or not isinstance(layer.get("args") or {}, dict) for layer in rec["layers"]):
-        return "a layer is not an object with a string 'type' and object 'args'"
-    for key, want in (("hyperparameters", dict), ("datasets", list), ("edges", list)):
-        if rec.get(key) is not None and not isinstance(rec[key], want):
-            return f"field {key!r} is not a {want.__name__}"
-    return None
-
-
 def _read_jsonl(path: Path, skipped: list[Skipped]) -> list[tuple[int, Any]]:
     rows: list[tuple[int, Any]] = []
     with path.open(encoding="utf-8") as fh:
@@ -79,7 +58,7 @@ def read_task(task_dir: Path) -> TaskInput:
     for number, rec in _read_jsonl(task_dir / "models.jsonl", skipped):
         if isinstance(rec, dict) and rec.get("schema") in _NOT_MODELS:
             continue
-        problem = _model_problem(rec)
+        problem = model_problem(rec)
         if problem is None:
             models.append(rec)
         else:

@@ -246,9 +246,9 @@ class CallsMixin:
             return Const(None, line)
         if isinstance(receiver, ListVal):
             if method == "append" and pos:
-                receiver.items.append(pos[0])
+                receiver.items[:] = self.capped(receiver.items + [pos[0]], node, frame)
             elif method == "extend" and pos and isinstance(pos[0], ListVal):
-                receiver.items.extend(pos[0].items)
+                receiver.items[:] = self.capped(receiver.items + pos[0].items, node, frame)
             elif method == "insert" and len(pos) == 2:
                 index = plain(pos[0])
                 if isinstance(index, int):
@@ -364,6 +364,7 @@ class CallsMixin:
     def instantiate(self, cls: ClassInfo, pos: list[Value], kw: dict[str, Value],
                     node: cst.CSTNode | None, frame: Frame) -> Instance:
         line = frame.module.line(node) if node is not None else cls.module.line(cls.node)
+        self.count_instance()
         inst = Instance(cls, line=line, site=(cls.module.rel, cls.module.line(cls.node), 0))
         self.instantiated.add(id(cls.node))
         self.instances[inst.uid] = inst

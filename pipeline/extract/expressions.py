@@ -341,12 +341,14 @@ class ExpressionsMixin:
                 isinstance(right, ListVal) and isinstance(left, Const):
             items, times = (left, right) if isinstance(left, ListVal) else (right, left)
             n = times.value   # `[1] * (num_blocks - 1)`, ResNet's strides list
-            if isinstance(n, int) and not isinstance(n, bool) and \
-                    0 <= n * len(items.items) <= MAX_SEQUENCE:
-                return ListVal(list(items.items) * n)
+            if isinstance(n, int) and not isinstance(n, bool) and 0 <= n:
+                if n * len(items.items) <= MAX_SEQUENCE:
+                    return ListVal(list(items.items) * n)
+                return ListVal(self.capped(list(items.items) * min(n, MAX_SEQUENCE + 1),
+                                           node, frame))
             return Unknown(source_text(node))
         if isinstance(left, ListVal) and isinstance(right, ListVal) and isinstance(op, cst.Add):
-            return ListVal(left.items + right.items)
+            return ListVal(self.capped(left.items + right.items, node, frame))
         if isinstance(left, Tensor) and isinstance(right, Tensor):
             kind = {cst.Add: "Add", cst.Multiply: "Multiply"}.get(type(op))
             if kind is not None:

@@ -15,6 +15,7 @@ imported or evaluated; work per file is bounded by a step budget.
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
@@ -27,13 +28,13 @@ from exnet.extract.expressions import ExpressionsMixin
 from exnet.extract.graph import GraphMixin, is_model_object
 from exnet.extract.names import dotted
 from exnet.extract.program import (
-    STEP_BUDGET,
     BudgetExceeded,
     Candidate,
     ClassInfo,
     Event,
     Frame,
     FunctionInfo,
+    Limits,
     ModuleInfo,
     Node,
 )
@@ -92,6 +93,12 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
         self.instances: dict[int, Instance] = {}       # uid -> every project-class instance
         self.choices: list[Choice] = []                # run-time model selections
         self.root: Path | None = None                  # the project folder, for its settings files
+        self.limits = Limits.from_env()
+        self.deadline = time.monotonic() + self.limits.seconds
+        self.instance_count = 0
+        self.ticks = 0
+        self.current: cst.CSTNode | None = None        # the top-level step being walked
+        self.bounds: list[tuple[str, int, str]] = []   # (file, line, reason) of bounds hit
 
     def add_config_source(self, rel: str, text: str) -> None:
         stem = rel.rsplit(".", 1)[0]
@@ -256,13 +263,24 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
         frame = Frame(module, module.env, is_module=True)
         try:
             for stmt in module.tree.body:
+                self.current = stmt
                 self.guarded(module, stmt, lambda stmt=stmt: self.exec_stmt(stmt, frame))
-        except (BudgetExceeded, RecursionError):
-            pass
+        except (BudgetExceeded, RecursionError) as exc:
+            self.note_bound(module, exc)
+
+    def note_bound(self, module: ModuleInfo, exc: BaseException) -> None:
+        """Record where a bound stopped the walk of `module` (once per file)."""
+        bound = exc.bound if isinstance(exc, BudgetExceeded) else "nesting too deep"
+        node = self.current if self.current is not None else module.tree
+        line = module.line(node) if node is not module.tree else 1
+        if not any(rel == module.rel for rel, _, _ in self.bounds):
+            self.bounds.append((module.rel, line, f"line {line}: stopped, {bound}; the "
+                                                  f"models found before it are kept"))
 
     def guarded(self, module: ModuleInfo, node: cst.CSTNode, step: Callable[[], None]) -> None:
         """Run one top-level step; a construct the interpreter does not model costs that
         statement (recorded with its line in `errors`), never the file or the project."""
+        self.current = node
         try:
             step()
         except (BudgetExceeded, RecursionError):
@@ -295,8 +313,8 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
                     elif cls.module is module:
                         self.guarded(module, cls.node,
                                      lambda cls=cls: self.run_training_methods(cls, module))
-        except (BudgetExceeded, RecursionError):
-            pass
+        except (BudgetExceeded, RecursionError) as exc:
+            self.note_bound(module, exc)
 
     def run_training_methods(self, cls: ClassInfo, module: ModuleInfo) -> None:
         """Methods of a model class that no code called, such as Lightning's
@@ -338,8 +356,30 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
 
     def tick(self) -> None:
         self.steps += 1
-        if self.steps > STEP_BUDGET:
-            raise BudgetExceeded()
+        if self.steps > self.limits.steps:
+            raise BudgetExceeded(f"over {self.limits.steps} steps of work in one file")
+        self.ticks += 1   # never reset, unlike `steps`: the clock is read every 1024
+        if self.ticks & 0x3FF == 0 and time.monotonic() > self.deadline:
+            raise BudgetExceeded(f"over the {self.limits.seconds:g} s time budget")
+
+    def grant(self, share: float) -> None:
+        """A fresh share of the time budget, for a stage that must still run."""
+        self.deadline = time.monotonic() + max(0.5, self.limits.seconds * share)
+
+    def capped(self, items: list[Value], node: cst.CSTNode, frame: Frame) -> list[Value]:
+        """`items` cut at MAX_SEQUENCE, noting the bound (`L = L + L` twenty times)."""
+        if len(items) <= MAX_SEQUENCE:
+            return items
+        line = frame.module.line(node)
+        if not any(rel == frame.module.rel and "sequence" in why for rel, _, why in self.bounds):
+            self.bounds.append((frame.module.rel, line, f"line {line}: a list grows past "
+                                f"{MAX_SEQUENCE} items (sequence length bound); cut there"))
+        return items[:MAX_SEQUENCE]
+
+    def count_instance(self) -> None:
+        self.instance_count += 1
+        if self.instance_count > self.limits.instances:
+            raise BudgetExceeded(f"over {self.limits.instances} class instantiations")
 
     def exec_block(self, stmts: Iterable[cst.CSTNode], frame: Frame) -> None:
         for stmt in stmts:
@@ -552,7 +592,7 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
             current = self.eval(small.target, frame)
             value = self.eval(small.value, frame)
             if isinstance(current, ListVal) and isinstance(value, ListVal):
-                current.items.extend(value.items)
+                current.items[:] = self.capped(current.items + value.items, small, frame)
             else:
                 op = _AUG_TO_BIN.get(type(small.operator))
                 result = self.binary(op, current, value, frame, small) if op else UNKNOWN

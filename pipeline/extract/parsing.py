@@ -24,6 +24,7 @@ from exnet.extract.sources import Source, Unreadable, blank_magics, notebook_sou
 
 MAX_NESTING = 100          # levels of syntax tree; real learner code stays under 30
 MAX_NODES = 150_000        # syntax nodes per file; a 1 MB file of real code has fewer
+MAX_LINES = 50_000         # lines per file or notebook; learners' files have a few thousand
 
 _MAGIC_LINE = re.compile(r"^\s*[%!]\w", re.M)
 _PY2 = re.compile(r"^\s*(print\s+[\"'\w]|exec\s+[\"']|except\s+\w+\s*,\s*\w+\s*:)", re.M)
@@ -31,6 +32,11 @@ _PY2 = re.compile(r"^\s*(print\s+[\"'\w]|exec\s+[\"']|except\s+\w+\s*,\s*\w+\s*:
 
 def gate(text: str) -> str | None:
     """Why a text must not reach libcst, or None when it may."""
+    lines = text.count("\n")
+    if lines > MAX_LINES:   # 900,000 blank lines parse fast but cost everything after
+        return f"too long to analyse ({lines} lines, over {MAX_LINES})"
+    if text.count(",") > MAX_NODES:   # a 480,000-item literal: refuse before ast builds it
+        return f"too large to analyse (over {MAX_NODES} items in literals)"
     try:
         tree = ast.parse(text)
     except SyntaxError as exc:

@@ -20,8 +20,33 @@ MAX_DEPTH = 10            # nested inlined calls
 STEP_BUDGET = 400_000     # statements and expressions evaluated per file
 
 
+@dataclass
+class Limits:
+    """The work one project's interpretation may do (README, "Safety"). Hitting one
+    stops that file's walk with a failure entry naming the bound and the line; models
+    already complete are kept. `EXNET_TIME_BUDGET` (seconds) changes the time bound."""
+
+    steps: int = STEP_BUDGET          # statements and expressions per file
+    instances: int = 3_000            # project-class instantiations per project
+    seconds: float = 8.0              # wall-clock seconds per project
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        import os
+
+        try:
+            seconds = float(os.environ.get("EXNET_TIME_BUDGET", cls.seconds))
+        except ValueError:
+            seconds = cls.seconds
+        return cls(seconds=max(0.1, seconds))
+
+
 class BudgetExceeded(Exception):
-    pass
+    """A bound of `Limits` was hit; the message names it."""
+
+    def __init__(self, bound: str = "work budget") -> None:
+        super().__init__(bound)
+        self.bound = bound
 
 
 @dataclass(eq=False)

@@ -20,7 +20,6 @@ from exnet.extract.configs import MAX_CONFIG_BYTES
 from exnet.extract.datasets import readme_datasets
 from exnet.extract.identity import merge_copies
 from exnet.extract.interpreter import Candidate, Event, Interpreter, ModuleInfo
-from exnet.extract.names import dotted
 from exnet.extract.parsing import parse
 from exnet.extract.sources import (
     MAX_PY_BYTES,
@@ -260,9 +259,10 @@ def interpret(modules: list[ModuleInfo], project: str, readme: str,
     for module in ordered:
         ix.run_uncalled(module)
     _instantiate_unused_classes(ix)
+    ix.grant(0.25)   # reading the graph out of what was found has time of its own
     models = _records(ix, project, readme)
     if skipped is not None:
-        skipped.extend(ix.errors)
+        skipped.extend(ix.errors + ix.bounds)
     return models
 
 
@@ -280,8 +280,8 @@ def _instantiate_unused_classes(ix: Interpreter) -> None:
             try:
                 ix.guarded(cls.module, cls.node, lambda cls=cls: ix.instantiate(
                     cls, [], {}, None, Frame(cls.module, cls.module.env)))
-            except (BudgetExceeded, RecursionError):
-                continue
+            except (BudgetExceeded, RecursionError) as exc:
+                ix.note_bound(cls.module, exc)
 
 
 @dataclass(eq=False)
@@ -316,7 +316,8 @@ def _linearize(ix: Interpreter, cand: Candidate) -> tuple[list[int], set[int]]:
         frame = Frame(cand.module, cand.module.env)
         try:
             out = ix.apply(obj, [Tensor(())], {}, frame, cand.line)
-        except (BudgetExceeded, RecursionError):
+        except (BudgetExceeded, RecursionError) as exc:
+            ix.note_bound(cand.module, exc)
             out = Tensor(())
         ix.owner_stack = []
         deps = out.deps if isinstance(out, Tensor) else ()
@@ -387,10 +388,10 @@ def block_classes(ix: Interpreter, kept: list[_Group],
     wanted = model_names | {n for n in names.values() if n}
     used_by: dict[str, set[str]] = {}
     for cls in every:   # `class DenseNet121(DenseNet)` passing `Bottleneck` up counts too
-        for name in _names_in(cls.node.body) & wanted - {cls.name}:
+        for name in _names_in(cls.module, cls.node.body) & wanted - {cls.name}:
             used_by.setdefault(name, set()).add(cls.name)
     for module in ix.modules:
-        for user, name in _constructor_arguments(module.tree, model_names):
+        for user, name in _constructor_arguments(module.source.text, model_names):
             if user != name:
                 used_by.setdefault(name, set()).add(user)
     blocks = {gid for gid, name in names.items()
@@ -425,31 +426,26 @@ def _made_at(ix: Interpreter, group: _Group) -> set[tuple[Any, ...]]:
             if ix.nodes[n].layer.site[0]}
 
 
-def _names_in(node: cst.CSTNode) -> set[str]:
-    found: set[str] = set()
-    stack: list[cst.CSTNode] = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, cst.Name):
-            found.add(item.value)
-        stack.extend(item.children)
-    return found
+def _names_in(module: ModuleInfo, node: cst.CSTNode) -> set[str]:
+    """The identifiers written in a node's source (read from its span of the text: a
+    walk of libcst children costs far more on a file of thousands of classes)."""
+    span = module.positions.spans.get(node)
+    if span is None:
+        return set()
+    return set(_IDENTIFIER.findall(module.source.text, span.start, span.start + span.length))
 
 
-def _constructor_arguments(tree: cst.Module, classes: set[str]) -> list[tuple[str, str]]:
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+_CALL_ARGS = re.compile(r"\b([A-Za-z_]\w*)\s*\(([^()]*)\)")
+
+
+def _constructor_arguments(text: str, classes: set[str]) -> list[tuple[str, str]]:
     """(class called, model class passed as an argument) for `Net(Block, ...)` calls."""
     out = []
-    stack: list[cst.CSTNode] = [tree]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, cst.Call):
-            callee = dotted(item.func)
-            head = callee.rsplit(".", 1)[-1] if callee else None
-            if head in classes:
-                for arg in item.args:
-                    if isinstance(arg.value, cst.Name) and arg.value.value in classes:
-                        out.append((head, arg.value.value))
-        stack.extend(item.children)
+    for match in _CALL_ARGS.finditer(text):
+        if match[1] in classes:
+            out.extend((match[1], name) for name in _IDENTIFIER.findall(match[2])
+                       if name in classes)
     return out
 
 

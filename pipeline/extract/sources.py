@@ -23,6 +23,7 @@ from pathlib import Path
 MAX_PY_BYTES = 1_000_000
 MAX_NOTEBOOK_BYTES = 20_000_000
 MAX_README_BYTES = 200_000
+MAX_CELLS = 5_000          # code cells per notebook
 
 SKIP_DIRS = frozenset({
     ".git", "node_modules", "site-packages", "dist-packages", "__pycache__",
@@ -213,6 +214,9 @@ def load_source(path: Path, rel: str) -> Source | None:
     if rel.endswith(".ipynb"):
         data = read_bounded(path, MAX_NOTEBOOK_BYTES)
         cells = notebook_cells(data)
+        if len(cells) > MAX_CELLS:
+            raise Unreadable(f"notebook too large to analyse ({len(cells)} code cells, "
+                             f"over {MAX_CELLS})")
         if not any(FRAMEWORK_MENTION.search(s.encode("utf-8", "replace")) for _, s in cells):
             return None
         return notebook_source(rel, cells)

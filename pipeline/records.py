@@ -2,7 +2,7 @@
 
 Every stage reads the previous stage's records and writes its own, as JSON lines. The
 records are frozen dataclasses; `to_json()` gives the exact JSON shape documented in
-DESIGN.md ("Model record"), with keys in a fixed order so output is deterministic.
+docs/RECORDS.md ("exnet.model/2"), with keys in a fixed order so output is deterministic.
 
 Schema `exnet.model/2` (one architecture a project defines; docs/RECORDS.md has the
 history of versions):
@@ -38,7 +38,7 @@ MODEL_SCHEMA = "exnet.model/2"
 MODEL_SCHEMAS = ("exnet.model/1", MODEL_SCHEMA)
 FAILURE_SCHEMA = "exnet.failure/1"
 
-#: How a hyperparameter value was found (DESIGN.md): a literal at the use site, a name
+#: How a hyperparameter value was found (docs/RECORDS.md, `how`): a literal at the use site, a name
 #: bound in the module, an argparse default, a config dict/class, or unresolved source text.
 HOW_VALUES = ("literal", "constant", "argparse", "config", "expression")
 

@@ -15,7 +15,7 @@ interpreter over libcst trees that follows data through Sequential lists, functi
 calls, `forward()`/`call()`, helper methods and loops), `hyperparameters`, `datasets`
 (loaders, README mentions and input preparation) and `project` (putting files together).
 
-Conventions the records follow (beyond DESIGN.md):
+Conventions the records follow (docs/ARCHITECTURE.md, "Extraction conventions"):
 
 - A layer's `line` is where the layer object is constructed (the `nn.LSTM(...)` line in
   `__init__`, the `Dense(...)` line in a Sequential list); for functional ops used in
@@ -25,9 +25,12 @@ Conventions the records follow (beyond DESIGN.md):
 - `nn.ModuleList`/list comprehensions over `range(N)` with a resolvable N repeat the
   layer N times; over a literal list they repeat once per element; with an unknown
   count they appear once.
-- A condition on known constants (`if v == "M":` over a VGG config list, an argparse
-  default) picks its branch; otherwise the `if` branch is followed, and the `else`
-  branch only when the `if` branch builds no layer.
+- A condition on constants as written (`if v == "M":` over a VGG config list) picks
+  its branch. Outside a model, a chain on a run-time option (an argparse value, an
+  unknown value, a `match` on either) whose branches build different models makes
+  every model reachable (run-time model selection; see `Interpreter.select_model`).
+  Inside a model, an undecided `if` follows its first branch, and a later branch only
+  when nothing was built before it or it builds a model of its own.
 - Files that mention no framework are skipped before any libcst parse, except those that
   import a module of the project that does (a `main.py` driving `model.py` and
   `train.py`); the rest are read with `ast` for constants only (`configs`).

@@ -22,9 +22,11 @@ once with Adam, in two notebooks) are still one architecture, so one record: eve
 share the gallery shows counts architectures. The record keeps the training settings
 of the copy that says most; the others stay listed among its occurrences, as "trained".
 
-Of the copies, the record keeps the one that says most: the one the project trains, then
-the one with most resolved arguments, then the first in file order. Arguments and
-hyperparameters it lacks are filled from the other copies. Each occurrence has a role:
+Of the copies, the record keeps the one that says most: the one with most training
+facts (optimizer, learning rate, batch size, epochs, loss), then most hyperparameters,
+then most resolved arguments, then the first in file order. Arguments it lacks are
+filled from the other copies, hyperparameters only from copies that are trained (an
+inference script's batch size is not the training one). Each occurrence has a role:
 "trained" (training code uses it), "inference" (its weights are loaded and it is never
 trained there) or "definition".
 """

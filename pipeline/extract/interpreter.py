@@ -649,7 +649,7 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
             name = target.value
             if isinstance(value, Const) and frame.function is None or \
                     isinstance(value, Const) and value.how == "literal":
-                # A name bound to a literal: later uses are "constant" (DESIGN.md).
+                # A name bound to a literal: later uses are "constant" (docs/RECORDS.md, `how`).
                 line = frame.module.line(target)
                 value = Const(value.value, line if value.how == "literal" else value.line,
                               "constant" if value.how == "literal" else value.how, value.file)

@@ -1,7 +1,7 @@
 """The canonical vocabulary: Keras and PyTorch names mapped onto one set of layer types.
 
 A Keras model and a PyTorch model of the same structure compare as equal because both
-map here (DESIGN.md, "Canonical vocabulary"). Each entry says which canonical type a
+map here (docs/ARCHITECTURE.md, "Canonical vocabulary"). Each entry says which canonical type a
 class becomes and how its constructor arguments are named canonically: positional
 parameter names in order, and keyword renames. Anything not listed keeps its own class
 name as type, so nothing is lost.

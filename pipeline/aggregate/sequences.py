@@ -5,7 +5,8 @@ makes the frameworks comparable: an activation passed as an argument (Keras
 `Dense(64, activation="relu")`) becomes an `Activation` step after its layer, which is
 how PyTorch code writes it (`nn.Linear` then `nn.ReLU`). Recurrent layers are the
 exception: their `activation` argument is internal to the cell. For DAGs (`edges` not
-null) the sequence is the layer list order, which is the forward order (docs/ARCHITECTURE.md, "Layer order").
+null) the sequence is the layer list order, which is the forward order
+(docs/ARCHITECTURE.md, "Layer order").
 
 The *core* sequence drops the layers that decorate a structure rather than define it
 (HIDDEN_IN_CORE), so that `Dense → ReLU → Dropout` and `Dense` both read `Dense`.

@@ -169,12 +169,14 @@ def build(tasks: tuple[str, ...], corpus_dir: Path | None, out_dir: Path) -> Non
 
     Prints the path of the site's index.html; open it in a browser, or run `exnet serve`.
     """
+    from exnet.folders import ensure_writable
     from exnet.render import build_site
     from exnet.render.corpus import default_corpus_dir
 
     def warn(message: str) -> None:
         click.echo(message, err=True)
 
+    ensure_writable(out_dir, "--out")
     index = build_site(corpus_dir or default_corpus_dir(), out_dir, list(tasks) or None,
                        warn=warn)
     click.echo(str(index))

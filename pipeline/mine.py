@@ -11,6 +11,10 @@ it is fetched. Work is never lost:
   are rewritten atomically every few seconds with the projects finished so far, and once
   more at the end, so they are never half-written.
 
+Before any of it, the output, cache and site folders are proved writable, and the
+output folder is locked for the run (`exnet.folders`): a second run into it stops at
+once with a message instead of overwriting this one's files.
+
 Projects keep the discovery order (stars for a GitHub search, file order for a manifest,
 folder names for `--from`), so output is deterministic.
 """
@@ -34,6 +38,7 @@ from exnet.cache import (
 from exnet.discover import OWNER_NAME, Project, discover
 from exnet.errors import ExnetError
 from exnet.fetch import FetchOptions, fetch, local_fingerprint, resolve_sha
+from exnet.folders import ensure_writable, output_lock
 from exnet.github_search import OFFLINE_HINT, SearchOptions
 from exnet.gitsafe import GitError, abort_all
 from exnet.progress import Reporter
@@ -119,6 +124,15 @@ def mine(options: MineOptions, reporter: Reporter) -> MineSummary:
     """Run every stage for one task; see the module docstring."""
     # Absolute: worker processes are forked from a server whose folder may differ.
     cache = Cache((options.cache_dir or default_cache_dir()).resolve())
+    # Before any work: a folder that cannot be written would waste all of it.
+    ensure_writable(options.out_dir, "--out")
+    ensure_writable(cache.root, "--cache-dir")
+    ensure_writable(options.site_dir, "--site-dir")
+    with output_lock(options.out_dir):
+        return _mine(options, cache, reporter)
+
+
+def _mine(options: MineOptions, cache: Cache, reporter: Reporter) -> MineSummary:
     task = options.task
     reporter.stage("discover")
     found = discover(task, search=options.search, manifest=options.manifest,

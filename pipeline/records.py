@@ -26,6 +26,8 @@ history of versions):
   record's own place among them; new in version 2
 - blocks: names of the project's building-block classes (a residual block, an attention
   module) inlined into this model; they are never models of their own; new in version 2
+- dataset_evidence: for each of `datasets`, where it is seen (see `DatasetEvidence`);
+  new in version 2
 """
 
 from __future__ import annotations
@@ -104,6 +106,22 @@ class Preprocessing:
 
 
 @dataclass(frozen=True)
+class DatasetEvidence:
+    """Why a model is tagged with a dataset: a loader call in the code that feeds it
+    (`source` "loader") or, failing that, a README mention ("readme")."""
+
+    id: str
+    file: str
+    line: int
+    cell: int | None
+    source: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "file": self.file, "line": self.line, "cell": self.cell,
+                "source": self.source}
+
+
+@dataclass(frozen=True)
 class Occurrence:
     """A place where a model's architecture is defined: `role` is "trained" (training
     code uses it there), "inference" (rebuilt to load trained weights) or "definition"."""
@@ -137,6 +155,7 @@ class Model:
     preprocessing: tuple[Preprocessing, ...] = ()
     occurrences: tuple[Occurrence, ...] = ()
     blocks: tuple[str, ...] = ()
+    dataset_evidence: tuple[DatasetEvidence, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         places = self.occurrences or (Occurrence(self.file, self.cell, self.span, self.name,
@@ -158,6 +177,7 @@ class Model:
             "preprocessing": [p.to_json() for p in self.preprocessing],
             "occurrences": [o.to_json() for o in places],
             "blocks": list(self.blocks),
+            "dataset_evidence": [d.to_json() for d in self.dataset_evidence],
         }
 
 

@@ -230,3 +230,29 @@ def test_errors_name_the_cause_and_the_fix(tmp_path: Path) -> None:
     with pytest.raises(ExnetError, match="no models.jsonl in .*nope"):
         build_site(corpus, tmp_path / "out", ["nope"])
     assert not (tmp_path / "out").exists()
+
+
+def test_model_page_shows_dataset_evidence_copies_and_blocks(tmp_path: Path) -> None:
+    corpus = copy_corpus(tmp_path)
+    path = corpus / TASK / "models.jsonl"
+    records = [json.loads(line) for line in path.read_text().splitlines()]
+    first = records[0]
+    first.update({
+        "schema": "exnet.model/2", "blocks": ["ResidualBlock"],
+        "dataset_evidence": [{"id": d, "file": "train.py", "line": 12, "cell": None,
+                              "source": "loader"} for d in first["datasets"]],
+        "occurrences": [
+            {"file": first["file"], "cell": first["cell"], "span": first["span"],
+             "name": first["name"], "role": "trained"},
+            {"file": "predict.py", "cell": None, "span": [7, 20], "name": first["name"],
+             "role": "inference"}]})
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    build = tmp_path / "build"
+    build_site(corpus, build)
+    pages = [p.read_text() for p in (build / TASK).rglob("*.html")
+             if f"<h1>{first['name']}</h1>" in p.read_text()]
+    assert pages, "no page for the model"
+    html = pages[0]
+    assert f"loaded at <a href=\"https://github.com/{first['project']}/blob/" in html
+    assert "train.py#L12" in html and "predict.py#L7" in html and "(inference)" in html
+    assert "ResidualBlock" in html

@@ -122,13 +122,15 @@ def canonical_dataset(text: str) -> str | None:
     return None
 
 
-def readme_datasets(text: str) -> list[str]:
-    """Datasets a README mentions, in the order of the mention table."""
-    found: list[str] = []
+def readme_mentions(text: str) -> list[tuple[str, int]]:
+    """(dataset, line of its first mention) for the datasets a README names, in the
+    order of the mention table."""
+    found: dict[str, int] = {}
     for pattern, dataset in _MENTIONS:
-        if pattern.search(text) and dataset not in found:
-            found.append(dataset)
-    return found
+        match = pattern.search(text)
+        if match and dataset not in found:
+            found[dataset] = text.count("\n", 0, match.start()) + 1
+    return list(found.items())
 
 
 def _event(ix: "Interpreter", kind: str, name: str, value: Any, frame: "Frame", line: int,

@@ -109,20 +109,22 @@ def _merge(copies: list[Model], loaded: list[bool]) -> Model:
     best = copies[0]
     layers = list(best.layers)
     hyper = dict(best.hyperparameters)
-    datasets = list(best.datasets)
+    evidence = list(best.dataset_evidence)
     for other in copies[1:]:
         layers = [replace(mine, args={**theirs.args, **mine.args})
                   for mine, theirs in zip(layers, other.layers)]
         if trained(other):   # an inference script's batch size is not the training one
             for name, value in other.hyperparameters.items():
                 hyper.setdefault(name, value)
-            datasets += [d for d in other.datasets if d not in datasets]
+            evidence += [d for d in other.dataset_evidence
+                         if d.id not in {e.id for e in evidence}]
     places = [Occurrence(m.file, m.cell, m.span, m.name, _role(m, is_loaded))
               for m, is_loaded in zip(copies, loaded)]
     places.sort(key=lambda o: (o.role != "trained", o.file, o.cell or 0, o.span[0]))
     blocks = sorted({b for m in copies for b in m.blocks})
     return replace(best, layers=tuple(layers), hyperparameters=_sorted(hyper),
-                   datasets=tuple(datasets), occurrences=tuple(places), blocks=tuple(blocks))
+                   datasets=tuple(d.id for d in evidence), dataset_evidence=tuple(evidence),
+                   occurrences=tuple(places), blocks=tuple(blocks))
 
 
 def _sorted(hyper: dict[str, Hyperparameter]) -> dict[str, Hyperparameter]:

@@ -17,7 +17,7 @@ from typing import Any
 import libcst as cst
 
 from exnet.extract.configs import MAX_CONFIG_BYTES
-from exnet.extract.datasets import readme_datasets
+from exnet.extract.datasets import readme_mentions
 from exnet.extract.identity import merge_copies
 from exnet.extract.interpreter import Candidate, Event, Interpreter, ModuleInfo
 from exnet.extract.parsing import parse
@@ -39,7 +39,14 @@ from exnet.extract.values import (
     Tensor,
     json_safe,
 )
-from exnet.records import Failure, Hyperparameter, Layer, Model, Preprocessing
+from exnet.records import (
+    DatasetEvidence,
+    Failure,
+    Hyperparameter,
+    Layer,
+    Model,
+    Preprocessing,
+)
 
 
 @dataclass(frozen=True)
@@ -115,7 +122,7 @@ def extract_project(root: Path, project: str | None = None,
         try:
             skipped: list[tuple[str, int, str]] = []
             result.models = interpret(modules, project, read_readme(root) if files is None
-                                      else "", configs, skipped, root)
+                                      else ("", ""), configs, skipped, root)
             by_rel = {m.rel: m for m in modules}
             for rel, line, reason in skipped:
                 cell, in_cell = by_rel[rel].source.locate(line)
@@ -235,7 +242,7 @@ def _import_order(modules: list[ModuleInfo]) -> list[ModuleInfo]:
     return order
 
 
-def interpret(modules: list[ModuleInfo], project: str, readme: str,
+def interpret(modules: list[ModuleInfo], project: str, readme: tuple[str, str],
               configs: list[tuple[str, Path]] = (),  # type: ignore[assignment]
               skipped: list[tuple[str, int, str]] | None = None,
               root: Path | None = None) -> list[Model]:
@@ -330,7 +337,7 @@ def _linearize(ix: Interpreter, cand: Candidate) -> tuple[list[int], set[int]]:
     return nodes, owners
 
 
-def _records(ix: Interpreter, project: str, readme: str) -> list[Model]:
+def _records(ix: Interpreter, project: str, readme: tuple[str, str]) -> list[Model]:
     groups: dict[tuple[Any, ...], _Group] = {}
     for cand in ix.candidates:
         group = groups.setdefault(_key(cand), _Group(cand))
@@ -564,14 +571,25 @@ def _attach_hyper(ix: Interpreter, group: _Group, kept: list[_Group],
     return {name: ev for name, (_, ev) in chosen.items()}
 
 
-def _datasets(ix: Interpreter, group: _Group, kept: list[_Group], readme: str) -> list[str]:
+def _datasets(ix: Interpreter, group: _Group, kept: list[_Group],
+              readme: tuple[str, str]) -> list[DatasetEvidence]:
+    """The datasets that feed this model, each with where that is seen: a loader call in
+    the code that builds or trains it (another file's loader does not count unless the
+    project has one model), else a README mention."""
     units = _units(group)
-    mine = [e.value for e in ix.events if e.kind == "dataset" and e.unit in units]
+    mine = [e for e in ix.events if e.kind == "dataset" and e.unit in units]
     if not mine and len(kept) == 1:
-        mine = [e.value for e in ix.events if e.kind == "dataset"]
-    if not mine:
-        mine = readme_datasets(readme)
-    return list(dict.fromkeys(mine))
+        mine = [e for e in ix.events if e.kind == "dataset"]
+    found: dict[str, DatasetEvidence] = {}
+    by_rel = {m.rel: m for m in ix.modules}
+    for e in mine:
+        cell, line = _where(by_rel, e.file or e.module.rel, e.line)
+        found.setdefault(e.value, DatasetEvidence(e.value, e.file or e.module.rel, line,
+                                                  cell, "loader"))
+    if not found:
+        for dataset, line in readme_mentions(readme[1]):
+            found.setdefault(dataset, DatasetEvidence(dataset, readme[0], line, None, "readme"))
+    return list(found.values())
 
 
 def _preparation(ix: Interpreter, group: _Group, kept: list[_Group],
@@ -596,7 +614,8 @@ def _where(by_rel: dict[str, ModuleInfo], rel: str, line: int) -> tuple[int | No
 
 
 def _model(ix: Interpreter, group: _Group, project: str, hyper: dict[str, Event],
-           datasets: list[str], prep: list[Event], by_rel: dict[str, ModuleInfo]) -> Model:
+           datasets: list[DatasetEvidence], prep: list[Event],
+           by_rel: dict[str, ModuleInfo]) -> Model:
     cand = group.first
     obj = cand.obj
     module = cand.module
@@ -662,4 +681,5 @@ def _model(ix: Interpreter, group: _Group, project: str, hyper: dict[str, Event]
                                            event.value["args"], pcell))
     return Model(project, module.rel, cell, span, name, framework, style, tuple(layers),
                  None if chain or not layers else tuple(edges), hyperparameters,
-                 tuple(datasets), tuple(preprocessing))
+                 tuple(d.id for d in datasets), tuple(preprocessing),
+                 dataset_evidence=tuple(datasets))

@@ -228,16 +228,18 @@ def load_source(path: Path, rel: str) -> Source | None:
     return Source(rel, decode_python(data))
 
 
-def read_readme(root: Path) -> str:
-    """The project's README text (top level), or "" when there is none or it is unreadable."""
+def read_readme(root: Path) -> tuple[str, str]:
+    """(file name, text) of the project's top-level README; ("", "") when there is none or
+    it is unreadable."""
     try:
         entries = sorted(os.listdir(root))
     except OSError:
-        return ""
+        return "", ""
     for name in entries:
         if name.lower() in README_NAMES:
             try:
-                return read_bounded(root / name, MAX_README_BYTES).decode("utf-8", "replace")
+                text = read_bounded(root / name, MAX_README_BYTES).decode("utf-8", "replace")
             except (OSError, Unreadable):
-                return ""
-    return ""
+                return "", ""
+            return name, text
+    return "", ""

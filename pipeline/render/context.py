@@ -232,6 +232,39 @@ def _preprocessing(rec: Mapping[str, Any], blob: str | None) -> list[dict[str, A
     return out
 
 
+def _dataset_evidence(rec: Mapping[str, Any], blob: str | None,
+                      ids: list[str]) -> list[dict[str, Any]]:
+    """Each dataset tag with where it is seen: a loader line, or the README."""
+    shown = []
+    evidence = [e for e in rec.get("dataset_evidence") or [] if isinstance(e, Mapping)]
+    for ident in ids:
+        e = next((e for e in evidence if e.get("id") == ident), None)
+        if e is None:
+            shown.append({"id": ident, "how": "", "where": "", "url": None})
+            continue
+        how = "README" if e.get("source") == "readme" else "loaded"
+        where = f"{e.get('file')}" + (f" (cell {e['cell']})" if e.get("cell") is not None
+                                      else "") + f":{e.get('line')}"
+        shown.append({"id": ident, "how": how, "where": where,
+                      "url": source_url(blob, e.get("file"), e.get("line"), e.get("cell"))})
+    return shown
+
+
+def _occurrences(rec: Mapping[str, Any], blob: str | None) -> list[dict[str, Any]]:
+    """The other places the same architecture is defined (copies merged into this one)."""
+    out = []
+    for o in (rec.get("occurrences") or [])[1:]:
+        if not isinstance(o, Mapping):
+            continue
+        span = o.get("span") or [None]
+        line = span[0] if isinstance(span, list) and span else None
+        where = f"{o.get('file')}" + (f" (cell {o['cell']})" if o.get("cell") is not None
+                                      else "") + f":{line}"
+        out.append({"name": str(o.get("name") or ""), "role": str(o.get("role") or ""),
+                    "where": where, "url": source_url(blob, o.get("file"), line, o.get("cell"))})
+    return out
+
+
 def model_contexts(task: TaskSource, tables: TaskTables, assets: Mapping[str, str]
                    ) -> Iterator[tuple[str, dict[str, Any]]]:
     """(slug, context) for every model page."""
@@ -265,7 +298,9 @@ def model_contexts(task: TaskSource, tables: TaskTables, assets: Mapping[str, st
                 "name": name, "project": str(m["project"][row]), "repo_url": tables.repo[row],
                 "where": where, "url": source_url(blob, file, line, cell),
                 "framework": str(m["framework"][row]), "style": str(m["style"][row]),
-                "datasets": [str(d) for d in datasets],
+                "datasets": _dataset_evidence(rec, blob, [str(d) for d in datasets]),
+                "occurrences": _occurrences(rec, blob),
+                "blocks": [str(b) for b in rec.get("blocks") or []],
                 "params": format_count(m["params"][row]),
                 "stars": "unknown" if tables.stars[row] is None else tables.stars[row],
                 "size": str(m["size"][row] or "unknown"),

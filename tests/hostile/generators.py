@@ -31,7 +31,8 @@ def many_classes(rng: random.Random, scale: float = 1.0) -> Files:
     count = max(50, int(3000 * scale))
     parts = [TORCH]
     for i in range(count):
-        parts.append(f"class M{i}(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+        parts.append(f"class M{i}(nn.Module):\n    def __init__(self):\n"
+                     "        super().__init__()\n"
                      f"        self.fc = nn.Linear({rng.randint(1, 9)}, {rng.randint(1, 9)})\n"
                      f"    def forward(self, x):\n        return self.fc(x)\n")
     return {"many.py": "".join(parts)}
@@ -44,7 +45,8 @@ def deep_instantiation(rng: random.Random, scale: float = 1.0) -> Files:
                     "        self.fc = nn.Linear(2, 2)\n    def forward(self, x):\n"
                     "        return self.fc(x)\n"]
     for i in range(1, depth):
-        parts.append(f"class C{i}(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+        parts.append(f"class C{i}(nn.Module):\n    def __init__(self):\n"
+                     "        super().__init__()\n"
                      f"        self.a = C{i - 1}()\n        self.b = C{i - 1}()\n"
                      f"    def forward(self, x):\n        return self.b(self.a(x))\n")
     parts.append(f"model = C{depth - 1}()\n")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import itertools
 import json
 import os
 import re
@@ -157,33 +158,182 @@ def blank_magics(lines: list[str]) -> list[str]:
     return out
 
 
-def notebook_cells(data: bytes) -> list[tuple[int, str]]:
-    """(cell index, source) of each code cell of an .ipynb file, else Unreadable."""
-    import nbformat
+#: nbformat versions that nbformat can read (older ones are upgraded to version 4).
+NOTEBOOK_VERSIONS = (1, 2, 3, 4)
+#: Where each version keeps the text of a code cell.
+_CODE_FIELD = {1: "code", 2: "input", 3: "input", 4: "source"}
+
+
+def _json_kind(value: object) -> str:
+    """What a JSON value is, in words: "a number", "a list of numbers", "an object"."""
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "a boolean"
+    if value is None:
+        return "null"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, dict):
+        return "an object"
+    others = [item for item in value if not isinstance(item, str)] \
+        if isinstance(value, list) else []
+    if not others:
+        return "a list of strings" if isinstance(value, list) else type(value).__name__
+    kinds = {_json_kind(item) for item in others}
+    if len(others) == len(value) and len(kinds) == 1:
+        plural = {"a number": "numbers", "an object": "objects", "null": "nulls",
+                  "a boolean": "booleans"}
+        return "a list of " + plural.get(kinds.pop(), "lists")
+    return f"a list holding {_json_kind(others[0])}"
+
+
+def _is_text(value: object) -> bool:
+    """A cell's text as notebooks store it: a string, or a list of strings."""
+    return isinstance(value, str) or (isinstance(value, list)
+                                      and all(isinstance(s, str) for s in value))
+
+
+def _notebook_json(data: bytes) -> dict:
+    """The notebook's JSON object, else Unreadable saying what is wrong and where."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise Unreadable(f"invalid notebook: not UTF-8 text (byte 0x{data[exc.start]:02x} "
+                         f"at offset {exc.start})") from None
+    text = text.removeprefix("\ufeff")
+    if not text.strip():
+        raise Unreadable("invalid notebook: the file is empty")
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        what = exc.msg.removesuffix(" starting at").removesuffix(" at")
+        raise Unreadable(f"invalid notebook: not JSON (line {exc.lineno}, column "
+                         f"{exc.colno}: {what[:1].lower()}{what[1:]})") from None
+    except RecursionError:
+        raise Unreadable("invalid notebook: JSON nested too deeply to read") from None
+    except ValueError:      # a number of thousands of digits
+        raise Unreadable("invalid notebook: a number in it is too long to read") from None
+    if not isinstance(raw, dict):
+        raise Unreadable(f"invalid notebook: the top level is {_json_kind(raw)}, "
+                         f"not an object") from None
+    return raw
+
+
+def _notebook_version(raw: dict) -> int:
+    version = raw.get("nbformat")
+    if version is None:
+        raise Unreadable("invalid notebook: no 'nbformat' version number")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise Unreadable(f"invalid notebook: 'nbformat' is {_json_kind(version)}, "
+                         f"not a version number")
+    if version not in NOTEBOOK_VERSIONS:
+        raise Unreadable(f"invalid notebook: nbformat {version} is not supported "
+                         f"(versions {NOTEBOOK_VERSIONS[0]} to {NOTEBOOK_VERSIONS[-1]} are)")
+    return version
+
+
+def _notebook_cell_lists(raw: dict, version: int) -> list[list]:
+    """The notebook's lists of cells (one, or one per worksheet before version 4)."""
+    if version in (2, 3):
+        sheets = raw.get("worksheets", [])
+        if not isinstance(sheets, list):
+            raise Unreadable(f"invalid notebook: 'worksheets' is {_json_kind(sheets)}, "
+                             f"not a list")
+        lists = []
+        for number, sheet in enumerate(sheets):
+            if not isinstance(sheet, dict):
+                raise Unreadable(f"invalid notebook: worksheet {number} is "
+                                 f"{_json_kind(sheet)}, not an object")
+            cells = sheet.get("cells", [])
+            if not isinstance(cells, list):
+                raise Unreadable(f"invalid notebook: worksheet {number} 'cells' is "
+                                 f"{_json_kind(cells)}, not a list")
+            lists.append(cells)
+        return lists
+    if "cells" not in raw:
+        raise Unreadable("invalid notebook: no 'cells' list")
+    if not isinstance(raw["cells"], list):
+        raise Unreadable(f"invalid notebook: 'cells' is {_json_kind(raw['cells'])}, "
+                         f"not a list")
+    return [raw["cells"]]
+
+
+def _check_cells(raw: dict, version: int) -> None:
+    """Unreadable naming the first cell that is not an object with a cell_type, or
+    whose code is not text; cells are numbered as in the (upgraded) cell list."""
+    field = _CODE_FIELD[version]
+    index = 0
+    for cells in _notebook_cell_lists(raw, version):
+        for cell in cells:
+            if not isinstance(cell, dict):
+                raise Unreadable(f"invalid notebook: cell {index} is {_json_kind(cell)}, "
+                                 f"not an object")
+            kind = cell.get("cell_type")
+            if kind is None:
+                raise Unreadable(f"invalid notebook: cell {index} has no cell_type")
+            if not isinstance(kind, str):
+                raise Unreadable(f"invalid notebook: cell {index} cell_type is "
+                                 f"{_json_kind(kind)}, not text")
+            if kind == "code" and not _is_text(cell.get(field, "")):
+                raise Unreadable(f"invalid notebook: cell {index} {field} is "
+                                 f"{_json_kind(cell[field])}, not text")
+            index += 1
+
+
+def _nbformat_reason(raw: dict, version: int) -> str:
+    """Why nbformat cannot read `raw`, from its own validator's first message."""
+    from nbformat import validator
 
     try:
-        raw = json.loads(data.decode("utf-8", errors="strict"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise Unreadable(f"invalid notebook: not JSON ({type(exc).__name__})") from None
-    if not isinstance(raw, dict) or not isinstance(raw.get("cells", raw.get("worksheets")),
-                                                   list):
-        raise Unreadable("invalid notebook: no cells")
-    try:
         with warnings.catch_warnings():
-            # Old notebooks lack cell ids; nbformat warns and upgrades, which is fine here.
             warnings.simplefilter("ignore")
-            nb = nbformat.reads(json.dumps(raw), as_version=4)
-    except Exception as exc:  # nbformat raises many kinds on malformed input
-        raise Unreadable(f"invalid notebook: {type(exc).__name__}") from None
+            errors = [e for e in itertools.islice(validator.iter_validate(raw), 20)
+                      if not e.message.startswith("No schema")]
+    except Exception:  # noqa: BLE001 (the validator meeting odd input)
+        errors = []
+    if not errors:
+        return f"nbformat {version} notebook that nbformat cannot upgrade"
+    path = list(errors[0].absolute_path)
+    if version in (2, 3) and len(path) >= 4 and path[0] == "worksheets" \
+            and path[2] == "cells" and isinstance(path[1], int) and isinstance(path[3], int):
+        before = sum(len(s["cells"]) for s in raw["worksheets"][:path[1]])
+        path = ["cells", before + path[3], *path[4:]]
+    words = []
+    for part in path:
+        if words and words[-1] == "cells" and isinstance(part, int):
+            words[-1] = f"cell {part}"
+        else:
+            words.append(f"[{part}]" if isinstance(part, int) else str(part))
+    where = " ".join(words).replace(" [", "[") or "the notebook"
+    message = errors[0].message
+    return f"{where}: {message if len(message) <= 120 else message[:117] + '...'}"
+
+
+def notebook_cells(data: bytes) -> list[tuple[int, str]]:
+    """(cell index, source) of each code cell of an .ipynb file, else Unreadable with a
+    reason a person understands ("invalid notebook: cell 4 source is a list of numbers,
+    not text"). Versions before 4 are upgraded by nbformat; when it cannot, its
+    validator's first message says why."""
+    raw = _notebook_json(data)
+    version = _notebook_version(raw)
+    _check_cells(raw, version)
+    if version < 4:
+        import nbformat
+
+        try:
+            with warnings.catch_warnings():
+                # Old notebooks lack cell ids; nbformat warns and upgrades, fine here.
+                warnings.simplefilter("ignore")
+                raw = nbformat.convert(nbformat.reader.reads(json.dumps(raw)), 4)
+        except Exception:  # noqa: BLE001 (nbformat raises many kinds on malformed input)
+            raise Unreadable(f"invalid notebook: {_nbformat_reason(raw, version)}") from None
     cells = []
-    for index, cell in enumerate(nb.get("cells", [])):
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
-            continue
-        source = cell.get("source", "")
-        if isinstance(source, list):
-            source = "".join(s for s in source if isinstance(s, str))
-        if isinstance(source, str):
-            cells.append((index, source))
+    for index, cell in enumerate(raw.get("cells", [])):
+        if isinstance(cell, dict) and cell.get("cell_type") == "code":
+            source = cell.get("source", "")
+            cells.append((index, source if isinstance(source, str) else
+                          "".join(s for s in source if isinstance(s, str))))
     return cells
 
 

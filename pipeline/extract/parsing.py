@@ -27,7 +27,18 @@ MAX_NODES = 150_000        # syntax nodes per file; a 1 MB file of real code has
 MAX_LINES = 50_000         # lines per file or notebook; learners' files have a few thousand
 
 _MAGIC_LINE = re.compile(r"^\s*[%!]\w", re.M)
-_PY2 = re.compile(r"^\s*(print\s+[\"'\w]|exec\s+[\"']|except\s+\w+\s*,\s*\w+\s*:)", re.M)
+#: Python 2 constructs, as a person would name them, by the pattern that shows them.
+_PY2_CONSTRUCTS = (
+    (re.compile(r"^\s*print\s+[^\s(=.]|^\s*print\s*$"), "print statement"),
+    (re.compile(r"^\s*exec\s+[\"'\w]"), "exec statement"),
+    (re.compile(r"^\s*except\s+[\w.]+\s*,\s*\w+\s*:"), "`except E, name:` clause"),
+    (re.compile(r"^\s*raise\s+[\w.]+\s*,"), "`raise E, message` statement"),
+    (re.compile(r"`[^`\n]+`"), "backtick repr"),
+    (re.compile(r"<>"), "`<>` operator"),
+    (re.compile(r"\b\d+[lL]\b"), "long integer literal"),
+    (re.compile(r"(?<![\w.])0\d+\b"), "old octal literal"),
+    (re.compile(r"\bur[\"']", re.I), "`ur` string prefix"),
+)
 
 
 def gate(text: str) -> str | None:
@@ -40,8 +51,9 @@ def gate(text: str) -> str | None:
     try:
         tree = ast.parse(text)
     except SyntaxError as exc:
-        if _PY2.search(text):
-            return f"Python 2 syntax (line {exc.lineno})"
+        py2 = _python2(text, exc.lineno)
+        if py2 is not None:
+            return py2
         if _newer_python(text):
             return None
         return f"syntax error at line {exc.lineno}"
@@ -59,6 +71,23 @@ def gate(text: str) -> str | None:
         if count > MAX_NODES:
             return f"too large to analyse (over {MAX_NODES} syntax nodes)"
         stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return None
+
+
+def _python2(text: str, lineno: int | None) -> str | None:
+    """"Python 2 print statement at line 3": the construct on the line where parsing
+    failed (or the first one in the file), or None if the text does not read as Python 2."""
+    lines = text.split("\n")
+    if lineno and 0 < lineno <= len(lines):
+        for pattern, construct in _PY2_CONSTRUCTS:
+            if pattern.search(lines[lineno - 1]):
+                return f"Python 2 {construct} at line {lineno}"
+    # Elsewhere only the statements no Python 3 file has (a stray backtick or "<>" in
+    # a string is not evidence).
+    for i, line in enumerate(lines[:5_000]):
+        for pattern, construct in _PY2_CONSTRUCTS[:4]:
+            if pattern.search(line):
+                return f"Python 2 {construct} at line {i + 1}"
     return None
 
 

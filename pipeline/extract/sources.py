@@ -81,21 +81,19 @@ def iter_project_files(root: Path) -> list[Path]:
         )
         for name in sorted(filenames):
             if name.endswith((".py", ".ipynb")) and not name.startswith("."):
-                path = here / name
-                try:
-                    mode = os.lstat(path).st_mode
-                except OSError:
-                    continue
-                if stat.S_ISREG(mode):   # symlinks and devices are never read
-                    found.append(path)
+                # Symlinks, FIFOs and devices are listed too: `read_bounded` refuses them,
+                # so each becomes a recorded failure instead of a silent gap.
+                found.append(here / name)
     return found
 
 
 def read_bounded(path: Path, limit: int) -> bytes:
     """Read a regular file that is not a symlink, refusing files over `limit` bytes."""
     st = os.lstat(path)
+    if stat.S_ISLNK(st.st_mode):
+        raise Unreadable("symbolic link, not followed")
     if not stat.S_ISREG(st.st_mode):
-        raise Unreadable("not a regular file (symlinks are not followed)")
+        raise Unreadable("not a regular file (a FIFO, socket or device), not read")
     if st.st_size > limit:
         raise Unreadable(f"file over {limit // 1_000_000} MB ({st.st_size} bytes)")
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)

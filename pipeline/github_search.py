@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from exnet.discover import Project
 from exnet.errors import ExnetError
@@ -81,6 +82,7 @@ class GitHubSearch:
         from github import Auth, Github
 
         self.options = options
+        check_api_url(options.api_url)
         self.reporter = reporter or Reporter(quiet=True)
         self._reached = False
         self.gh = Github(
@@ -220,14 +222,16 @@ class GitHubSearch:
             return None
         if not framework_query and not FRAMEWORKS.search(normalize(text)):
             return None
-        return project_from_repo(repo)
+        return project_from_repo(repo, self.options.api_url)
 
     # -- details for a manifest -------------------------------------------------------
 
     def details(self, project: Project) -> Project:
         """`project` with GitHub's metadata filled in (a manifest names only owner/name)."""
         repo = self.call(lambda: self.gh.get_repo(project.full_name))
-        return replace(project_from_repo(repo), sha=project.sha, source=project.source)
+        # The manifest's clone URL stays: metadata from an API answer never redirects git.
+        return replace(project_from_repo(repo, self.options.api_url), sha=project.sha,
+                       source=project.source, clone_url=project.clone_url)
 
 
 def _message(exc: Any) -> str:
@@ -235,13 +239,42 @@ def _message(exc: Any) -> str:
     return str(data.get("message") or "no message")[:120]
 
 
-def project_from_repo(repo: Any) -> Project:
+def check_api_url(url: str) -> str:
+    """`--api-url` as given, if safe: https, or plain http only to this machine (a token
+    sent in clear to another host could be read on the way)."""
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return url
+    if parts.scheme == "http" and parts.hostname in LOOPBACK:
+        return url
+    raise ExnetError(f"--api-url {url!r}: use https:// (plain http only for "
+                     "127.0.0.1 or localhost)")
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def safe_clone_url(clone_url: str | None, api_url: str) -> str | None:
+    """A clone URL that an API answer gave, if exnet may fetch it: https always; a
+    file:// or http:// one only from an API on this machine (a local mirror or the test
+    server), never from a remote answer that could point git at the user's own files."""
+    if not clone_url:
+        return None
+    scheme = urlsplit(clone_url).scheme
+    if scheme == "https":
+        return clone_url
+    if scheme in ("file", "http") and urlsplit(api_url).hostname in LOOPBACK:
+        return clone_url
+    return None
+
+
+def project_from_repo(repo: Any, api_url: str = "https://api.github.com") -> Project:
     """A Project record from a PyGithub Repository (search hit or details)."""
     spdx = repo.license.spdx_id if repo.license is not None else None
     return Project(
         full_name=repo.full_name,
         url=repo.html_url,
-        clone_url=repo.clone_url,
+        clone_url=safe_clone_url(repo.clone_url, api_url),
         default_branch=repo.default_branch,
         sha=None,
         stars=repo.stargazers_count,

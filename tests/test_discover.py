@@ -255,7 +255,8 @@ def test_manifest_projects_get_github_metadata(server: FakeGitHub, tmp_path: Pat
     found = discover(TASK, search=options(server), manifest=path)
     ann, zed, local = found.projects
     assert (ann.stars, ann.license, ann.sha, ann.source) == (50, "Apache-2.0", SHA, "manifest")
-    assert ann.clone_url == "file:///nonexistent.git"   # GitHub's clone URL
+    # the manifest's clone URL stays: an API answer never redirects git
+    assert ann.clone_url == "https://github.com/ann/imdb-lstm.git"
     assert zed.stars is None and zed.full_name == "zed/missing"   # 404: name only
     assert local.full_name == "x/y"
     assert not any("/repos/x/" in path for path, _, _ in server.requests)

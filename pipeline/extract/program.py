@@ -28,7 +28,7 @@ class Limits:
 
     steps: int = STEP_BUDGET          # statements and expressions per file
     instances: int = 3_000            # project-class instantiations per project
-    seconds: float = 8.0              # wall-clock seconds per project
+    seconds: float = 5.0              # wall-clock seconds per project
 
     @classmethod
     def from_env(cls) -> Limits:

@@ -123,7 +123,8 @@ def hostile_names(rng: random.Random, scale: float = 1.0) -> Files:
     """Terminal escapes and rich markup in file names and strings."""
     esc = rng.choice(["\x1b[31m", "\x1b]0;pwned\x07", "[bold red]", "[link=http://x]y[/link]",
                       "\r\x7f"])
-    return {f"m{esc}.py": KERAS + f"model = keras.Sequential([Dense(1, name='{esc!r}')])\n"}
+    safe = esc.replace("/", "_")   # a file name cannot hold "/"; the markup can stay
+    return {f"m{safe}.py": KERAS + f"model = keras.Sequential([Dense(1, name={esc!r})])\n"}
 
 
 def non_utf8(rng: random.Random, scale: float = 1.0) -> Files:

@@ -36,7 +36,8 @@ def test_every_task_folder(corpus: Path) -> None:
         str(corpus / "image-classification" / "summary.json"),
         str(corpus / "text-classification" / "summary.json")]
     summary = json.loads((corpus / "text-classification" / "summary.json").read_text("utf-8"))
-    assert summary["task"] == "text-classification" and summary["totals"]["models"] == 6
+    # the fixture's MNIST model is left out of the text task
+    assert summary["task"] == "text-classification" and summary["totals"]["models"] == 5
     assert not (corpus / "notes" / "summary.json").exists()
 
 

@@ -19,7 +19,9 @@ TINY = Path(__file__).parent / "fixtures" / "aggregate" / "tiny"
 
 @pytest.fixture()
 def task(tmp_path: Path) -> Path:
-    dest = tmp_path / "text-classification"
+    # A task name without a modality: every model of the mixed fixture belongs to it
+    # (test_models_of_another_task_are_left_out covers a text task).
+    dest = tmp_path / "classification"
     shutil.copytree(TINY, dest)
     return dest
 
@@ -40,10 +42,10 @@ def test_summary_top_level(task: Path) -> None:
     assert text.startswith('{"schema":"exnet.summary/1",') and text.endswith("}\n")
     summary = load(path)
     assert summary["schema"] == SUMMARY_SCHEMA
-    assert summary["task"] == "text-classification"
+    assert summary["task"] == "classification"
     assert summary["mined"] == "2024-01-16"
     assert summary["totals"] == {"models": 6, "projects": 6, "distinct_core": 5,
-                                 "distinct_full": 5, "skipped": 0}
+                                 "distinct_full": 5, "skipped": 0, "left_out": 0}
     assert summary["approximations"] == [] and summary["skipped"] == []
     assert list(summary) == ["schema", *sorted(k for k in summary if k != "schema")]
 
@@ -145,3 +147,15 @@ def test_empty_task(tmp_path: Path) -> None:
 def test_missing_models_jsonl_is_a_user_error(tmp_path: Path) -> None:
     with pytest.raises(ExnetError, match="no models.jsonl in"):
         aggregate_task(tmp_path)
+
+
+def test_models_of_another_task_are_left_out(tmp_path: Path) -> None:
+    dest = tmp_path / "text-classification"
+    shutil.copytree(TINY, dest)
+    summary = load(aggregate_task(dest))
+    assert summary["totals"]["models"] == 5 and summary["totals"]["left_out"] == 1
+    assert summary["left_out"] == [{
+        "id": "dave/mnist:mnist.py:10:build_model", "project": "dave/mnist",
+        "file": "mnist.py", "name": "build_model",
+        "reason": "an image model (mnist) in a text task"}]
+    assert "dave/mnist" not in {row[1] for row in summary["models"]["rows"]}

@@ -17,8 +17,10 @@ task          task name (the task folder's name)
 mined         the latest "mined" date found in projects.jsonl, else null (no timestamps
               are generated here, so an unchanged corpus gives a byte-identical file)
 totals        {models, projects (with at least one model), distinct_core, distinct_full,
-              skipped (input lines not used)}
+              skipped (input lines not used), left_out (models of another task)}
 skipped       [{file, line, reason}] input lines that were not used, and why
+left_out      [{id, project, file, name, reason}] models that do not fit the task (an
+              MNIST autoencoder in a text task; see `exnet.taskfit`), in no total
 options       the thresholds used (see `Options`): other_min_share, max_depth, ...
 approximations  [text] what was sampled or approximated because of corpus size, and
               why; empty when everything is exact (by default up to 1,000 distinct core

@@ -41,6 +41,7 @@ from exnet.aggregate.table import (
 )
 from exnet.aggregate.tricks import model_tricks, summarise_tricks
 from exnet.records import model_id
+from exnet.taskfit import misfit
 
 SUMMARY_SCHEMA = "exnet.summary/1"
 
@@ -72,6 +73,10 @@ def build_summary(records: Sequence[Mapping[str, Any]],
                   skipped: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
     """The summary of one task (structure documented in `exnet.aggregate`)."""
     opt = options or Options()
+    left_out = [{"id": model_id(r), "project": r.get("project"), "file": r.get("file"),
+                 "name": r.get("name"), "reason": why}
+                for r in records if (why := misfit(r, task)) is not None]
+    records = [r for r in records if misfit(r, task) is None]
     ids = [model_id(r) for r in records]
     order = sorted(range(len(records)), key=lambda i: (ids[i], i))
     records = [records[i] for i in order]
@@ -125,8 +130,9 @@ def build_summary(records: Sequence[Mapping[str, Any]],
         "mined": mined[-1] if mined else None,
         "totals": {"models": n, "projects": len(per_project),
                    "distinct_core": len(core_t), "distinct_full": len(full_t),
-                   "skipped": len(skipped)},
+                   "skipped": len(skipped), "left_out": len(left_out)},
         "skipped": list(skipped),
+        "left_out": sorted(left_out, key=lambda m: str(m["id"])),
         "options": opt.to_json(),
         "approximations": approximations,
         "models": {"columns": list(MODEL_COLUMNS), "rows": rows},

@@ -18,6 +18,7 @@ from exnet.check.placement import CATEGORICAL, NUMERIC, Neighbour, Placement, ne
 from exnet.check.rules import RULES, SEVERITIES, Context, Finding
 from exnet.errors import ExnetError
 from exnet.records import MODEL_SCHEMAS
+from exnet.taskfit import misfit
 from exnet.validate import model_problem
 
 REPORT_SCHEMA = "exnet.check/1"
@@ -78,8 +79,10 @@ def load_corpus(corpus_dir: Path, task: str) -> tuple[list[dict[str, Any]], dict
     """The task's model records and each project's mined commit."""
     task_dir = corpus_dir / task
     # Records without a schema are read as version 1, as they always were.
+    # Models of another task (an MNIST autoencoder in a text corpus) are in no figure.
     models = [r for r in read_jsonl(task_dir / "models.jsonl")
-              if model_problem({"schema": MODEL_SCHEMAS[0], **r}) is None]
+              if model_problem({"schema": MODEL_SCHEMAS[0], **r}) is None
+              and misfit(r, task) is None]
     if not models:
         raise ExnetError(f"no corpus models for task {task!r} in {task_dir}: run "
                          f"`exnet tasks` for the task names, or pass --corpus DIR")

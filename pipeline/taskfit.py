@@ -1,0 +1,86 @@
+"""Whether a model record fits its task: shared by aggregate (totals) and check.
+
+A mined project can hold models of another task: an MNIST autoencoder beside an IMDB
+classifier, a CNN for digits in a sentiment repository. Counting them would put Conv2D
+into the text-classification Sankey and MNIST into its datasets. A record is left out of
+a task, with the reason, when its own evidence says it belongs elsewhere:
+
+- the input: a text task's model with image evidence (an image backbone or an image
+  dataset; 2-D convolutions alone are not, a Kim-style TextCNN has them) and no text
+  evidence (an embedding, a text backbone, a text dataset), or the other way round;
+- the head: a model that ends by growing its output back (transposed convolutions or
+  upsampling last: an autoencoder or a generator) has no classifier head.
+
+Records with no evidence either way fit: a misfit must be shown, not guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+TEXT_DATASETS = frozenset({
+    "imdb", "sst2", "sst5", "ag_news", "yelp", "twitter", "20newsgroups", "reuters",
+    "dbpedia", "yahoo_answers", "trec", "spam", "sms_spam", "jigsaw_toxic", "fake_news",
+    "amazon_reviews", "rotten_tomatoes", "emotion", "snli", "mnli", "cola", "clinc150",
+})
+IMAGE_DATASETS = frozenset({
+    "mnist", "fashion_mnist", "cifar10", "cifar100", "cats_vs_dogs", "flowers", "svhn",
+    "imagenet", "stl10", "emnist", "kmnist", "caltech101", "food101", "oxford_pets",
+})
+TEXT_LAYERS = frozenset({"Embedding", "TextVectorization"})
+GROWING = frozenset({"ConvTranspose2D", "Conv2DTranspose", "ConvTranspose1D",
+                     "UpSampling2D", "UpSampling1D", "Deconvolution2D"})
+PASSIVE = frozenset({"Activation", "Dropout", "Reshape", "Flatten", "BatchNorm"})
+
+_TEXT_BACKBONE = re.compile(r"bert|roberta|xlnet|albert|electra|gpt|t5|bart|nnlm|"
+                            r"universal-sentence|sentence|word2vec|glove|fasttext|elmo", re.I)
+_IMAGE_BACKBONE = re.compile(r"resnet|vgg|mobilenet|efficientnet|inception|densenet|alexnet|"
+                             r"xception|squeezenet|shufflenet|regnet|convnext|vit|nasnet|"
+                             r"googlenet|wide_resnet|resnext", re.I)
+
+
+def modality(task: str) -> str | None:
+    """"text" or "image" for a task name ("text-classification"), else None."""
+    head = task.split("-", 1)[0].lower()
+    return head if head in ("text", "image") else None
+
+
+def _evidence(record: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+    text: list[str] = []
+    image: list[str] = []
+    for layer in record.get("layers") or []:
+        if not isinstance(layer, Mapping):
+            continue
+        kind = str(layer.get("type"))
+        if kind in TEXT_LAYERS:
+            text.append(kind)
+        elif kind == "Pretrained":
+            name = str((layer.get("args") or {}).get("name") or "")
+            if _IMAGE_BACKBONE.search(name):
+                image.append(name)
+            elif _TEXT_BACKBONE.search(name):
+                text.append(name)
+    for dataset in record.get("datasets") or []:
+        if dataset in TEXT_DATASETS:
+            text.append(str(dataset))
+        elif dataset in IMAGE_DATASETS:
+            image.append(str(dataset))
+    return text, image
+
+
+def misfit(record: Mapping[str, Any], task: str) -> str | None:
+    """Why `record` does not belong to `task` (a sentence), or None when it may."""
+    types = [str(layer.get("type")) for layer in record.get("layers") or []
+             if isinstance(layer, Mapping)]
+    core = [t for t in types if t not in PASSIVE]
+    if core and core[-1] in GROWING:
+        return f"no classifier head: it ends with {core[-1]} (an autoencoder or generator)"
+    want = modality(task)
+    text, image = _evidence(record)
+    if want == "text" and image and not text:
+        return f"an image model ({', '.join(dict.fromkeys(image))}) in a text task"
+    if want == "image" and text and not image:
+        return f"a text model ({', '.join(dict.fromkeys(text))}) in an image task"
+    return None

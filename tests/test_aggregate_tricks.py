@@ -18,9 +18,10 @@ def hp(value: Any, how: str = "literal") -> dict[str, Any]:
 
 
 def rec(layers: list[dict[str, Any]] | None = None, hyper: dict[str, Any] | None = None,
-        preprocessing: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    return {"layers": layers or [], "hyperparameters": hyper or {},
-            "preprocessing": preprocessing or []}
+        preprocessing: list[dict[str, Any]] | None = None, name: str = "Net",
+        blocks: list[str] | None = None) -> dict[str, Any]:
+    return {"name": name, "layers": layers or [], "hyperparameters": hyper or {},
+            "preprocessing": preprocessing or [], "blocks": blocks or []}
 
 
 @pytest.mark.parametrize(("record", "tricks"), [
@@ -29,7 +30,14 @@ def rec(layers: list[dict[str, Any]] | None = None, hyper: dict[str, Any] | None
     (rec([layer("LSTM", units=8, recurrent_dropout=0.2)]), ["dropout"]),
     (rec([layer("LSTM", units=8, dropout=0)]), []),
     (rec([layer("BatchNorm")]), ["batch_norm"]),
-    (rec([layer("LayerNorm")]), []),
+    (rec([layer("LayerNorm")]), ["layer_norm"]),
+    (rec([layer("Conv2D"), layer("Add")]), ["residual"]),
+    (rec([layer("MultiheadAttention")]), ["attention"]),
+    (rec([layer("SelfAttn")]), ["attention"]),
+    (rec([layer("LSTM"), layer("Dense")], name="BiLSTMAttention"), ["attention"]),
+    (rec([layer("LSTM"), layer("Dense")], blocks=["AdditiveAttention"]), ["attention"]),
+    (rec([layer("Dense")], blocks=["ResidualBlock"]), []),
+    (rec(hyper={"gradient_clipping": hp(1.0)}), ["gradient_clipping"]),
     (rec([layer("GRU", bidirectional=True)]), ["bidirectional"]),
     (rec([layer("Dense", bidirectional=True)]), []),
     (rec([layer("TransformerEncoder")]), ["attention"]),

@@ -175,3 +175,22 @@ def test_unknown_task_is_a_clear_error(corpus: Path) -> None:
     assert result.exit_code == 1
     assert "no corpus models for task 'speech'" in result.output
     assert "Traceback" not in result.output
+
+
+def test_check_and_the_site_give_the_same_dropout_share(corpus: Path) -> None:
+    """One rule (exnet.tricks) for both: a recurrent dropout argument counts as dropout
+    in `exnet check` exactly as in the summary's trick table."""
+    from exnet.aggregate import aggregate_task
+
+    task_dir = corpus / TASK
+    records = [json.loads(line) for line in (task_dir / "models.jsonl").read_text().splitlines()]
+    # a CNN model whose only dropout is an LSTM's `dropout=` argument
+    records[-1]["layers"].insert(1, layer("LSTM", 5, units=8, dropout=0.3))
+    (task_dir / "models.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    summary = json.loads(aggregate_task(task_dir).read_text())
+    site = summary["tricks"]["dropout"]["models"]
+    report = check_path(FIXTURES / "mistakes_keras.py", TASK, corpus).to_json()
+    evidence = [f["evidence"] for m in report["models"] for f in m["findings"]
+                if f["rule"] == "no-regularisation"]
+    assert evidence == [f"{site} of {len(records)} models "
+                        f"({round(100 * site / len(records))}%) in the corpus use dropout"]

@@ -14,6 +14,7 @@ from typing import Any
 
 from exnet.aggregate.sequences import RECURRENT, core_sequence, full_sequence
 from exnet.check.placement import Placement, resolved
+from exnet.tricks import model_tricks, uses
 
 SEVERITIES = ("info", "warning", "error")
 _NO_ACTIVATION = ("", "linear", "none", "identity", None)
@@ -234,17 +235,16 @@ def outside_range(ctx: Context) -> list[Finding]:
 
 
 def _regularised(record: Mapping[str, Any]) -> bool:
-    kinds = {layer["type"] for layer in record.get("layers") or ()}
-    hps = record.get("hyperparameters") or {}
-    return bool(kinds & {"Dropout", "BatchNorm", "LayerNorm"}) or any(
-        name in hps for name in ("weight_decay", "early_stopping"))
+    used = set(model_tricks(record))
+    return bool(used & {"dropout", "batch_norm", "layer_norm", "weight_decay",
+                        "early_stopping"})
 
 
 def no_regularisation(ctx: Context) -> list[Finding]:
     if _regularised(ctx.model):
         return []
-    k, n = ctx.share(lambda r: any(layer["type"] == "Dropout"
-                                   for layer in r.get("layers") or ()))
+    # The same rule as the site's trick table (exnet.tricks), so the share agrees.
+    k, n = ctx.share(lambda r: uses(r, "dropout"))
     if not n or k / n < 0.5:
         return []
     return [ctx.finding("no-regularisation", "warning", ctx.model_start(),

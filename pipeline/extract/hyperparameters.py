@@ -203,7 +203,9 @@ def on_library_call(ix: "Interpreter", name: str, pos: list[Value], kw: dict[str
         if lr is None and torch and len(pos) > 1:
             lr = pos[1]
         tag = _tagged("optimizer", canonical_optimizer(last), node, frame, learning_rate=lr,
-                      weight_decay=kw.get("weight_decay"), momentum=kw.get("momentum"))
+                      weight_decay=kw.get("weight_decay"), momentum=kw.get("momentum"),
+                      gradient_clipping=kw.get("clipnorm", kw.get("clipvalue",
+                                                                   kw.get("global_clipnorm"))))
         params = pos[0] if pos else kw.get("params")
         owner = params.owner if isinstance(params, Parameters) else None
         emit_optimizer(ix, tag, node, frame, owner, rank=None if torch else 2)
@@ -219,6 +221,12 @@ def on_library_call(ix: "Interpreter", name: str, pos: list[Value], kw: dict[str
             and last not in ("softmax", "log_softmax", "sigmoid"):
         emit(ix, "loss", Tagged("loss", canonical_loss(last), frame.module.line(node),
                                 frame.module.rel, api=source_text(node.func)), node, frame)
+        return None
+    if last in ("clip_grad_norm_", "clip_grad_value_", "clip_grad_norm") and \
+            name.startswith("torch.nn.utils"):
+        bound = pos[1] if len(pos) > 1 else kw.get("max_norm", kw.get("clip_value"))
+        emit(ix, "gradient_clipping", bound if bound is not None else
+             Const(True, frame.module.line(node)), node, frame)
         return None
     if last in ("EarlyStopping",) and ("callbacks" in name or name.startswith("pytorch_")):
         tag = _tagged("callback", "early_stopping", node, frame)
@@ -276,7 +284,7 @@ def _is_loss(name: str, last: str) -> bool:
 def emit_optimizer(ix: "Interpreter", tag: Tagged, node: cst.CSTNode, frame: "Frame",
                    target: Value | None, rank: int | None = None) -> None:
     emit(ix, "optimizer", tag, node, frame, target, rank)
-    for key in ("learning_rate", "weight_decay", "momentum"):
+    for key in ("learning_rate", "weight_decay", "momentum", "gradient_clipping"):
         value = tag.extra.get(key)
         if isinstance(value, Tagged):    # a schedule passed as learning rate
             continue

@@ -305,6 +305,8 @@ class CallsMixin:
             func.cls is not None and "staticmethod" not in decorators and ref.bound_self is None \
             and standalone
         self.bind_params(func, pos, kw, env, has_self, standalone)
+        if not standalone:
+            hyperparameters.on_project_call(self, func, env, frame, line)
         params = func.node.params.params
         if "classmethod" in decorators and func.cls is not None and params:
             env[params[0].name.value] = ClassRef(func.cls)   # `cls` in a classmethod

@@ -244,6 +244,13 @@ def on_library_call(ix: "Interpreter", name: str, pos: list[Value], kw: dict[str
         train = "train" in dataset.lower() or plain(kw.get("shuffle", Const(False, 0))) is True
         emit(ix, "batch_size", size, node, frame, train=train)
         return None
+    if last == "Trainer" and "lightning" in name and "gradient_clip_val" in kw:
+        emit(ix, "gradient_clipping", kw["gradient_clip_val"], node, frame, train=True)
+    if last in ("TrainingArguments", "TFTrainingArguments"):
+        for key, hp in (("lr_scheduler_type", "lr_scheduler"), ("max_grad_norm",
+                                                                "gradient_clipping")):
+            if key in kw:
+                emit(ix, hp, kw[key], node, frame, train=True)
     if last in ("image_dataset_from_directory", "text_dataset_from_directory") or \
             last in ("TrainingArguments", "TFTrainingArguments") or \
             last == "Trainer" and "lightning" in name:
@@ -257,6 +264,21 @@ def on_library_call(ix: "Interpreter", name: str, pos: list[Value], kw: dict[str
     if last == "pad_sequences" and "maxlen" in kw:
         emit(ix, "max_sequence_length", kw["maxlen"], node, frame)
     return None
+
+
+def on_project_call(ix: "Interpreter", func: Any, env: dict[str, Value], frame: "Frame",
+                    line: int) -> None:
+    """A call of a project function with a batch-size parameter (`for x, y in
+    batch_iter(data, config.batch_size):`, a custom batch iterator): its value is the
+    batch size, ranked below a DataLoader's or fit()'s own."""
+    if func.cls is not None and func.cls.framework is not None:
+        return   # a model's own methods are not data pipelines
+    for name, value in env.items():
+        if _NAMES["batch_size"].match(name) and isinstance(value, Const) and \
+                isinstance(value.value, int) and not isinstance(value.value, bool):
+            ix.clock += 1
+            emit(ix, "batch_size", value, func.node, frame, rank=2)
+            return
 
 
 def _is_optimizer(name: str, last: str) -> bool:

@@ -164,7 +164,7 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
     # ----------------------------------------------------------------- registration
     def add_module(self, module: ModuleInfo) -> None:
         self.modules.append(module)
-        stem = module.rel.rsplit(".", 1)[0]
+        stem = module.source.as_module.replace(".", "/") or module.rel.rsplit(".", 1)[0]
         if stem.endswith("/__init__"):
             stem = stem[: -len("/__init__")]
         self.by_dotted.setdefault(stem.replace("/", "."), module)
@@ -418,8 +418,10 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
             if not frame.is_module:
                 frame.env[stmt.name.value] = FunctionRef(
                     FunctionInfo(stmt.name.value, stmt, frame.module))
+            else:
+                self.bind_redefinition(stmt, frame)
         elif isinstance(stmt, cst.ClassDef):
-            pass   # registered up front
+            self.bind_redefinition(stmt, frame)   # otherwise registered up front
         elif isinstance(stmt, (cst.IndentedBlock,)):
             self.exec_block(stmt.body, frame)
         elif isinstance(stmt, cst.BaseSmallStatement):   # the body of `if x: y = 1`
@@ -524,6 +526,20 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
                 self.exec_block(branch.body.body, frame)
             first = False
             branch = branch.orelse
+
+    def bind_redefinition(self, stmt: cst.ClassDef | cst.FunctionDef, frame: Frame) -> None:
+        """A class or function a module defines twice (a notebook cell that redefines
+        `Net`): from here on the name means this definition, as in Python, so the
+        training that follows uses the definition in force."""
+        name = stmt.name.value
+        table = self.classes if isinstance(stmt, cst.ClassDef) else self.functions
+        infos = [i for i in table.get(name, []) if i.module is frame.module]
+        if len(infos) < 2:
+            return
+        for info in infos:
+            if info.node is stmt:
+                frame.env[name] = ClassRef(info) if isinstance(stmt, cst.ClassDef) \
+                    else FunctionRef(info)
 
     def exec_match(self, stmt: cst.Match, frame: Frame) -> None:
         """`match` chooses layers the way an if/elif chain does: on a known subject (a

@@ -116,6 +116,12 @@ def extract_project(root: Path, project: str | None = None,
         for failure in cell_failures:
             result.failures.append(Failure(rel, failure, project=project))
         modules.append(module)
+        for written in source.companions:   # `%%writefile model.py` cells
+            try:
+                modules.append(parse(written)[0])
+            except Unreadable as exc:
+                result.failures.append(Failure(rel, f"%%writefile {written.as_module}: {exc}",
+                                               project=project))
         result.outcomes.append(FileOutcome(rel, "extracted"))
     configs = _add_drivers(result, project, modules, configs)
     if modules:
@@ -218,7 +224,7 @@ def _import_order(modules: list[ModuleInfo]) -> list[ModuleInfo]:
     """Modules a project file imports come before it (train.py after model.py)."""
     by_stem: dict[str, ModuleInfo] = {}
     for m in modules:
-        stem = m.rel.rsplit(".", 1)[0]
+        stem = m.source.as_module.replace(".", "/") or m.rel.rsplit(".", 1)[0]
         by_stem[stem.replace("/", ".")] = m
         by_stem.setdefault(stem.split("/")[-1], m)
     order: list[ModuleInfo] = []
@@ -281,6 +287,10 @@ def _instantiate_unused_classes(ix: Interpreter) -> None:
         for cls in infos:
             if cls.framework is None or cls.base_kind == "layer" or \
                     id(cls.node) in ix.instantiated or id(cls.node) in bases:
+                continue
+            # A draft a later cell redefines, and the code uses the redefinition.
+            if any(other.module is cls.module and id(other.node) in ix.instantiated
+                   for other in infos if other is not cls):
                 continue
             ix.unit = cls.module.rel
             ix.steps = 0

@@ -18,7 +18,7 @@ import re
 import stat
 import tokenize
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 MAX_PY_BYTES = 1_000_000
@@ -48,6 +48,10 @@ class Source:
     # For notebooks: line i of `text` (1-based) comes from cell_of[i-1], line line_of[i-1].
     cell_of: tuple[int, ...] = ()
     line_of: tuple[int, ...] = ()
+    # A `%%writefile model.py` cell is a module of the project: `as_module` is the name
+    # other code imports it by ("model"); its lines still point into the notebook.
+    as_module: str = ""
+    companions: tuple[Source, ...] = ()      # the notebook's %%writefile modules
 
     def locate(self, line: int) -> tuple[int | None, int]:
         """(cell, line-in-cell) for a line of `text`; (None, line) for .py files."""
@@ -349,6 +353,25 @@ def notebook_source(rel: str, cells: list[tuple[int, str]]) -> Source:
     return Source(rel, "\n".join(text_lines) + "\n", True, tuple(cell_of), tuple(line_of))
 
 
+_WRITEFILE = re.compile(r"^\s*%%writefile(?:\s+-a)?\s+(\S+\.py)\s*$")
+
+
+def written_modules(rel: str, cells: list[tuple[int, str]]) -> tuple[Source, ...]:
+    """The Python files a notebook writes with `%%writefile name.py` cells, each as a
+    module the notebook (and the project) can import; the last write of a name wins."""
+    found: dict[str, Source] = {}
+    for index, source in cells:
+        lines = source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        match = _WRITEFILE.match(lines[0]) if lines else None
+        if match is None or ".." in match[1]:
+            continue
+        body = blank_magics(lines[1:])
+        stem = match[1].lstrip("./").rsplit(".", 1)[0].replace("/", ".")
+        found[stem] = Source(rel, "\n".join(body) + "\n", True, (index,) * len(body),
+                             tuple(range(2, len(body) + 2)), as_module=stem)
+    return tuple(found.values())
+
+
 def mentions_framework(data: bytes) -> bool:
     return FRAMEWORK_MENTION.search(data) is not None
 
@@ -367,7 +390,7 @@ def load_source(path: Path, rel: str) -> Source | None:
                              f"over {MAX_CELLS})")
         if not any(FRAMEWORK_MENTION.search(s.encode("utf-8", "replace")) for _, s in cells):
             return None
-        return notebook_source(rel, cells)
+        return replace(notebook_source(rel, cells), companions=written_modules(rel, cells))
     data = read_bounded(path, MAX_PY_BYTES)
     if not mentions_framework(data):
         if b"\x00" in data:

@@ -30,6 +30,7 @@ from exnet.extract.values import (
     Parameters,
     Qualified,
     SequentialObj,
+    Super,
     Tensor,
     Unknown,
     Value,
@@ -176,7 +177,10 @@ class CallsMixin:
             except (TypeError, ValueError):
                 return Unknown(source_text(node))
         if name == "super":
-            return frame.self_val or UNKNOWN
+            if frame.self_val is None:
+                return UNKNOWN
+            return Super(frame.self_val, frame.cls) if frame.cls is not None \
+                else frame.self_val
         return Unknown(source_text(node))
 
     def method_call(self, receiver: Value, method: str, pos: list[Value],
@@ -213,6 +217,18 @@ class CallsMixin:
                 args["trainable"] = not freeze
             return LayerObj(receiver.framework, "Embedding", receiver.api, receiver.line, args,
                             receiver.site)
+        if isinstance(receiver, Super):
+            for base in receiver.cls.bases:   # the next class in line that defines it
+                found = base.method(method)
+                if found is not None:
+                    owner, fn = found
+                    return self.call_function(
+                        FunctionRef(FunctionInfo(method, fn, owner.module, owner),
+                                    receiver.instance), pos, kw, frame, line)
+            return UNKNOWN if method != "__init__" else Const(None, line)
+        if method == "submit" and pos and isinstance(pos[0], (FunctionRef, ClassRef)):
+            # `executor.submit(run_model, ...)` runs run_model(...) (threads, processes)
+            return self.call_value(pos[0], pos[1:], kw, node, frame)
         if isinstance(receiver, FileHandle) and method in ("read", "__enter__"):
             return receiver   # `json.loads(open(path).read())`
         if method in ("to", "cuda", "cpu", "double", "float", "half", "train", "eval",

@@ -10,7 +10,7 @@ import libcst as cst
 from exnet.extract import layers
 from exnet.extract.calls import BUILTINS
 from exnet.extract.graph import is_model_object
-from exnet.extract.names import fold
+from exnet.extract.names import dotted, fold
 from exnet.extract.program import ClassInfo, Frame, FunctionInfo
 from exnet.extract.values import (
     MAX_SEQUENCE,
@@ -231,7 +231,13 @@ class ExpressionsMixin:
             found = base.cls.method(attr)
             if found is not None:
                 cls, method = found
-                return FunctionRef(FunctionInfo(attr, method, cls.module, cls), base)
+                ref = FunctionRef(FunctionInfo(attr, method, cls.module, cls), base)
+                if any(dotted(d.decorator) in ("property", "functools.cached_property",
+                                                "cached_property")
+                       for d in method.decorators):
+                    # `self.optimizer` of a `@property def optimizer(self)`: its value
+                    return self.call_function(ref, [], {}, frame, frame.module.line(node))
+                return ref
             class_attr = self.class_attribute(base.cls, attr, frame)
             return class_attr if class_attr is not None else Unknown(source_text(node))
         if isinstance(base, ClassRef):

@@ -49,7 +49,9 @@ def _args_agree(a: Layer, b: Layer) -> bool:
     if a.type != b.type:
         return False
     for key in a.args.keys() & b.args.keys():
-        if key not in NOT_COMPARED and _norm(a.args[key]) != _norm(b.args[key]):
+        x, y = a.args[key], b.args[key]
+        # equal values first (cheap); JSON only to see [3, 3] and (3, 3) as one
+        if key not in NOT_COMPARED and x != y and _norm(x) != _norm(y):
             return False
     return True
 
@@ -87,13 +89,20 @@ def merge_copies(models: list[Model], loaded: set[int]) -> list[Model]:
         tuple(-w for w in _weight(models[i])), models[i].file, models[i].cell or 0,
         models[i].span[0]))
     clusters: list[list[int]] = []
+    # Only models with the same framework, layer types and edges can be one architecture:
+    # compare arguments within those buckets (a file of 3,000 classes stays linear).
+    buckets: dict[tuple[Any, ...], list[list[int]]] = {}
     for i in order:
-        for cluster in clusters:
-            if all(same_architecture(models[j], models[i]) for j in cluster):
+        m = models[i]
+        key = (m.framework, tuple(layer.type for layer in m.layers), m.edges or None)
+        bucket = buckets.setdefault(key, [])
+        for cluster in bucket:
+            if all(same_architecture(models[j], m) for j in cluster):
                 cluster.append(i)
                 break
         else:
-            clusters.append([i])
+            bucket.append([i])
+            clusters.append(bucket[-1])
     merged = [_merge([models[i] for i in c], [i in loaded for i in c]) for c in clusters]
     merged.sort(key=lambda m: (m.file, m.cell or 0, m.span[0], m.name))
     return merged

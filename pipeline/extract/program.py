@@ -38,7 +38,7 @@ class Limits:
             seconds = float(os.environ.get("EXNET_TIME_BUDGET", cls.seconds))
         except ValueError:
             seconds = cls.seconds
-        return cls(seconds=max(0.1, seconds))
+        return cls(seconds=max(0.001, seconds))
 
 
 class BudgetExceeded(Exception):

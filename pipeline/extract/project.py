@@ -365,8 +365,13 @@ def _records(ix: Interpreter, project: str, readme: tuple[str, str]) -> list[Mod
                 best = (len(found[0]), cand, found)
         assert best is not None
         group.first, (group.nodes, group.owners) = best[1], best[2]
+    # A group whose object another group's layers run through is part of that model.
+    owned_by: dict[int, set[int]] = {}
+    for other in groups.values():
+        for uid in other.owners - other.uids:
+            owned_by.setdefault(uid, set()).add(id(other))
     kept = [g for g in groups.values() if g.nodes and not _opaque(ix, g) and not any(
-        other is not g and g.uids & (other.owners - other.uids) for other in groups.values())]
+        owned_by.get(uid, set()) - {id(g)} for uid in g.uids)]
     by_rel = {m.rel: m for m in ix.modules}
     trained = {id(g) for g in kept if any(id(c.obj) in tied for c in g.members)}
     blocks, used_by = block_classes(ix, kept, trained)

@@ -121,6 +121,15 @@ class Instance(Value):
 
 
 @dataclass(eq=False)
+class Super(Value):
+    """`super()` in a method of `cls`: methods are looked up from its bases on, bound to
+    `instance` (so `super().__init__()` runs the base's __init__, not the class's own)."""
+
+    instance: Value
+    cls: Any                                  # exnet.extract.interpreter.ClassInfo
+
+
+@dataclass(eq=False)
 class FileHandle(Value):
     """`open("config.yaml")`: a project file that settings loaders may read."""
 

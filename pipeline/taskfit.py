@@ -27,7 +27,7 @@ TEXT_DATASETS = frozenset({
 })
 IMAGE_DATASETS = frozenset({
     "mnist", "fashion_mnist", "cifar10", "cifar100", "cats_vs_dogs", "flowers", "svhn",
-    "imagenet", "stl10", "emnist", "kmnist", "caltech101", "food101", "oxford_pets",
+    "imagenet", "stl10", "emnist", "kmnist", "caltech101", "food101", "oxford_pets", "ham10000",
 })
 TEXT_LAYERS = frozenset({"Embedding", "TextVectorization"})
 GROWING = frozenset({"ConvTranspose2D", "Conv2DTranspose", "ConvTranspose1D",

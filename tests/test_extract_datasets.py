@@ -116,3 +116,26 @@ def test_vectorizer() -> None:
     assert vectorizers[0]["args"]["max_tokens"] == 10000
     assert vectorizers[0]["args"]["output_sequence_length"] == 250
 
+
+
+def test_readme_mentions_are_whole_names() -> None:
+    from exnet.extract.datasets import readme_mentions
+
+    text = ("# Skin cancer\n\nDataset: https://www.kaggle.com/kmader/skin-cancer-mnist-ham10000\n"
+            "Also tried KMNIST and EMNIST.\nPets from the Oxford-IIIT Pet dataset.\n")
+    assert readme_mentions(text) == [("ham10000", 3), ("oxford_pets", 5)]
+    assert readme_mentions("Trained on MNIST (and Fashion-MNIST).\n") == [
+        ("fashion_mnist", 1), ("mnist", 1)]
+
+
+def test_resumable_epoch_loop(tmp_path) -> None:
+    from extract_helpers import run_extract
+
+    (tmp_path / "train.py").write_text(
+        "import torch\nimport torch.nn as nn\nNUM_EPOCHS = 80\n"
+        "model = nn.Sequential(nn.Linear(4, 2))\n"
+        "opt = torch.optim.Adam(model.parameters(), lr=1e-3)\nstart_epoch = 0\n"
+        "if resume:\n    start_epoch = torch.load('ckpt.pth')['epoch']\n"
+        "for epoch in range(start_epoch, NUM_EPOCHS):\n    pass\n")
+    [model] = run_extract(tmp_path)["models"]
+    assert model["hyperparameters"]["epochs"]["value"] == 80

@@ -44,7 +44,12 @@ _MENTIONS = [
     (re.compile(r"sentiment140|\btwitter\b|\btweets?\b", re.I), "twitter"),
     (re.compile(r"20[-_ ]?news[-_ ]?groups?", re.I), "20newsgroups"),
     (re.compile(r"\bfashion[-_ ]?mnist\b", re.I), "fashion_mnist"),
-    (re.compile(r"(?<!fashion[-_ ])(?<!fashion)\bmnist\b", re.I), "mnist"),
+    (re.compile(r"\bham[-_ ]?10000\b", re.I), "ham10000"),
+    # not "skin-cancer-mnist-ham10000" (a Kaggle name) nor "kmnist"/"emnist"
+    (re.compile(r"(?<!fashion[-_ ])(?<!fashion)(?<![\w-])mnist(?![\w-])", re.I), "mnist"),
+    (re.compile(r"\boxford[-_ ]?(?:iiit[-_ ]?)?pets?\b", re.I), "oxford_pets"),
+    (re.compile(r"\bflowers?[-_ ]?(?:102|recognition|photos)\b|\btf_flowers\b", re.I),
+     "flowers"),
     (re.compile(r"\bcifar[-_ ]?100\b", re.I), "cifar100"),
     (re.compile(r"\bcifar[-_ ]?10\b", re.I), "cifar10"),
     (re.compile(r"\bsms[-_ ]?spam|\bspam\.csv|\bspam[-_ ]?collection", re.I), "sms_spam"),

@@ -401,6 +401,11 @@ def on_for_loop(ix: "Interpreter", stmt: cst.For, iterable: Value, frame: "Frame
                     isinstance(stop.value, int) and stop.value > start:
                 emit(ix, "epochs", Const(stop.value - start, stop.line, stop.how, stop.file),
                      stmt, frame)
+            elif isinstance(stop, Const) and not isinstance(start, int) and \
+                    re.search(r"start|begin|resume|init", source_text(args[0]), re.I):
+                # `range(start_epoch, NUM_EPOCHS)`: start_epoch is 0 unless a checkpoint
+                # is resumed, so a fresh run trains NUM_EPOCHS epochs
+                emit(ix, "epochs", stop, stmt, frame)
 
 
 def dotted_name(node: cst.BaseExpression) -> str:

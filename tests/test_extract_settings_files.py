@@ -125,3 +125,54 @@ model.fit(x, y, epochs=hp.epochs, batch_size=hp.batch_size)
     got = {k: v[0] for k, v in values(model).items()}
     assert (got["learning_rate"], got["epochs"], got["batch_size"]) == (0.0001, 20, 30)
     assert model["layers"][0]["args"] == {"rate": 0.3}
+
+
+def test_dataclass_config_filled_from_yaml(tmp_path: Path) -> None:
+    root = write(tmp_path / "d", {
+        "model.py": MODEL,
+        "config.yaml": "training:\n  learning_rate: 2.0e-5\n  num_epochs: 5\n"
+                       "data:\n  batch_size: 16\n",
+        "config.py": """\
+from dataclasses import dataclass
+import yaml
+
+
+@dataclass
+class TrainingConfig:
+    learning_rate: float = 1e-3
+    num_epochs: int = 10
+    warmup: int = 100
+
+
+@dataclass
+class DataConfig:
+    batch_size: int = 32
+
+
+@dataclass
+class Config:
+    training: TrainingConfig
+    data: DataConfig
+
+    @classmethod
+    def from_yaml(cls, path):
+        with open(path) as f:
+            d = yaml.safe_load(f)
+        return cls(training=TrainingConfig(**d["training"]), data=DataConfig(**d["data"]))
+""",
+        "train.py": """\
+import torch
+from config import Config
+from model import Classifier
+
+config = Config.from_yaml("config.yaml")
+model = Classifier(30522, 64)
+opt = torch.optim.AdamW(model.parameters(), lr=config.training.learning_rate)
+loader = torch.utils.data.DataLoader(ds, batch_size=config.data.batch_size, shuffle=True)
+for epoch in range(config.training.num_epochs):
+    pass
+"""})
+    got = values(find_model(run_extract(root), "Classifier"))
+    assert got["learning_rate"] == (2e-05, "config.yaml", 2, "config")
+    assert got["epochs"] == (5, "config.yaml", 3, "config")
+    assert got["batch_size"] == (16, "config.yaml", 5, "config")

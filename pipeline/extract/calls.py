@@ -305,6 +305,26 @@ class CallsMixin:
         tensors = _tensor_deps(pos, kw)
         return Tensor(tensors) if tensors is not None else Unknown(source_text(node))
 
+    def dataclass_fields(self, cls: ClassInfo, inst: Instance, pos: list[Value],
+                         kw: dict[str, Value]) -> None:
+        """`TrainingConfig(**cfg["training"])` of a `@dataclass`: its fields, in order, take
+        the arguments, else the defaults written in the class body."""
+        fields = [stmt.body[0] for stmt in cls.node.body.body
+                  if isinstance(stmt, cst.SimpleStatementLine) and stmt.body
+                  and isinstance(stmt.body[0], cst.AnnAssign)
+                  and isinstance(stmt.body[0].target, cst.Name)]
+        frame = Frame(cls.module, cls.module.env)
+        for i, field in enumerate(fields):
+            name = field.target.value  # type: ignore[attr-defined]
+            if name in kw:
+                inst.attrs[name] = kw[name]
+            elif i < len(pos):
+                inst.attrs[name] = pos[i]
+            elif field.value is not None:
+                value = self.eval(field.value, frame)
+                inst.attrs[name] = Const(value.value, value.line, "config", value.file) \
+                    if isinstance(value, Const) else value
+
     # ----------------------------------------------------------------- functions, classes
     def call_function(self, ref: FunctionRef, pos: list[Value], kw: dict[str, Value],
                       frame: Frame, line: int, standalone: bool = False) -> Value:
@@ -387,6 +407,8 @@ class CallsMixin:
         self.instantiated.add(id(cls.node))
         self.instances[inst.uid] = inst
         found = cls.method("__init__")
+        if found is None and _is_dataclass(cls):
+            self.dataclass_fields(cls, inst, pos, kw)
         if found is not None:
             owner, init = found
             self.call_function(FunctionRef(FunctionInfo("__init__", init, owner.module, owner),
@@ -395,7 +417,11 @@ class CallsMixin:
             self.add_candidate(inst, cls.module, cls.module.line(cls.node))
         return inst
 
-    # ----------------------------------------------------------------- graph
+
+def _is_dataclass(cls: ClassInfo) -> bool:
+    return any((dotted(d.decorator.func) if isinstance(d.decorator, cst.Call)
+                else dotted(d.decorator)) in ("dataclass", "dataclasses.dataclass")
+               for d in cls.node.decorators)
 
 
 _TENSOR_NAMES = ("x", "inp", "input", "inputs", "text", "src", "img", "image", "images", "seq",
@@ -407,12 +433,6 @@ def _tensor_like(name: str) -> bool:
     low = name.lower()
     return low in _TENSOR_NAMES or low.startswith(("x", "input", "text", "img", "image", "seq"))
 
-
-
-
-def _tensor_like(name: str) -> bool:
-    low = name.lower()
-    return low in _TENSOR_NAMES or low.startswith(("x", "input", "text", "img", "image", "seq"))
 
 
 def _string_method(receiver: Const, method: str, pos: list[Value], node: cst.Call) -> Value:

@@ -161,6 +161,9 @@ ACTIVATION_FUNCTIONS = {
     "tanh": "tanh", "softmax": "softmax", "log_softmax": "log_softmax",
     "softplus": "softplus", "hardswish": "hardswish", "swish": "silu",
 }
+# The in-place spellings (`torch.relu_`, `F.relu_`, `x.sigmoid_()`) compute the same.
+ACTIVATION_FUNCTIONS.update({f"{name}_": canonical for name, canonical in
+                             list(ACTIVATION_FUNCTIONS.items())})
 
 #: Canonical activation names for strings written in Keras (activation="LeakyReLU").
 def activation_name(text: str) -> str:

@@ -11,20 +11,8 @@ Three sources give the same records:
   folder, Python files, a README or a requirements file at its top), else one project per
   sub-folder. Metadata comes from git where it can be read, safely (`exnet.gitsafe`).
 
-Schema `exnet.project/1` (one line of projects.jsonl):
-
-- full_name: "owner/name" (for a local checkout without a GitHub remote: the folder name)
-- url: the project's web page (https), or null
-- default_branch, sha: the branch searched and the commit mined
-- stars, forks: GitHub counts at discovery (null when unknown)
-- license: SPDX id (GitHub's, or guessed from the LICENSE file of a checkout), or null
-- description, topics: GitHub's
-- created, pushed: ISO 8601 UTC times (for checkouts: first and last commit)
-- source: "github" | "manifest" | "local"
-- note: only when a checkout's identity was refused (a `.git` file or symlink)
-- mine adds: status ("extracted" | "failed"), reason (why it failed, else null),
-  models and failures (how many records the project has in models.jsonl and
-  failures.jsonl), mined (the UTC date it was extracted, YYYY-MM-DD)
+The records are `exnet.project/1` (`exnet.records.Project`; the fields are described in
+the `exnet.records` docstring).
 """
 
 from __future__ import annotations
@@ -33,7 +21,7 @@ import hashlib
 import json
 import re
 import time
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -41,9 +29,9 @@ from exnet.cache import Cache, read_json, write_json_atomic
 from exnet.errors import ExnetError
 from exnet.gitsafe import checkout_identity
 from exnet.progress import Reporter
+from exnet.records import Project
 from exnet.tasks import Task
 
-PROJECT_SCHEMA = "exnet.project/1"
 DISCOVERY_TTL = 24 * 3600  # seconds a GitHub search stays in the cache
 
 _SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
@@ -52,44 +40,6 @@ _GITHUB_URL = re.compile(
     r"(?P<owner>[A-Za-z0-9][A-Za-z0-9-]*)/(?P<name>[A-Za-z0-9._-]+?)(?:\.git)?/?$")
 OWNER_NAME = re.compile(r"^(?P<owner>[A-Za-z0-9][A-Za-z0-9-]*)/(?P<name>[A-Za-z0-9._-]+)$")
 PROJECT_MARKERS = (".git", "setup.py", "pyproject.toml", "requirements.txt", "environment.yml")
-
-
-@dataclass(frozen=True)
-class Project:
-    """One project to mine; fields as in the module docstring (schema exnet.project/1)."""
-
-    full_name: str
-    url: str | None
-    clone_url: str | None          # where fetch clones from; None for a local checkout
-    default_branch: str | None
-    sha: str | None                # None until fetch resolves the branch head
-    stars: int | None = None
-    forks: int | None = None
-    license: str | None = None
-    description: str | None = None
-    topics: tuple[str, ...] = ()
-    created: str | None = None
-    pushed: str | None = None
-    source: str = "github"
-    path: str | None = field(default=None, compare=False)   # a local checkout's folder
-    note: str | None = None        # why a checkout's own identity was not taken
-
-    def to_json(self, **extra: Any) -> dict[str, Any]:
-        out: dict[str, Any] = {"schema": PROJECT_SCHEMA}
-        for key in ("full_name", "url", "default_branch", "sha", "stars", "forks", "license",
-                    "description", "topics", "created", "pushed", "source"):
-            value = getattr(self, key)
-            out[key] = list(value) if isinstance(value, tuple) else value
-        if self.note:
-            out["note"] = self.note
-        out.update(extra)
-        return out
-
-    @classmethod
-    def from_cache(cls, data: dict[str, Any]) -> Project:
-        data = dict(data)
-        data["topics"] = tuple(data.get("topics") or ())
-        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
 
 
 @dataclass(frozen=True)

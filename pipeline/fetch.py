@@ -30,9 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from exnet.cache import Cache, read_json, remove_tree, write_json_atomic
-from exnet.discover import Project
 from exnet.gitsafe import GitError, GitTimeout, GitTooBig, dir_size, run_git
-from exnet.records import Failure
+from exnet.records import Failure, Project
 
 #: Files written into a checkout: what the extractor reads (code, notebooks, READMEs,
 #: configs and requirements). Everything else is not needed and not written.

@@ -24,9 +24,9 @@ from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from exnet.discover import Project
 from exnet.errors import ExnetError
 from exnet.progress import Reporter
+from exnet.records import Project
 from exnet.tasks import Task, normalize
 
 T = TypeVar("T")

@@ -35,13 +35,14 @@ from exnet.cache import (
     write_json_atomic,
     write_jsonl_atomic,
 )
-from exnet.discover import OWNER_NAME, Project, discover
+from exnet.discover import OWNER_NAME, discover
 from exnet.errors import ExnetError
 from exnet.fetch import FetchOptions, fetch, local_fingerprint, resolve_sha
 from exnet.folders import ensure_writable, output_lock
 from exnet.github_search import OFFLINE_HINT, SearchOptions
 from exnet.gitsafe import GitError, abort_all
 from exnet.progress import Reporter
+from exnet.records import Project
 from exnet.tasks import Task
 from exnet.workers import Job, WorkerPool, read_result, result_payload
 

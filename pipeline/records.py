@@ -2,7 +2,24 @@
 
 Every stage reads the previous stage's records and writes its own, as JSON lines. The
 records are frozen dataclasses; `to_json()` gives the exact JSON shape documented in
-docs/RECORDS.md ("exnet.model/2"), with keys in a fixed order so output is deterministic.
+docs/RECORDS.md ("exnet.project/1", "exnet.model/2", "exnet.failure/1"), with keys in a
+fixed order so output is deterministic.
+
+Schema `exnet.project/1` (one project to mine: one line of projects.jsonl, written by
+discover and completed by mine):
+
+- full_name: "owner/name" (for a local checkout without a GitHub remote: the folder name)
+- url: the project's web page (https), or null
+- default_branch, sha: the branch searched and the commit mined
+- stars, forks: GitHub counts at discovery (null when unknown)
+- license: SPDX id (GitHub's, or guessed from the LICENSE file of a checkout), or null
+- description, topics: GitHub's
+- created, pushed: ISO 8601 UTC times (for checkouts: first and last commit)
+- source: "github" | "manifest" | "local"
+- note: only when a checkout's identity was refused (a `.git` file or symlink)
+- mine adds: status ("extracted" | "failed"), reason (why it failed, else null),
+  models and failures (how many records the project has in models.jsonl and
+  failures.jsonl), mined (the UTC date it was extracted, YYYY-MM-DD)
 
 Schema `exnet.model/2` (one architecture a project defines; docs/RECORDS.md has the
 history of versions):
@@ -35,6 +52,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+PROJECT_SCHEMA = "exnet.project/1"
 MODEL_SCHEMA = "exnet.model/2"
 #: Model schemas the later stages read: version 1 lacks `occurrences` and `blocks`.
 MODEL_SCHEMAS = ("exnet.model/1", MODEL_SCHEMA)
@@ -43,6 +61,46 @@ FAILURE_SCHEMA = "exnet.failure/1"
 #: How a hyperparameter value was found (docs/RECORDS.md, `how`): a literal at the use site, a name
 #: bound in the module, an argparse default, a config dict/class, or unresolved source text.
 HOW_VALUES = ("literal", "constant", "argparse", "config", "expression")
+
+
+@dataclass(frozen=True)
+class Project:
+    """One project to mine; fields as in the module docstring (schema exnet.project/1).
+
+    `clone_url` and `path` are what fetch needs; they are not part of the record."""
+
+    full_name: str
+    url: str | None
+    clone_url: str | None          # where fetch clones from; None for a local checkout
+    default_branch: str | None
+    sha: str | None                # None until fetch resolves the branch head
+    stars: int | None = None
+    forks: int | None = None
+    license: str | None = None
+    description: str | None = None
+    topics: tuple[str, ...] = ()
+    created: str | None = None
+    pushed: str | None = None
+    source: str = "github"
+    path: str | None = field(default=None, compare=False)   # a local checkout's folder
+    note: str | None = None        # why a checkout's own identity was not taken
+
+    def to_json(self, **extra: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {"schema": PROJECT_SCHEMA}
+        for key in ("full_name", "url", "default_branch", "sha", "stars", "forks", "license",
+                    "description", "topics", "created", "pushed", "source"):
+            value = getattr(self, key)
+            out[key] = list(value) if isinstance(value, tuple) else value
+        if self.note:
+            out["note"] = self.note
+        out.update(extra)
+        return out
+
+    @classmethod
+    def from_cache(cls, data: dict[str, Any]) -> Project:
+        data = dict(data)
+        data["topics"] = tuple(data.get("topics") or ())
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,9 @@ import pytest
 from gitrepos import CANARY, git, hostile_repo, keras_files, make_repo
 
 from exnet.cache import Cache
-from exnet.discover import Project, manifest_entry
+from exnet.discover import manifest_entry
 from exnet.fetch import FetchOptions, fetch, local_fingerprint, resolve_sha, safe_relpath
+from exnet.records import Project
 
 
 def project_of(url: str, sha: str | None = None) -> Project:

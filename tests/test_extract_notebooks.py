@@ -160,3 +160,12 @@ def test_a_notebook_without_code_has_no_models(tmp_path: Path) -> None:
                             "source": "We use keras and torch, see model.py"}])
     data = run_extract(path)
     assert data == {"models": [], "failures": []}
+
+
+def test_shell_lines_with_continuations_and_automagic_pip() -> None:
+    from exnet.extract.sources import blank_magics
+
+    assert blank_magics(["!wget --quiet \\", '    "https://x/y.zip" \\', "    -O /tmp/y.zip",
+                         "pip install tensorflow", "conda install -y pytorch",
+                         "x = 1  # pip install is fine in a comment"]) == [
+        "pass", "", "", "pass", "pass", "x = 1  # pip install is fine in a comment"]

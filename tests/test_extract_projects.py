@@ -355,3 +355,68 @@ Trainer(model).train(epochs=12)
     hps = find_model(run_extract(root), "Lit")["hyperparameters"]
     assert (hps["learning_rate"]["value"], hps["optimizer"]["value"]) == (3e-4, "adamw")
     assert hps["epochs"]["value"] == 12
+
+
+def test_fragment_files_exported_from_a_notebook_use_conventional_aliases(
+        tmp_path: Path) -> None:
+    root = write(tmp_path / "frag", {"CNN_model.py": """\
+model1 = tf.keras.Sequential([
+    tf.keras.layers.Embedding(vocab_size, 16, input_length=max_length),
+    tf.keras.layers.Conv1D(128, 5, activation='relu'),
+    tf.keras.layers.GlobalAveragePooling1D(),
+    tf.keras.layers.Dense(1, activation='sigmoid')
+])
+model1.compile(loss='binary_crossentropy', optimizer='adam', metrics=['accuracy'])
+history = model1.fit(x, y, epochs=30)
+""", "local_tf.py": """\
+import torch.nn as nn
+tf = None   # a name of its own: not TensorFlow
+net = nn.Sequential(nn.Linear(3, 2))
+"""})
+    data = run_extract(root)
+    model = find_model(data, "model1")
+    assert layer_types(model) == ["Embedding", "Conv1D", "GlobalAvgPool1D", "Dense"]
+    assert model["hyperparameters"]["epochs"]["value"] == 30
+
+
+def test_argparse_sub_commands_parents_and_helper_modules(tmp_path: Path) -> None:
+    root = write(tmp_path / "cli", {"model.py": """\
+import torch.nn as nn
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(10, 2)
+    def forward(self, x):
+        return self.fc(x)
+""", "opts.py": """\
+def train_opt(parser):
+    parser.add_argument('--lr', type=float, default=0.003)
+""", "train.py": """\
+import argparse
+import torch
+from model import Net
+from opts import train_opt
+
+def main():
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument('--batch_size', type=int, default=24)
+    parser = argparse.ArgumentParser()
+    sub = parser.add_subparsers(dest='mode')
+    train = sub.add_parser('train', parents=[parent])
+    train.add_argument('--epochs', type=int, default=9)
+    train_opt(train)
+    opt = parser.parse_args()
+    net = Net()
+    optimizer = torch.optim.Adam(net.parameters(), lr=opt.lr)
+    loader = torch.utils.data.DataLoader(ds, batch_size=opt.batch_size, shuffle=True)
+    for epoch in range(opt.epochs):
+        pass
+
+if __name__ == '__main__':
+    main()
+"""})
+    model = find_model(run_extract(root), "Net")
+    got = {k: (v["value"], v["how"]) for k, v in model["hyperparameters"].items()}
+    assert got["learning_rate"] == (0.003, "argparse")
+    assert got["batch_size"] == (24, "argparse")
+    assert got["epochs"] == (9, "argparse")

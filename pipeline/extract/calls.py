@@ -120,7 +120,12 @@ class CallsMixin:
         if name.startswith("builtins."):
             return self.builtin(name[9:], pos, kw, node, frame)
         if name == "argparse.ArgumentParser":
-            return ArgParser()
+            parser = ArgParser()
+            for parent in (kw["parents"].items if isinstance(kw.get("parents"), ListVal)
+                           else []):
+                if isinstance(parent, ArgParser):
+                    parser.options.update(parent.options)
+            return parser
         if name in ("collections.OrderedDict", "builtins.dict"):
             return self.builtin("dict", pos, kw, node, frame)
         if name.endswith(".deepcopy") or name.endswith(".copy"):

@@ -429,7 +429,15 @@ def on_config_key(ix: "Interpreter", key: str, value: Const, frame: "Frame") -> 
 
 def argparse_call(ix: "Interpreter", parser: ArgParser, method: str, pos: list[Value],
                   kw: dict[str, Value], node: cst.Call, frame: "Frame") -> Value:
-    if method in ("add_argument_group", "add_mutually_exclusive_group"):
+    if method in ("add_argument_group", "add_mutually_exclusive_group", "add_subparsers"):
+        return parser
+    if method == "add_parser":
+        # A sub-command's options land in the one namespace parse_args returns; its
+        # `parents=[...]` bring theirs.
+        for parent in (kw["parents"].items if isinstance(kw.get("parents"), ListVal) else []):
+            if isinstance(parent, ArgParser):
+                for key, value in parent.options.items():
+                    parser.options.setdefault(key, value)
         return parser
     if method in ("parse_args",):
         return Namespace(dict(parser.options))

@@ -9,6 +9,7 @@ module-level imports in practice.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import libcst as cst
@@ -17,6 +18,11 @@ import libcst as cst
 _IMPORT: tuple[type, ...] = tuple(c for c in (cst.Import, getattr(cst, "LazyImport", None)) if c)
 _IMPORT_FROM: tuple[type, ...] = tuple(
     c for c in (cst.ImportFrom, getattr(cst, "LazyImportFrom", None)) if c)
+
+#: (name, module, word the file must contain) for `assume_conventional`.
+_CONVENTIONAL = (("tf", "tensorflow", "tf."), ("keras", "keras", "keras"),
+                 ("torch", "torch", "torch"), ("nn", "torch.nn", "torch"),
+                 ("F", "torch.nn.functional", "torch"), ("np", "numpy", "np."))
 
 # Spellings of the same module, folded so that one table of names serves all of them.
 _PREFIX_FOLDS = (
@@ -80,6 +86,19 @@ class ImportMap:
                 children = list(_bodies(stmt))
                 stack.extend(reversed(children))
         return imports
+
+    def assume_conventional(self, text: str) -> None:
+        """Names a notebook exported in pieces uses without importing them (a cell file
+        `CNN_model.py` that starts with `model = tf.keras.Sequential([...])`): the
+        conventional aliases, when the file mentions their framework and neither imports
+        nor assigns the name. Only names that nothing else defines are read this way."""
+        for name, target, framework in _CONVENTIONAL:
+            if name in self.aliases or framework not in text:
+                continue
+            if re.search(rf"(?<![\w.]){name}\.", text) and \
+                    not re.search(rf"^\s*{name}\s*=|\bdef {name}\b|\bclass {name}\b", text,
+                                  re.M):
+                self.aliases[name] = target
 
     def add_import(self, node: Any) -> None:
         for alias in node.names:

@@ -143,6 +143,7 @@ def parse(source: Source) -> tuple[ModuleInfo, list[str]]:
     except RecursionError:
         raise Unreadable("pathologically nested code") from None
     imports = ImportMap.of(tree)
+    imports.assume_conventional(source.text)
     module = ModuleInfo(source, tree, imports, LineIndex(source.text, spans))
     module.frameworks = imports.framework_mentions()
     return module, cell_failures

@@ -196,8 +196,8 @@ def _add_drivers(result: ExtractResult, project: str, modules: list[ModuleInfo],
     return rest
 
 
-_SETTINGS_CODE = re.compile(r"ArgumentParser|parse_args|safe_load|yaml\.load|json\.load|"
-                            r"OmegaConf|configparser|@dataclass")
+_SETTINGS_CODE = re.compile(r"ArgumentParser|parse_args|add_argument|safe_load|yaml\.load|"
+                            r"json\.load|OmegaConf|configparser|@dataclass")
 
 
 def _imported_names(modules: list[ModuleInfo]) -> set[str]:

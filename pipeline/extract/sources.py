@@ -130,6 +130,8 @@ PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "m
                                 "mprun", "python", "python3", "skip", "tensorboard"})
 
 _MAGIC = re.compile(r"^(\s*)(?:[%!]|\?\?|\?(?=\w)|\w[\w.]*\?{1,2}\s*$)")
+#: IPython runs these without `!` or `%` (automagic): `pip install tensorflow`.
+_AUTOMAGIC = re.compile(r"^(\s*)(?:pip|conda|apt-get|apt)\s+(?:install|uninstall|-q|-U)\b")
 
 
 def strip_magics(cell_source: str) -> list[str]:
@@ -145,12 +147,19 @@ def strip_magics(cell_source: str) -> list[str]:
 
 
 def blank_magics(lines: list[str]) -> list[str]:
-    """Line magics (`%matplotlib inline`), shell escapes and help lines as `pass`."""
+    """Line magics (`%matplotlib inline`), shell escapes (`!wget ... \\` with the lines it
+    continues on), automagic package commands (`pip install x`) and help lines as `pass`
+    or blank, so that line numbers and block structure survive."""
     out = []
+    continued = False
     for line in lines:
-        m = _MAGIC.match(line)
-        if m:
+        m = _MAGIC.match(line) or _AUTOMAGIC.match(line)
+        if continued:
+            out.append("")
+            continued = line.rstrip().endswith("\\")
+        elif m:
             out.append(m.group(1) + "pass")
+            continued = line.rstrip().endswith("\\")
         elif re.match(r"^\s*\w+\s*=\s*[!%]", line):
             # `files = !ls` assigns a shell result; keep the name bound to something.
             indent = line[: len(line) - len(line.lstrip())]

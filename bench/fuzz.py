@@ -62,8 +62,8 @@ def one(task: tuple[int, str, float, int]) -> tuple[str, str, float, int, str]:
         start = time.perf_counter()
         try:
             if index % 20 == 0:
-                from exnet.check import check_path
                 from exnet.bundled import corpus_dir
+                from exnet.check import check_path
 
                 for path in sorted(project.iterdir()):
                     check_path(path, "text-classification", corpus_dir())

@@ -1,18 +1,12 @@
-"""Sequences: full and core sequences, rare-type merging, "block × N" collapsing."""
+"""Sequences: full and core sequences (exnet.sequences), rare-type merging, "block × N"
+collapsing (exnet.aggregate.sequences)."""
 
 from __future__ import annotations
 
 import pytest
 
-from exnet.aggregate.sequences import (
-    OTHER,
-    SequenceTable,
-    collapse,
-    core_sequence,
-    full_sequence,
-    merge_rare,
-    rare_types,
-)
+from exnet.aggregate.sequences import OTHER, SequenceTable, collapse, merge_rare, rare_types
+from exnet.sequences import core_sequence, full_sequence
 
 
 def layer(kind: str, **args: object) -> dict[str, object]:

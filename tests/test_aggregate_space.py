@@ -9,15 +9,10 @@ import numpy as np
 import pytest
 
 from exnet.aggregate import Options, build_summary
-from exnet.aggregate.distance import (
-    Alphabet,
-    all_distances,
-    edit_script,
-    family,
-    pair_distances,
-    substitution,
-)
+from exnet.aggregate.distance import Alphabet, all_distances, pair_distances
 from exnet.aggregate.space import classical_mds, landmark_mds
+from exnet.editdistance import distance as plain_distance
+from exnet.editdistance import edit_script, family, substitution
 
 
 def distance(a: tuple[str, ...], b: tuple[str, ...]) -> float:
@@ -38,6 +33,7 @@ def distance(a: tuple[str, ...], b: tuple[str, ...]) -> float:
 ])
 def test_edit_distance(a: str, b: str, expected: float) -> None:
     assert distance(tuple(a.split()), tuple(b.split())) == expected
+    assert plain_distance(tuple(a.split()), tuple(b.split())) == expected   # check's
 
 
 def test_families() -> None:
@@ -60,7 +56,7 @@ def test_batched_distances_match_the_scripted_distance() -> None:
             cost = sum({"insert": 1.0, "remove": 1.0}.get(str(op[0]), 0.0)
                        + (substitution(str(op[2]), str(op[3])) if op[0] == "replace" else 0.0)
                        for op in edit_script(seqs[i], seqs[j]))
-            assert d[i, j] == cost == d[j, i]
+            assert d[i, j] == cost == d[j, i] == plain_distance(seqs[i], seqs[j])
 
 
 def test_edit_script_positions_are_in_the_first_sequence() -> None:

@@ -22,8 +22,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from exnet.aggregate.distance import INDEL, Alphabet, all_distances
-from exnet.aggregate.sequences import Seq
+from exnet.aggregate.distance import Alphabet, all_distances
+from exnet.editdistance import INDEL
+from exnet.sequences import Seq
 
 #: Sequences added to the profile per vectorised batch.
 _BATCH = 512

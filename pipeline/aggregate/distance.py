@@ -1,13 +1,10 @@
-"""Aggregate stage: the structural distance between layer sequences.
+"""Aggregate stage: edit distances between many layer sequences at once.
 
-An edit distance with type-aware substitution costs: changing a layer into one of its
-family (LSTM → GRU, Conv1D → Conv2D, MaxPool → AvgPool) costs SAME_FAMILY, into
-anything else OTHER_TYPE, and inserting or removing a layer costs INDEL. The alignment,
-the skeletons' variations and the model map all use this one cost model.
-
-Distances for many pairs at once run as one dynamic programme vectorised over the
-pairs (numpy), which is what makes thousands of sequences affordable without a C
-extension; single pairs with an edit script use plain Python.
+The cost model (type-aware substitutions, INDEL for an inserted or removed layer) is
+`exnet.editdistance`'s, shared with check, which also runs it on single pairs and
+gives the edit scripts. Here distances for many pairs at once run as one dynamic
+programme vectorised over the pairs (numpy), which is what makes thousands of
+sequences affordable without a C extension; the alignment and the model map use it.
 """
 
 from __future__ import annotations
@@ -16,43 +13,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
-INDEL = 1.0
-SAME_FAMILY = 0.5
-OTHER_TYPE = 1.0
-
-_RECURRENT = {"LSTM", "GRU", "RNN"}
-_ATTENTION = {"Attention", "TransformerEncoder", "TransformerDecoder"}
-_MERGE = {"Concatenate", "Add", "Multiply", "Subtract", "Average", "Maximum", "Minimum", "Dot"}
-_RESHAPE = {"Flatten", "Reshape"}
+from exnet.editdistance import INDEL, OTHER_TYPE, SAME_FAMILY, family
 
 #: Elements of one (sequence length × pairs) array of a batch: large enough to amortise
 #: numpy's per-call cost, small enough (8 MB) that memory stays flat.
 _CELLS = 1 << 20
-
-
-def family(kind: str) -> str:
-    """The family a layer type belongs to, for substitution costs (itself if none)."""
-    if kind in _RECURRENT:
-        return "recurrent"
-    if kind in _ATTENTION or "Attention" in kind:
-        return "attention"
-    if kind in _MERGE:
-        return "merge"
-    if kind in _RESHAPE:
-        return "reshape"
-    if "Conv" in kind:
-        return "convolution"
-    if "Pool" in kind:
-        return "global_pooling" if kind.startswith("Global") else "pooling"
-    if kind.endswith("Norm"):
-        return "normalisation"
-    return kind
-
-
-def substitution(a: str, b: str) -> float:
-    if a == b:
-        return 0.0
-    return SAME_FAMILY if family(a) == family(b) else OTHER_TYPE
 
 
 class Alphabet:
@@ -170,41 +135,3 @@ def all_distances(codes: np.ndarray, lens: np.ndarray, cost: np.ndarray) -> np.n
     d[iu, ju] = vals
     d[ju, iu] = vals
     return d
-
-
-def edit_script(a: Sequence[str], b: Sequence[str]) -> list[list[object]]:
-    """The edits that turn sequence a into b at minimum cost, positions in a.
-
-    ["insert", i, t]: insert t before a[i] (i == len(a): at the end);
-    ["remove", i, t]: remove a[i], which is t; ["replace", i, t, u]: a[i] t becomes u.
-    The script is read from the front; among equally cheap scripts it keeps equal layers
-    paired as early as possible, then prefers removing and inserting to replacing, which
-    reads most naturally: (E, L, D) -> (E, L, D, D) is "insert Dense at the end", and
-    (E, C, L, D) -> (E, L, D, D) is "remove Conv1D, insert Dense", not two replacements.
-    """
-    n, m = len(a), len(b)
-    # d[i][j]: cost of turning a[i:] into b[j:] (suffixes, so the traceback runs forward)
-    d = [[0.0] * (m + 1) for _ in range(n + 1)]
-    for i in range(n - 1, -1, -1):
-        d[i][m] = (n - i) * INDEL
-    for j in range(m - 1, -1, -1):
-        d[n][j] = (m - j) * INDEL
-    for i in range(n - 1, -1, -1):
-        for j in range(m - 1, -1, -1):
-            d[i][j] = min(d[i + 1][j + 1] + substitution(a[i], b[j]),
-                          d[i + 1][j] + INDEL, d[i][j + 1] + INDEL)
-    ops: list[list[object]] = []
-    i = j = 0
-    while i < n or j < m:
-        if i < n and j < m and a[i] == b[j] and d[i][j] == d[i + 1][j + 1]:
-            i, j = i + 1, j + 1
-        elif i < n and d[i][j] == d[i + 1][j] + INDEL:
-            ops.append(["remove", i, a[i]])
-            i += 1
-        elif j < m and d[i][j] == d[i][j + 1] + INDEL:
-            ops.append(["insert", i, b[j]])
-            j += 1
-        else:
-            ops.append(["replace", i, a[i], b[j]])
-            i, j = i + 1, j + 1
-    return ops

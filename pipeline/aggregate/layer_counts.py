@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from exnet.aggregate.sequences import HIDDEN_IN_CORE
+from exnet.sequences import HIDDEN_IN_CORE
 
 
 def layer_distribution(records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:

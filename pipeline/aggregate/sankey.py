@@ -26,7 +26,8 @@ from collections.abc import Callable, Sequence
 from itertools import pairwise
 from typing import Any
 
-from exnet.aggregate.sequences import Seq, collapse, merge_rare
+from exnet.aggregate.sequences import collapse, merge_rare
+from exnet.sequences import Seq
 
 START, END, MORE = "(start)", "(end)", "…"
 

@@ -1,51 +1,20 @@
-"""Aggregate stage: layer sequences of a model, their core, and "block × N" collapsing.
+"""Aggregate stage: rare-type merging and "block × N" collapsing of layer sequences.
 
-The *full* sequence is the record's layer types in forward order, with one change that
-makes the frameworks comparable: an activation passed as an argument (Keras
-`Dense(64, activation="relu")`) becomes an `Activation` step after its layer, which is
-how PyTorch code writes it (`nn.Linear` then `nn.ReLU`). Recurrent layers are the
-exception: their `activation` argument is internal to the cell. For DAGs (`edges` not
-null) the sequence is the layer list order, which is the forward order
-(docs/ARCHITECTURE.md, "Layer order").
-
-The *core* sequence drops the layers that decorate a structure rather than define it
-(HIDDEN_IN_CORE), so that `Dense → ReLU → Dropout` and `Dense` both read `Dense`.
+A model's full and core sequences are defined in `exnet.sequences` (shared with check);
+this module groups them for the site: rare types merged into "Other" for the Sankey
+views, repeated runs collapsed into "block × N" tokens, and the table of distinct
+sequences that models point into.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from functools import cache
-from typing import Any
 
-#: Types hidden in the core view (issue 4: activations, dropout, normalisation, reshaping).
-HIDDEN_IN_CORE = frozenset({"Activation", "Dropout", "BatchNorm", "LayerNorm",
-                            "Flatten", "Reshape"})
-RECURRENT = frozenset({"LSTM", "GRU", "RNN"})
-#: Activation argument values that compute nothing (Keras' default is "linear").
-_NO_ACTIVATION = frozenset({"", "linear", "none", "identity"})
+from exnet.sequences import Seq
+
 #: Label of merged rare types in the Sankey views.
 OTHER = "Other"
-
-Seq = tuple[str, ...]
-
-
-def full_sequence(record: Mapping[str, Any]) -> Seq:
-    """Layer types in forward order, with activation arguments as Activation steps."""
-    out: list[str] = []
-    for layer in record.get("layers") or ():
-        kind = layer["type"]
-        out.append(kind)
-        act = (layer.get("args") or {}).get("activation")
-        if (kind not in RECURRENT and kind != "Activation" and isinstance(act, str)
-                and act.strip().lower() not in _NO_ACTIVATION):
-            out.append("Activation")
-    return tuple(out)
-
-
-def core_sequence(full: Sequence[str]) -> Seq:
-    """The full sequence without the types hidden in the core view."""
-    return tuple(t for t in full if t not in HIDDEN_IN_CORE)
 
 
 def rare_types(sequences: Iterable[Seq], counts: Iterable[int], min_models: int) -> set[str]:

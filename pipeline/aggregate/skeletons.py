@@ -15,9 +15,11 @@ from typing import Any
 
 import numpy as np
 
-from exnet.aggregate.distance import edit_script, grid_distances
+from exnet.aggregate.distance import grid_distances
 from exnet.aggregate.options import Options
-from exnet.aggregate.sequences import Seq, collapse
+from exnet.aggregate.sequences import collapse
+from exnet.editdistance import edit_script
+from exnet.sequences import Seq
 
 
 def build_skeletons(seqs: Sequence[Seq], counts: Sequence[int], codes: np.ndarray,

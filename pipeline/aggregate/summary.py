@@ -11,6 +11,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from exnet import editdistance
 from exnet.aggregate import distance
 from exnet.aggregate.alignment import Alignment, align
 from exnet.aggregate.distributions import (
@@ -26,8 +27,6 @@ from exnet.aggregate.sankey import build_sankey
 from exnet.aggregate.sequences import (
     SequenceTable,
     collapse,
-    core_sequence,
-    full_sequence,
     rare_types,
 )
 from exnet.aggregate.skeletons import build_skeletons
@@ -41,6 +40,7 @@ from exnet.aggregate.table import (
 )
 from exnet.aggregate.tricks import model_tricks, summarise_tricks
 from exnet.records import model_id
+from exnet.sequences import core_sequence, full_sequence
 from exnet.taskfit import misfit
 
 SUMMARY_SCHEMA = "exnet.summary/1"
@@ -163,10 +163,12 @@ def build_summary(records: Sequence[Mapping[str, Any]],
                                 for r in records], sizes, stars, tricks),
         "space": {"method": space.method, "exact": space.exact, "landmarks": space.landmarks,
                   "explained": round(space.explained, 4), "k": opt.k_neighbours,
-                  "distance": {"indel": distance.INDEL, "same_family": distance.SAME_FAMILY,
-                               "other_type": distance.OTHER_TYPE,
-                               "families": {t: distance.family(t) for t in alphabet.types
-                                            if distance.family(t) != t}}},
+                  "distance": {"indel": editdistance.INDEL,
+                               "same_family": editdistance.SAME_FAMILY,
+                               "other_type": editdistance.OTHER_TYPE,
+                               "families": {t: editdistance.family(t)
+                                            for t in alphabet.types
+                                            if editdistance.family(t) != t}}},
     }
 
 

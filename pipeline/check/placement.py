@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from exnet.aggregate.distance import INDEL, edit_script, substitution
-from exnet.aggregate.sequences import core_sequence, full_sequence
+from exnet.editdistance import distance, edit_script
 from exnet.records import model_id
+from exnet.sequences import core_sequence, full_sequence
 
 NUMERIC = ("learning_rate", "batch_size", "epochs")
 CATEGORICAL = ("optimizer", "loss")
@@ -120,18 +120,6 @@ class Neighbour:
         return {"id": self.id, "project": self.project, "file": self.file, "line": self.line,
                 "name": self.name, "distance": self.distance, "core": list(self.core),
                 "edits": self.edits, "url": self.url}
-
-
-def distance(a: Sequence[str], b: Sequence[str]) -> float:
-    """Edit distance with the aggregate stage's type-aware substitution costs."""
-    prev = [j * INDEL for j in range(len(b) + 1)]
-    for i in range(1, len(a) + 1):
-        cur = [i * INDEL] + [0.0] * len(b)
-        for j in range(1, len(b) + 1):
-            cur[j] = min(prev[j - 1] + substitution(a[i - 1], b[j - 1]),
-                         prev[j] + INDEL, cur[j - 1] + INDEL)
-        prev = cur
-    return prev[-1]
 
 
 def github_url(record: Mapping[str, Any], shas: Mapping[str, str]) -> str | None:

@@ -12,8 +12,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from exnet.aggregate.sequences import RECURRENT, core_sequence, full_sequence
 from exnet.check.placement import Placement, resolved
+from exnet.sequences import RECURRENT, core_sequence, full_sequence
 from exnet.tricks import model_tricks, uses
 
 SEVERITIES = ("info", "warning", "error")

@@ -162,3 +162,21 @@ def test_unresolved_values_are_absent_not_guessed() -> None:
     model = find_model(extract(fixture("hyperparameters/keras_constants")), "model", "train.py")
     assert "weight_decay" not in model["hyperparameters"]
     assert "momentum" not in model["hyperparameters"]
+
+
+def test_scikit_learn_keras_wrapper(tmp_path) -> None:
+    from extract_helpers import find_model, run_extract
+
+    (tmp_path / "nb.py").write_text(
+        "from tensorflow import keras\n"
+        "from scikeras.wrappers import KerasClassifier\n\n"
+        "def build_model():\n"
+        "    model = keras.Sequential([keras.layers.Dense(8, activation='relu'),\n"
+        "                              keras.layers.Dense(1, activation='sigmoid')])\n"
+        "    model.compile(optimizer='adam', loss='binary_crossentropy')\n"
+        "    return model\n\n"
+        "clf = KerasClassifier(build_model, epochs=5, batch_size=16)\n"
+        "clf.fit(X, y)\n")
+    model = find_model(run_extract(tmp_path), "build_model")
+    assert {k: v["value"] for k, v in model["hyperparameters"].items()} == {
+        "batch_size": 16, "epochs": 5, "loss": "binary_cross_entropy", "optimizer": "adam"}

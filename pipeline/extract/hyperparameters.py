@@ -21,6 +21,9 @@ from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
+from exnet.extract.graph import is_model_object
+from exnet.extract.names import dotted
+from exnet.extract.program import Event
 from exnet.extract.values import (
     UNKNOWN,
     ArgParser,
@@ -137,7 +140,6 @@ def _typed(name: str, value: Any) -> Any:
 def emit(ix: "Interpreter", name: str, value: Value | None, node: cst.CSTNode, frame: "Frame",
          target: Value | None = None, rank: int | None = None, **extra: Any) -> None:
     """Record one hyperparameter finding (see the module docstring for ranks)."""
-    from exnet.extract.interpreter import Event, is_model_object
 
     if value is None:
         return
@@ -244,6 +246,16 @@ def on_library_call(ix: "Interpreter", name: str, pos: list[Value], kw: dict[str
         train = "train" in dataset.lower() or plain(kw.get("shuffle", Const(False, 0))) is True
         emit(ix, "batch_size", size, node, frame, train=train)
         return None
+    if last in ("KerasClassifier", "KerasRegressor"):
+        # scikit-learn wrappers (keras.wrappers.scikit_learn, scikeras): the builder makes
+        # the model, the wrapper's arguments train it.
+        build = pos[0] if pos else kw.get("build_fn", kw.get("model"))
+        model = ix.call_value(build, [], {}, node, frame) if build is not None else None
+        target = model if model is not None and is_model_object(model) else None
+        for key in ("epochs", "batch_size"):
+            if key in kw:
+                emit(ix, key, kw[key], node, frame, target)
+        return model if target is not None else None
     if last == "Trainer" and "lightning" in name and "gradient_clip_val" in kw:
         emit(ix, "gradient_clipping", kw["gradient_clip_val"], node, frame, train=True)
     if last in ("TrainingArguments", "TFTrainingArguments"):
@@ -409,8 +421,6 @@ def on_for_loop(ix: "Interpreter", stmt: cst.For, iterable: Value, frame: "Frame
 
 
 def dotted_name(node: cst.BaseExpression) -> str:
-    from exnet.extract.names import dotted
-
     return dotted(node) or ""
 
 

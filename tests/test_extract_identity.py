@@ -108,3 +108,16 @@ def test_one_architecture_trained_two_ways_is_one_record(tmp_path) -> None:
     # equally complete copies: the first file in order speaks for the record
     assert model["file"] == "adam_again.py"
     assert model["hyperparameters"]["optimizer"]["value"] == "adam"
+
+
+def test_keras_subclass_blocks_are_inlined() -> None:
+    data = extract(fixture("blocks_keras"))
+    assert names(data) == [("model.py", "SmallNet")]
+    [model] = data["models"]
+    assert model["blocks"] == ["ConvBlock"]
+    assert layer_types(model) == ["Conv2D", "BatchNorm", "Activation", "MaxPool2D",
+                                  "Conv2D", "BatchNorm", "Activation", "MaxPool2D",
+                                  "Flatten", "Dense"]
+    assert {k: v["value"] for k, v in model["hyperparameters"].items()
+            if k != "metrics"} == {"batch_size": 64, "epochs": 10, "loss": "cross_entropy",
+                                   "optimizer": "adam"}

@@ -131,6 +131,9 @@ class Hyperparameter:
     how: str
     cell: int | None = None
     api: str | None = None     # optimizer and loss: the name as written ("nn.BCELoss")
+    # Where the model was picked at run time, when the setting reached it that way
+    # (`if args.model == ...`, `MODELS[args.model]`): {"file", "line", "cell"?}.
+    selected_at: Mapping[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"value": self.value, "file": self.file, "line": self.line}
@@ -139,6 +142,8 @@ class Hyperparameter:
         out["how"] = self.how
         if self.api is not None:
             out["api"] = self.api
+        if self.selected_at is not None:
+            out["selected_at"] = dict(self.selected_at)
         return out
 
 

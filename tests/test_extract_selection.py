@@ -175,3 +175,31 @@ else:
     model = find_model(data, "TextCNN")
     assert (model["hyperparameters"]["optimizer"]["value"],
             model["hyperparameters"]["learning_rate"]["value"]) == ("adam", 0.002)
+
+
+def test_getattr_on_a_package_of_models(tmp_path: Path) -> None:
+    root = write(tmp_path / "g", {
+        "models/__init__.py": "from .cnn import TextCNN\nfrom .rnn import LSTMClassifier\n",
+        "models/cnn.py": MODELS_PY.split("class LSTMClassifier")[0],
+        "models/rnn.py": "import torch.nn as nn\n\n\nclass LSTMClassifier" +
+                         MODELS_PY.split("class LSTMClassifier")[1],
+        "train.py": """\
+import argparse
+import torch
+import torch.nn as nn
+from torch.utils.data import DataLoader
+import models
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--model", default="TextCNN")
+parser.add_argument("--lr", type=float, default=0.001)
+parser.add_argument("--batch_size", type=int, default=32)
+parser.add_argument("--epochs", type=int, default=10)
+args = parser.parse_args()
+model = getattr(models, args.model)(5000)
+""" + TRAIN_TAIL})
+    data = run_extract(root)
+    check_both(data)
+    lstm = find_model(data, "LSTMClassifier")
+    assert lstm["hyperparameters"]["optimizer"]["selected_at"] == {"file": "train.py",
+                                                                    "line": 13}

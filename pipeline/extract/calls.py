@@ -91,7 +91,7 @@ class CallsMixin:
         line = frame.module.line(node)
         if isinstance(callee, Choice):   # `MODELS[args.model](vocab, ...)`
             return self.make_choice([self.call_value(option, pos, kw, node, frame)
-                                     for option in callee.options], callee.line)
+                                     for option in callee.options], callee.line, callee.file)
         if isinstance(callee, Qualified):
             return self.library_call(callee.name, pos, kw, node, frame)
         if isinstance(callee, ClassRef):
@@ -136,6 +136,9 @@ class CallsMixin:
     def builtin(self, name: str, pos: list[Value], kw: dict[str, Value], node: cst.Call,
                 frame: Frame) -> Value:
         line = frame.module.line(node)
+        if name == "getattr" and len(pos) >= 2 and isinstance(pos[0], Qualified):
+            return self.getattr_of_module(pos[0].name, pos[1], frame, line) or \
+                Unknown(source_text(node))
         if name == "open" and pos and isinstance(plain(pos[0]), str):
             return FileHandle(plain(pos[0]))
         if name == "range":
@@ -309,6 +312,33 @@ class CallsMixin:
             return _string_method(receiver, method, pos, node)
         tensors = _tensor_deps(pos, kw)
         return Tensor(tensors) if tensors is not None else Unknown(source_text(node))
+
+    def getattr_of_module(self, module_name: str, key: Value, frame: Frame,
+                          line: int) -> Value | None:
+        """`getattr(models, args.model)` on a project module: the named class or builder,
+        or, when the name is chosen at run time, a Choice of the module's model classes
+        and builders (every one the command line can reach)."""
+        module = self.project_module(module_name)
+        if module is None:
+            return None
+        if isinstance(key, Const) and key.how != "argparse" and isinstance(key.value, str):
+            return self.imported_value(f"{module_name}.{key.value}")
+        # a package offers what its modules define (`models/__init__.py` re-exports them)
+        folder = module.rel.rsplit("/", 1)[0] + "/" \
+            if module.rel.endswith("__init__.py") else None
+        mine = {id(m) for m in self.modules
+                if m is module or folder is not None and m.rel.startswith(folder)}
+        options: list[Value] = [ClassRef(c) for infos in self.classes.values() for c in infos
+                                if id(c.module) in mine and c.framework is not None]
+        if folder is None:
+            options += [FunctionRef(f) for infos in self.functions.values() for f in infos
+                        if f.module is module and not f.name.startswith("_")]
+        if isinstance(key, Const) and isinstance(key.value, str):   # the default first
+            options.sort(key=lambda o: getattr(getattr(o, "cls", None) or
+                                               getattr(o, "func", None), "name", "")
+                         != key.value)
+        return self.make_choice(options, line, frame.module.rel) \
+            if options else None
 
     def dataclass_fields(self, cls: ClassInfo, inst: Instance, pos: list[Value],
                          kw: dict[str, Value]) -> None:

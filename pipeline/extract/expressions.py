@@ -320,7 +320,7 @@ class ExpressionsMixin:
                 # `MODELS[args.model]`: a registry of models, any of which a run can pick
                 first = base.items.get(key) if isinstance(key, str) else None
                 ordered = [first] + [o for o in options if o is not first] if first else options
-                return self.make_choice(ordered, frame.module.line(node))
+                return self.make_choice(ordered, frame.module.line(node), frame.module.rel)
         if isinstance(base, DictVal) and isinstance(key, str) and key in base.items:
             return base.items[key]
         if isinstance(base, (ListVal, SequentialObj)) and isinstance(key, int) and \

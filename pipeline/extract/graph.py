@@ -36,10 +36,11 @@ class GraphMixin:
         self.clock += 1
         self.candidates.append(Candidate(obj, self.unit, self.clock, module, line))
 
-    def make_choice(self, options: list[Value], line: int) -> Choice:
-        """A run-time choice among `options`, remembered so that settings made after it
-        without naming a model (`criterion = nn.CrossEntropyLoss()`) reach every option."""
-        choice = Choice(options, line)
+    def make_choice(self, options: list[Value], line: int, file: str) -> Choice:
+        """A run-time choice among `options` made at `file`:`line`, remembered so that
+        settings made after it without naming a model (`criterion =
+        nn.CrossEntropyLoss()`) reach every option."""
+        choice = Choice(options, line, file)
         if any(is_model_object(o) for o in options):
             self.choices.append(choice)
         return choice
@@ -50,7 +51,8 @@ class GraphMixin:
             for option in event.target.options:
                 if is_model_object(option):
                     self.events.append(replace(event, target=option, extra={
-                        **event.extra, "selected_at": event.target.line}))
+                        **event.extra, "selected_at": (event.target.file,
+                                                       event.target.line)}))
             return
         self.events.append(event)
 

@@ -486,12 +486,12 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
                 [changed[name] for changed, _ in outcomes if name in changed]
             options = _models_among(values)
             if len(options) >= 2:
-                frame.env[name] = self.make_choice(options, line)
+                frame.env[name] = self.make_choice(options, line, frame.module.rel)
             elif options and not is_model_object(values[0] or UNKNOWN):
                 frame.env[name] = options[0]   # the only model the code can reach here
         returns = _models_among([chosen[1]] + [r for _, r in outcomes])
         if len(returns) >= 2:
-            frame.returned = self.make_choice(returns, line)
+            frame.returned = self.make_choice(returns, line, frame.module.rel)
         elif chosen[1] is not None:
             frame.returned = chosen[1]
         elif returns:

@@ -471,6 +471,18 @@ def _constructor_arguments(text: str, classes: set[str]) -> list[tuple[str, str]
     return out
 
 
+def _selected_at(by_rel: dict[str, ModuleInfo], event: Event) -> dict[str, Any] | None:
+    """Where the model this setting reached was picked at run time, if it was."""
+    where = event.extra.get("selected_at")
+    if not (isinstance(where, tuple) and len(where) == 2 and where[0] in by_rel):
+        return None
+    cell, line = _where(by_rel, where[0], where[1])
+    out: dict[str, Any] = {"file": where[0], "line": line}
+    if cell is not None:
+        out["cell"] = cell
+    return out
+
+
 def _wrapped(ix: Interpreter, group: _Group) -> Any:
     """The class of the one project model that makes every layer of this one, if any."""
     own = group.first.obj.uid if isinstance(group.first.obj, Instance) else None
@@ -687,7 +699,8 @@ def _model(ix: Interpreter, group: _Group, project: str, hyper: dict[str, Event]
         api = event.extra.get("api")
         hyperparameters[hp_name] = Hyperparameter(json_safe(event.value), event.file or
                                                   event.module.rel, hline, event.how, hcell,
-                                                  api if isinstance(api, str) else None)
+                                                  api if isinstance(api, str) else None,
+                                                  _selected_at(by_rel, event))
     preprocessing = []
     for event in prep:
         pcell, pline = _where(by_rel, event.file or event.module.rel, event.line)

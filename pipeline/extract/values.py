@@ -144,6 +144,7 @@ class Choice(Value):
 
     options: list[Value]
     line: int = 0
+    file: str = ""
 
 
 @dataclass(eq=False)

@@ -161,3 +161,12 @@ def copy_fixture(*parts: str) -> Callable[[Path], None]:
     def write(path: Path) -> None:
         shutil.copyfile(fixture(*parts), path)
     return write
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    """A project folder made of `files` (relative path -> text); returns `root`."""
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root

@@ -7,15 +7,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from extract_helpers import find_model, layer_types, run_extract
-
-
-def write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
+from extract_helpers import find_model, layer_types, run_extract, write
 
 
 def test_static_builder_method_of_a_plain_class(tmp_path: Path) -> None:

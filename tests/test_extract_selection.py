@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from extract_helpers import find_model, layer_types, run_extract
+from extract_helpers import find_model, layer_types, run_extract, write
 
 MODELS_PY = """\
 import torch
@@ -69,12 +69,6 @@ args = parser.parse_args()
 EXPECTED = {"batch_size": 32, "epochs": 10, "learning_rate": 0.001, "loss": "cross_entropy",
             "optimizer": "adam"}
 
-
-def write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, encoding="utf-8")
-    return root
 
 
 def training(model: dict) -> dict:

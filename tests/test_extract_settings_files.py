@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from extract_helpers import find_model, run_extract
+from extract_helpers import find_model, run_extract, write
 
 MODEL = """\
 import torch.nn as nn
@@ -24,12 +24,6 @@ class Classifier(nn.Module):
         return self.fc(out[:, -1])
 """
 
-
-def write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, encoding="utf-8")
-    return root
 
 
 def values(model: dict) -> dict:

@@ -115,12 +115,13 @@ def aggregate(task: str | None, corpus_dir: Path | None) -> None:
 
     Prints the path of each summary written.
     """
-    from exnet.aggregate import aggregate_corpus, default_corpus_dir
+    from exnet.aggregate import aggregate_corpus
+    from exnet.bundled import corpus_dir as bundled_corpus
 
     def warn(message: str) -> None:
         click.echo(message, err=True)
 
-    for path in aggregate_corpus(corpus_dir or default_corpus_dir(), task, warn=warn):
+    for path in aggregate_corpus(corpus_dir or bundled_corpus(), task, warn=warn):
         click.echo(str(path))
 
 
@@ -139,12 +140,12 @@ def check(path: Path, task: str, corpus_dir: Path | None, fmt: str, fail_on: str
     """Place your own model (a file, notebook or folder) in the corpus of a task and
     report design mistakes: missing activations or loss, an output that does not fit
     the loss, hyperparameters far outside what others use, rare layer orders."""
-    from exnet.aggregate import default_corpus_dir
+    from exnet.bundled import corpus_dir as bundled_corpus
     from exnet.check import SEVERITIES, check_path
     from exnet.check.report import render_text
     from exnet.terminal import json_for_terminal
 
-    report = check_path(path, task, corpus_dir or default_corpus_dir())
+    report = check_path(path, task, corpus_dir or bundled_corpus())
     if fmt == "json":
         click.echo(json_for_terminal(json.dumps(report.to_json(), indent=2,
                                                 ensure_ascii=False)))
@@ -165,20 +166,20 @@ def check(path: Path, task: str, corpus_dir: Path | None, fmt: str, fail_on: str
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("build"), show_default=True, help="Where to write the site.")
 def build(tasks: tuple[str, ...], corpus_dir: Path | None, out_dir: Path) -> None:
-    """Render the static gallery from the corpus on disk (no network).
+    """Render the static gallery from the corpus on disk (no network), aggregating
+    first each task whose summary.json is missing or older than its records.
 
     Prints the path of the site's index.html; open it in a browser, or run `exnet serve`.
     """
+    from exnet.bundled import corpus_dir as bundled_corpus
     from exnet.folders import ensure_writable
-    from exnet.render import build_site
-    from exnet.render.corpus import default_corpus_dir
+    from exnet.publish import publish
 
     def warn(message: str) -> None:
         click.echo(message, err=True)
 
     ensure_writable(out_dir, "--out")
-    index = build_site(corpus_dir or default_corpus_dir(), out_dir, list(tasks) or None,
-                       warn=warn)
+    index = publish(corpus_dir or bundled_corpus(), out_dir, list(tasks) or None, warn=warn)
     click.echo(str(index))
 
 

@@ -107,7 +107,7 @@ class MineSummary:
     from_cache: int
     models: int
     failure_records: int
-    output: Path | None = None           # index.html, summary.json or projects.jsonl
+    output: Path | None = None           # the site's index.html
 
     def line(self) -> str:
         return (f"mined {self.task}: {self.discovered} projects, {self.extracted} extracted "
@@ -296,17 +296,10 @@ def _summary(task: str, task_dir: Path, discovered: int, outcomes: list[Outcome]
 
 
 def _publish(task_dir: Path, options: MineOptions, reporter: Reporter) -> Path:
-    """Aggregate the task and build the site, when those stages are installed; the path
-    people should open next."""
-    output = task_dir / "projects.jsonl"
-    try:
-        from exnet.aggregate import aggregate_task
-    except ImportError:
-        pass
-    else:
-        output = aggregate_task(task_dir, warn=reporter.note)
-    try:
-        from exnet.render import build_site
-    except ImportError:
-        return output
-    return build_site(options.out_dir, options.site_dir, [options.task.name])
+    """Aggregate the task (always: its records were just written) and build the site;
+    the path people should open next (the site's index.html)."""
+    from exnet.aggregate import aggregate_task
+    from exnet.render import build_site
+
+    aggregate_task(task_dir, warn=reporter.note)
+    return build_site(options.out_dir, options.site_dir, [task_dir.name])

@@ -57,6 +57,9 @@ MODEL_SCHEMA = "exnet.model/2"
 #: Model schemas the later stages read: version 1 lacks `occurrences` and `blocks`.
 MODEL_SCHEMAS = ("exnet.model/1", MODEL_SCHEMA)
 FAILURE_SCHEMA = "exnet.failure/1"
+#: A task's summary.json, written by aggregate and read by render; its structure is
+#: documented in the `exnet.aggregate` docstring.
+SUMMARY_SCHEMA = "exnet.summary/1"
 
 #: How a hyperparameter value was found (docs/RECORDS.md, `how`): a literal at the use site, a name
 #: bound in the module, an argparse default, a config dict/class, or unresolved source text.

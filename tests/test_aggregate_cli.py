@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from exnet.aggregate import default_corpus_dir
+from exnet.bundled import corpus_dir
 from exnet.cli import main
 
 TINY = Path(__file__).parent / "fixtures" / "aggregate" / "tiny"
@@ -78,4 +78,23 @@ def test_corpus_without_tasks(tmp_path: Path) -> None:
 
 
 def test_default_corpus_is_the_repository_corpus_folder() -> None:
-    assert default_corpus_dir() == Path(__file__).resolve().parent.parent / "corpus"
+    assert corpus_dir() == Path(__file__).resolve().parent.parent / "corpus"
+
+
+def test_refresh_aggregates_only_what_is_out_of_date(corpus: Path) -> None:
+    """What `exnet build` runs first: a summary that is missing, of another schema or
+    older than its records is rebuilt; a current one is left alone."""
+    import os
+
+    from exnet.aggregate import refresh_corpus, summary_is_current
+
+    image, text = corpus / "image-classification", corpus / "text-classification"
+    assert refresh_corpus(corpus) == [image / "summary.json", text / "summary.json"]
+    assert summary_is_current(image) and summary_is_current(text)
+    assert refresh_corpus(corpus) == []
+    (text / "summary.json").write_text('{"schema": "exnet.summary/0"}')
+    assert not summary_is_current(text)
+    assert refresh_corpus(corpus, ["text-classification"]) == [text / "summary.json"]
+    os.utime(image / "models.jsonl", (1e10, 1e10))
+    assert refresh_corpus(corpus) == [image / "summary.json"]
+    assert json.loads((text / "summary.json").read_text())["schema"] == "exnet.summary/1"

@@ -1,4 +1,5 @@
-"""Render stage: `build_site` on a small real corpus (tests/fixtures/site/corpus).
+"""Render stage: `build_site` on a small real corpus (tests/fixtures/site/corpus), built
+through `exnet.publish` (aggregate what is out of date, then render), and render alone.
 
 The corpus is copied to a temporary folder, so the aggregate stage can write summary.json
 next to it; the pages are checked by fragments and properties, not as whole files.
@@ -16,9 +17,14 @@ from pathlib import Path
 
 import pytest
 
+from exnet.aggregate import aggregate_corpus
+from exnet.aggregate.load import read_task
 from exnet.errors import ExnetError
+from exnet.publish import publish
+from exnet.records import model_id
 from exnet.render import build_site
 from exnet.render.context import CSP
+from exnet.render.corpus import read_records
 
 FIXTURES = Path(__file__).parent / "fixtures" / "site"
 TASK = "text-classification"
@@ -33,7 +39,7 @@ def copy_corpus(tmp_path: Path, name: str = "corpus") -> Path:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("site")
-    index = build_site(copy_corpus(tmp), tmp / "build")
+    index = publish(copy_corpus(tmp), tmp / "build")
     assert index == tmp / "build" / "index.html"
     return tmp / "build"
 
@@ -184,13 +190,13 @@ def test_notebook_links_have_no_line_and_unknown_commits_use_head(site: Path) ->
 def test_rebuild_writes_nothing_and_is_deterministic(tmp_path: Path) -> None:
     corpus = copy_corpus(tmp_path)
     out = tmp_path / "build"
-    build_site(corpus, out)
+    publish(corpus, out)
     before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
-    build_site(corpus, out)
+    publish(corpus, out)
     after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
     assert after == before
     other = tmp_path / "again"
-    build_site(corpus, other)
+    publish(corpus, other)
     assert {p.relative_to(other): p.read_bytes() for p in other.rglob("*") if p.is_file()} == \
         {p.relative_to(out): b for p, (b, _) in before.items()}
 
@@ -200,12 +206,12 @@ def test_stale_pages_are_removed_and_the_summary_refreshed(tmp_path: Path) -> No
     out = tmp_path / "build"
     (out / "mine.txt").parent.mkdir(parents=True)
     (out / "mine.txt").write_text("not ours")
-    build_site(corpus, out)
+    publish(corpus, out)
     models = corpus / TASK / "models.jsonl"
     lines = models.read_text().splitlines(keepends=True)
     models.write_text("".join(lines[:-1]))
     os.utime(models, (1e10, 1e10))      # newer than summary.json, whatever the clock says
-    build_site(corpus, out)
+    publish(corpus, out)
     assert len(list((out / TASK / "models").glob("*.html"))) == 11
     assert (out / "mine.txt").read_text() == "not ours"
     assert json.loads((corpus / TASK / "summary.json").read_text())["totals"]["models"] == 11
@@ -214,9 +220,9 @@ def test_stale_pages_are_removed_and_the_summary_refreshed(tmp_path: Path) -> No
 def test_only_the_named_tasks(tmp_path: Path) -> None:
     corpus = copy_corpus(tmp_path)
     shutil.copytree(corpus / TASK, corpus / "other")
-    build_site(corpus, tmp_path / "one", [TASK])
+    publish(corpus, tmp_path / "one", [TASK])
     assert not (tmp_path / "one" / "other").exists()
-    build_site(corpus, tmp_path / "both")
+    publish(corpus, tmp_path / "both")
     assert (tmp_path / "both" / "other" / "index.html").is_file()
 
 
@@ -230,6 +236,52 @@ def test_errors_name_the_cause_and_the_fix(tmp_path: Path) -> None:
     with pytest.raises(ExnetError, match="no models.jsonl in .*nope"):
         build_site(corpus, tmp_path / "out", ["nope"])
     assert not (tmp_path / "out").exists()
+
+
+def test_render_never_aggregates(tmp_path: Path) -> None:
+    """Without summary.json, or with one of another schema, render stops and names
+    `exnet aggregate`; a summary older than its records is drawn as it is."""
+    corpus = copy_corpus(tmp_path)
+    summary = corpus / TASK / "summary.json"
+    with pytest.raises(ExnetError, match=f"no summary.json in .*exnet aggregate --corpus "
+                                         f".* --task {TASK}"):
+        build_site(corpus, tmp_path / "out")
+    assert not summary.exists() and not (tmp_path / "out").exists()
+    summary.write_text('{"schema": "exnet.summary/0"}')
+    with pytest.raises(ExnetError, match="schema 'exnet.summary/0', this exnet reads "
+                                         "'exnet.summary/1'.*exnet aggregate"):
+        build_site(corpus, tmp_path / "out")
+    summary.write_text("[1, 2")
+    with pytest.raises(ExnetError, match="cannot be read.*exnet aggregate"):
+        build_site(corpus, tmp_path / "out")
+    aggregate_corpus(corpus)
+    written = summary.read_bytes()
+    models = corpus / TASK / "models.jsonl"
+    os.utime(models, (1e10, 1e10))      # newer than summary.json: render does not care
+    build_site(corpus, tmp_path / "out")
+    assert summary.read_bytes() == written
+    assert summary.stat().st_mtime < models.stat().st_mtime
+
+
+def test_render_reads_the_models_aggregate_reads(tmp_path: Path) -> None:
+    """The same validation rule (exnet.validate.model_problem): bad lines, failure
+    records and records of the wrong shape are left out by both stages alike."""
+    corpus = copy_corpus(tmp_path)
+    path = corpus / TASK / "models.jsonl"
+    good = path.read_text().splitlines()
+    bad = ["not json", "[1, 2]", '{"schema": "exnet.model/9"}',
+           json.dumps({"schema": "exnet.failure/1", "file": "x.py", "reason": "r"}),
+           json.dumps({**json.loads(good[0]), "name": "Broken", "layers": "Dense"}),
+           json.dumps({**json.loads(good[1]), "name": "NoSpan", "span": []}), ""]
+    path.write_text("\n".join(good[:3] + bad + good[3:]) + "\n")
+    aggregated = read_task(corpus / TASK)
+    assert len(aggregated.skipped) == 5
+    assert set(read_records(corpus / TASK)) == {model_id(r) for r in aggregated.models}
+    publish(corpus, tmp_path / "out")
+    summary = json.loads((corpus / TASK / "summary.json").read_text())
+    ids = summary["models"]["rows"]
+    column = summary["models"]["columns"].index("id")
+    assert {row[column] for row in ids} <= set(read_records(corpus / TASK))
 
 
 def test_model_page_shows_dataset_evidence_copies_and_blocks(tmp_path: Path) -> None:
@@ -248,7 +300,7 @@ def test_model_page_shows_dataset_evidence_copies_and_blocks(tmp_path: Path) -> 
              "role": "inference"}]})
     path.write_text("".join(json.dumps(r) + "\n" for r in records))
     build = tmp_path / "build"
-    build_site(corpus, build)
+    publish(corpus, build)
     pages = [p.read_text() for p in (build / TASK).rglob("*.html")
              if f"<h1>{first['name']}</h1>" in p.read_text()]
     assert pages, "no page for the model"

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 from exnet.check.rules import RULE_DESCRIPTIONS
-from exnet.render import build_site
+from exnet.publish import publish
 
 FIXTURES = Path(__file__).parent / "fixtures" / "site"
 TASK = "text-classification"
@@ -17,7 +17,7 @@ TASK = "text-classification"
 def test_check_page(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     shutil.copytree(FIXTURES / "corpus", corpus)
-    build_site(corpus, tmp_path / "build")
+    publish(corpus, tmp_path / "build")
     page = (tmp_path / "build" / TASK / "check.html").read_text(encoding="utf-8")
     assert f"exnet check my_model.py --task {TASK}" in page
     for rule, _, _ in RULE_DESCRIPTIONS:

@@ -26,6 +26,28 @@ def test_build_prints_the_index(tmp_path: Path) -> None:
     assert (tmp_path / "site" / "text-classification" / "index.html").is_file()
 
 
+def test_build_with_no_argument_aggregates_and_renders_the_bundled_corpus(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """README Quick start: `exnet build` alone renders the gallery from the bundled
+    corpus, aggregating first a task whose summary.json is missing (on a copy, so the
+    repository's corpus/ is never written)."""
+    import exnet.bundled
+
+    bundled = tmp_path / "bundled"
+    shutil.copytree(exnet.bundled.corpus_dir(), bundled)
+    monkeypatch.setattr(exnet.bundled, "corpus_dir", lambda: bundled)
+    tasks = sorted(p.name for p in bundled.iterdir() if (p / "models.jsonl").is_file())
+    assert tasks
+    (bundled / tasks[0] / "summary.json").unlink(missing_ok=True)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().splitlines()[-1] == str(Path("build") / "index.html")
+    assert (bundled / tasks[0] / "summary.json").is_file()
+    for task in tasks:
+        assert (tmp_path / "build" / task / "index.html").is_file()
+
+
 def test_build_of_an_unknown_task_says_what_to_do(tmp_path: Path) -> None:
     shutil.copytree(FIXTURES / "corpus", tmp_path / "corpus")
     result = CliRunner().invoke(main, ["build", "--corpus", str(tmp_path / "corpus"),

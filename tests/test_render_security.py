@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from exnet.render import build_site
+from exnet.publish import publish
 from exnet.render.jsdata import safe_json
 
 FIXTURES = Path(__file__).parent / "fixtures" / "site"
@@ -26,7 +26,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "site"
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("hostile")
     shutil.copytree(FIXTURES / "hostile", tmp / "corpus")
-    build_site(tmp / "corpus", tmp / "build")
+    publish(tmp / "corpus", tmp / "build")
     return tmp / "build"
 
 

@@ -39,13 +39,13 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
 
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    from exnet.render import build_site
+    from exnet.publish import publish
 
     tmp = tmp_path_factory.mktemp("browser")
     out = {}
     for name in ("corpus", "hostile"):
         shutil.copytree(FIXTURES / name, tmp / name)
-        out[name] = build_site(tmp / name, tmp / f"site-{name}").parent
+        out[name] = publish(tmp / name, tmp / f"site-{name}").parent
     return out
 
 

@@ -116,12 +116,14 @@ space         {method ("classical-mds" | "landmark-mds" | "none"), exact, landma
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
 from exnet.aggregate.options import Options
-from exnet.aggregate.summary import SUMMARY_SCHEMA, build_summary
+from exnet.aggregate.summary import build_summary
 from exnet.errors import ExnetError
+from exnet.records import SUMMARY_SCHEMA
 
 __all__ = [
     "SUMMARY_SCHEMA",
@@ -129,15 +131,9 @@ __all__ = [
     "aggregate_corpus",
     "aggregate_task",
     "build_summary",
-    "default_corpus_dir",
+    "refresh_corpus",
+    "summary_is_current",
 ]
-
-
-def default_corpus_dir() -> Path:
-    """The bundled corpus folder (the `exnet.corpus` package; corpus/ in the source tree)."""
-    from exnet.bundled import corpus_dir
-
-    return corpus_dir()
 
 
 def aggregate_task(task_dir: Path, *, options: Options | None = None,
@@ -165,22 +161,55 @@ def aggregate_task(task_dir: Path, *, options: Options | None = None,
     return out
 
 
+def _task_dirs(corpus_dir: Path, tasks: list[str] | None) -> list[Path]:
+    """The named tasks' folders (each must hold a models.jsonl), or every task folder of
+    the corpus with a models.jsonl."""
+    if not corpus_dir.is_dir():
+        raise ExnetError(f"no corpus folder at {corpus_dir}: pass --corpus DIR")
+    if tasks:
+        dirs = [corpus_dir / task for task in tasks]
+        for d in dirs:
+            if not (d / "models.jsonl").is_file():
+                raise ExnetError(f"no models.jsonl in {d}: run `exnet mine --task "
+                                 f"{d.name}` first, or check the task name")
+        return dirs
+    dirs = sorted(p for p in corpus_dir.iterdir()
+                  if p.is_dir() and (p / "models.jsonl").is_file())
+    if not dirs:
+        raise ExnetError(f"no task folder with a models.jsonl in {corpus_dir}: "
+                         f"run `exnet mine --task TASK` first")
+    return dirs
+
+
 def aggregate_corpus(corpus_dir: Path, task: str | None = None, *,
                      options: Options | None = None,
                      warn: Callable[[str], None] | None = None) -> list[Path]:
     """Aggregate one task (corpus_dir/<task>/) or every task folder with a models.jsonl."""
-    corpus_dir = Path(corpus_dir)
-    if not corpus_dir.is_dir():
-        raise ExnetError(f"no corpus folder at {corpus_dir}: pass --corpus DIR")
-    if task is not None:
-        task_dirs = [corpus_dir / task]
-        if not (task_dirs[0] / "models.jsonl").is_file():
-            raise ExnetError(f"no models.jsonl in {task_dirs[0]}: run `exnet mine --task "
-                             f"{task}` first, or check the task name")
-    else:
-        task_dirs = sorted(p for p in corpus_dir.iterdir()
-                           if p.is_dir() and (p / "models.jsonl").is_file())
-        if not task_dirs:
-            raise ExnetError(f"no task folder with a models.jsonl in {corpus_dir}: "
-                             f"run `exnet mine --task TASK` first")
+    task_dirs = _task_dirs(Path(corpus_dir), [task] if task is not None else None)
     return [aggregate_task(d, options=options, warn=warn) for d in task_dirs]
+
+
+def summary_is_current(task_dir: Path) -> bool:
+    """True when task_dir/summary.json exists, is this version's schema and is not older
+    than the records it summarises (models.jsonl, projects.jsonl)."""
+    path = Path(task_dir) / "summary.json"
+    try:
+        built = path.stat().st_mtime
+        with path.open(encoding="utf-8") as fh:
+            data = json.load(fh)
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    schema = data.get("schema") if isinstance(data, dict) else None
+    inputs = [Path(task_dir) / "models.jsonl", Path(task_dir) / "projects.jsonl"]
+    return schema == SUMMARY_SCHEMA and not any(
+        p.is_file() and p.stat().st_mtime > built for p in inputs)
+
+
+def refresh_corpus(corpus_dir: Path, tasks: list[str] | None = None, *,
+                   options: Options | None = None,
+                   warn: Callable[[str], None] | None = None) -> list[Path]:
+    """Aggregate the named tasks (default: every task folder with a models.jsonl) whose
+    summary.json is missing, of another schema or older than its records; return the
+    summaries written. What `exnet build` runs before rendering."""
+    return [aggregate_task(d, options=options, warn=warn)
+            for d in _task_dirs(Path(corpus_dir), tasks) if not summary_is_current(d)]

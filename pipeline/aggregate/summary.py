@@ -39,11 +39,9 @@ from exnet.aggregate.table import (
     project_table,
 )
 from exnet.aggregate.tricks import model_tricks, summarise_tricks
-from exnet.records import model_id
+from exnet.records import SUMMARY_SCHEMA, model_id
 from exnet.sequences import core_sequence, full_sequence
 from exnet.taskfit import misfit
-
-SUMMARY_SCHEMA = "exnet.summary/1"
 
 
 def _coord(v: float) -> float:

@@ -1,10 +1,10 @@
 """Render stage: the corpus on disk -> a static, browsable gallery (jinja2 + plotly).
 
-`build_site(corpus_dir, out_dir, tasks)` reads each task's summary.json (rebuilding it
-with the aggregate stage when it is missing or out of date) and model records, and writes
-a site that needs no server and no internet: it works opened from file:// and served
-from any sub-path (GitHub Pages project sites), because every link is relative, every
-script and the data are files of the site, and plotly.js is copied in.
+`build_site(corpus_dir, out_dir, tasks)` reads each task's summary.json (written by the
+aggregate stage: render never aggregates; `exnet.publish` runs both) and model records,
+and writes a site that needs no server and no internet: it works opened from file://
+and served from any sub-path (GitHub Pages project sites), because every link is
+relative, every script and the data are files of the site, and plotly.js is copied in.
 
     out_dir/index.html                     home: the tasks, their counts, the mined date
     out_dir/<task>/index.html              filters, Sankey, distributions, tricks,
@@ -21,7 +21,6 @@ files), serve (a preview server).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from exnet.render.corpus import load_task, task_dirs, task_titles
@@ -29,8 +28,7 @@ from exnet.render.corpus import load_task, task_dirs, task_titles
 __all__ = ["build_site"]
 
 
-def build_site(corpus_dir: Path, out_dir: Path, tasks: list[str] | None = None, *,
-               warn: Callable[[str], None] | None = None) -> Path:
+def build_site(corpus_dir: Path, out_dir: Path, tasks: list[str] | None = None) -> Path:
     """Build the site for `tasks` (default: every task folder of the corpus) into
     out_dir; return the path of its index.html."""
     from exnet.render.assets import site_assets
@@ -40,7 +38,7 @@ def build_site(corpus_dir: Path, out_dir: Path, tasks: list[str] | None = None, 
     # Read and render everything before writing anything: a task that cannot be read
     # stops the build with the previous site still intact and whole.
     titles = task_titles(Path(corpus_dir))
-    sources = [load_task(d, titles, warn) for d in task_dirs(Path(corpus_dir), tasks)]
+    sources = [load_task(d, titles) for d in task_dirs(Path(corpus_dir), tasks)]
     files = render_site(sources, site_assets())
     write_site(Path(out_dir), files)
     return Path(out_dir) / "index.html"

@@ -3,22 +3,23 @@
 A task folder holds models.jsonl, optionally projects.jsonl and failures.jsonl, and the
 aggregate stage's summary.json. The summary is what the pages draw; the model records
 add what the summary leaves out (layer arguments, where each hyperparameter was found,
-preprocessing). A missing or out-of-date summary is rebuilt first, so `exnet build`
-always shows the records on disk.
+preprocessing). Render only reads these files and never aggregates: a missing summary,
+or one of another schema, stops the build with the command that makes it
+(`exnet aggregate`). `exnet build` and `exnet mine` aggregate what is out of date
+before they render (`exnet.publish`).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from exnet.errors import ExnetError
-from exnet.records import model_id
-
-SUMMARY_SCHEMA = "exnet.summary/1"
+from exnet.records import FAILURE_SCHEMA, SUMMARY_SCHEMA, model_id
+from exnet.validate import model_problem
 
 
 @dataclass(frozen=True)
@@ -31,17 +32,6 @@ class TaskSource:
     summary: Mapping[str, Any]      # summary.json (schema exnet.summary/1)
     records: Mapping[str, Mapping[str, Any]]  # model id -> model record (JSON form)
     failures: int                   # lines of failures.jsonl (files that could not be read)
-
-
-def default_corpus_dir() -> Path:
-    """The bundled corpus (the aggregate stage's default, when it is installed)."""
-    try:
-        from exnet.aggregate import default_corpus_dir as aggregate_default
-    except ImportError:  # pragma: no cover - aggregate ships with exnet
-        import exnet
-
-        return Path(exnet.__file__).resolve().parent.parent / "corpus"
-    return aggregate_default()
 
 
 def task_dirs(corpus_dir: Path, tasks: list[str] | None) -> list[Path]:
@@ -78,59 +68,47 @@ def task_titles(corpus_dir: Path) -> dict[str, tuple[str, str]]:
     return {t.name: (t.title, t.description) for t in tasks.values()}
 
 
-def _stale(task_dir: Path) -> bool:
-    summary = task_dir / "summary.json"
-    if not summary.is_file():
-        return True
-    built = summary.stat().st_mtime
-    inputs = [task_dir / "models.jsonl", task_dir / "projects.jsonl"]
-    return any(p.is_file() and p.stat().st_mtime > built for p in inputs)
+def _aggregate_hint(task_dir: Path) -> str:
+    return f"run `exnet aggregate --corpus {task_dir.parent} --task {task_dir.name}`"
 
 
-def read_summary(task_dir: Path, warn: Callable[[str], None] | None = None) -> dict[str, Any]:
-    """task_dir/summary.json, aggregated first when missing, older than its inputs, or of
-    another schema version."""
+def read_summary(task_dir: Path) -> dict[str, Any]:
+    """task_dir/summary.json, as the aggregate stage wrote it (schema exnet.summary/1)."""
     path = task_dir / "summary.json"
-    if _stale(task_dir):
-        _aggregate(task_dir, warn)
-    summary = _load_json(path)
-    if summary.get("schema") != SUMMARY_SCHEMA:
-        _aggregate(task_dir, warn)
-        summary = _load_json(path)
-    if summary.get("schema") != SUMMARY_SCHEMA:
-        raise ExnetError(f"{path} has schema {summary.get('schema')!r}, this exnet reads "
-                         f"{SUMMARY_SCHEMA!r}: upgrade exnet or run `exnet aggregate`")
-    return summary
-
-
-def _aggregate(task_dir: Path, warn: Callable[[str], None] | None) -> None:
-    try:
-        from exnet.aggregate import aggregate_task
-    except ImportError as exc:  # pragma: no cover - aggregate ships with exnet
-        raise ExnetError(f"{task_dir / 'summary.json'} is missing or out of date and the "
-                         f"aggregate stage is not installed: run `exnet aggregate`") from exc
-    aggregate_task(task_dir, warn=warn)
-
-
-def _load_json(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise ExnetError(f"no summary.json in {task_dir}: {_aggregate_hint(task_dir)} "
+                         f"first (`exnet build` does it for you)")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ExnetError(f"{path} cannot be read ({exc}): run `exnet aggregate` again") \
-            from None
+        raise ExnetError(f"{path} cannot be read ({exc}): {_aggregate_hint(task_dir)} "
+                         f"again") from None
     if not isinstance(data, dict):
-        raise ExnetError(f"{path} is not a summary: run `exnet aggregate` again")
+        raise ExnetError(f"{path} is not a summary: {_aggregate_hint(task_dir)} again")
+    if data.get("schema") != SUMMARY_SCHEMA:
+        raise ExnetError(f"{path} has schema {data.get('schema')!r}, this exnet reads "
+                         f"{SUMMARY_SCHEMA!r}: {_aggregate_hint(task_dir)} to rebuild it")
     return data
 
 
 def read_records(task_dir: Path) -> dict[str, Mapping[str, Any]]:
-    """The usable model records of models.jsonl by model id (the aggregate stage's reader,
-    so that exactly the models of the summary are found)."""
-    from exnet.aggregate.load import read_task
-
+    """The usable model records of models.jsonl by model id: lines that are JSON and
+    pass `exnet.validate.model_problem`, the rule the aggregate stage reads them by, so
+    that exactly the models of the summary are found (failure records, which the
+    extractor may interleave, are not models)."""
     records: dict[str, Mapping[str, Any]] = {}
-    for rec in read_task(task_dir).models:
-        records.setdefault(model_id(rec), rec)
+    with (task_dir / "models.jsonl").open(encoding="utf-8") as fh:
+        for text in fh:
+            if not text.strip():
+                continue
+            try:
+                rec = json.loads(text)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(rec, dict) and rec.get("schema") == FAILURE_SCHEMA:
+                continue
+            if model_problem(rec) is None:
+                records.setdefault(model_id(rec), rec)
     return records
 
 
@@ -141,10 +119,9 @@ def _count_lines(path: Path) -> int:
         return sum(1 for line in fh if line.strip())
 
 
-def load_task(task_dir: Path, titles: Mapping[str, tuple[str, str]],
-              warn: Callable[[str], None] | None = None) -> TaskSource:
-    """Read one task folder (aggregating it first if needed)."""
-    summary = read_summary(task_dir, warn)
+def load_task(task_dir: Path, titles: Mapping[str, tuple[str, str]]) -> TaskSource:
+    """Read one task folder: its summary.json and model records."""
+    summary = read_summary(task_dir)
     title, description = titles.get(task_dir.name, (task_dir.name, ""))
     return TaskSource(name=task_dir.name, title=title, description=description,
                       summary=summary, records=read_records(task_dir),

@@ -141,8 +141,9 @@ def check(path: Path, task: str, corpus_dir: Path | None, fmt: str, fail_on: str
     report design mistakes: missing activations or loss, an output that does not fit
     the loss, hyperparameters far outside what others use, rare layer orders."""
     from exnet.bundled import corpus_dir as bundled_corpus
-    from exnet.check import SEVERITIES, check_path
+    from exnet.check import check_path
     from exnet.check.report import render_text
+    from exnet.rulebook import SEVERITIES
     from exnet.terminal import json_for_terminal
 
     report = check_path(path, task, corpus_dir or bundled_corpus())

@@ -126,6 +126,20 @@ def test_findings_table(corpus: Path, fixture: str, name: str, raised: set[str],
     assert not (not_raised & found), f"unexpected {not_raised & found}"
 
 
+def test_every_rule_is_described_for_the_site(corpus: Path) -> None:
+    """exnet.rulebook, which the site's page lists, names every rule id check raises."""
+    from exnet.check.rules import Context
+    from exnet.rulebook import RULE_IDS, RULEBOOK, SEVERITIES
+
+    raised = {rule for fixture, *_ in CASES for rules in findings(corpus, fixture).values()
+              for rule in rules}
+    assert raised and raised <= RULE_IDS
+    assert all(entry.severity in SEVERITIES and entry.ids for entry in RULEBOOK)
+    ctx = Context(corpus_records()[0], [], TASK, {})
+    with pytest.raises(ValueError, match="not in exnet.rulebook"):
+        ctx.finding("undescribed-rule", "warning", ctx.model_start(), "reason")
+
+
 def test_finding_lines_point_at_the_code(corpus: Path) -> None:
     report = check_path(FIXTURES / "mistakes_keras.py", TASK, corpus)
     by_rule = {f.rule: f for f in report.models[0].findings}

@@ -7,8 +7,8 @@ import json
 import shutil
 from pathlib import Path
 
-from exnet.check.rules import RULE_DESCRIPTIONS
 from exnet.publish import publish
+from exnet.rulebook import RULEBOOK
 
 FIXTURES = Path(__file__).parent / "fixtures" / "site"
 TASK = "text-classification"
@@ -20,8 +20,8 @@ def test_check_page(tmp_path: Path) -> None:
     publish(corpus, tmp_path / "build")
     page = (tmp_path / "build" / TASK / "check.html").read_text(encoding="utf-8")
     assert f"exnet check my_model.py --task {TASK}" in page
-    for rule, _, _ in RULE_DESCRIPTIONS:
-        assert f"<code>{rule}</code>" in page
+    for rule in RULEBOOK:
+        assert f"<code>{rule.label}</code>" in page
     summary = json.loads((corpus / TASK / "summary.json").read_text())
     lr = summary["hyperparameters"]["learning_rate"]
     assert f"<td>{lr['models']}</td>" in page and str(lr["median"]) in page

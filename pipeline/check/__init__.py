@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from exnet.check.placement import CATEGORICAL, NUMERIC, Neighbour, Placement, nearest, place
-from exnet.check.rules import RULES, SEVERITIES, Context, Finding
+from exnet.check.rules import RULES, Context, Finding
 from exnet.errors import ExnetError
 from exnet.records import MODEL_SCHEMAS
+from exnet.rulebook import SEVERITIES
 from exnet.taskfit import misfit
 from exnet.validate import model_problem
 

@@ -2,7 +2,9 @@
 
 Each rule returns findings with a severity ("error", "warning", "info"), the file and
 line it concerns, a one-line reason and the corpus evidence behind it. Rules read model
-records only (the user's, and the corpus's), never code.
+records only (the user's, and the corpus's), never code. What each rule looks for is
+described for people in `exnet.rulebook`, which the site's "check your model" page reads
+too: a new rule id goes there as well (a test checks).
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from exnet.check.placement import Placement, resolved
+from exnet.rulebook import RULE_IDS, SEVERITIES
 from exnet.sequences import RECURRENT, core_sequence, full_sequence
 from exnet.tricks import model_tricks, uses
 
-SEVERITIES = ("info", "warning", "error")
 _NO_ACTIVATION = ("", "linear", "none", "identity", None)
 _SEQUENCE_CONSUMERS = RECURRENT | {"Attention", "TransformerEncoder", "Conv1D", "Flatten",
                                    "GlobalMaxPool1D", "GlobalAvgPool1D", "MaxPool1D",
@@ -67,6 +69,9 @@ class Context:
 
     def finding(self, rule: str, severity: str, where: tuple[str, int, int | None],
                 reason: str, evidence: str = "") -> Finding:
+        # A rule the site's page does not describe is a bug of exnet, caught by the tests.
+        if rule not in RULE_IDS or severity not in SEVERITIES:
+            raise ValueError(f"rule {rule!r} ({severity}) is not in exnet.rulebook")
         return Finding(rule, severity, where[0], where[1], reason, evidence, where[2])
 
     def model_start(self) -> tuple[str, int, int | None]:
@@ -298,36 +303,6 @@ def rare_orders(ctx: Context) -> list[Finding]:
                 f"the corpus", f"{count} of {n} corpus models have it"))
     return out
 
-
-#: What each rule finds, for people (the site's "check your model" page): rule id, worst
-#: severity, one sentence.
-RULE_DESCRIPTIONS: tuple[tuple[str, str, str], ...] = (
-    ("no-loss / no-optimizer", "error",
-     "No loss function or optimizer found for the model: it cannot be trained as written."),
-    ("dense-without-activation", "warning",
-     "Two Dense layers with no activation between them: together they are one linear "
-     "layer."),
-    ("softmax-with-binary-loss", "error",
-     "A softmax output trained with binary cross-entropy (always 1 over a single unit)."),
-    ("sigmoid-with-many-classes", "warning",
-     "A sigmoid output over several exclusive classes with categorical cross-entropy."),
-    ("logits-into-probability-loss", "error",
-     "An output without activation fed to a loss that expects probabilities (BCELoss, "
-     "Keras losses without from_logits)."),
-    ("probabilities-into-logit-loss", "warning",
-     "A softmax or sigmoid output fed to a loss that applies it again (CrossEntropyLoss, "
-     "BCEWithLogitsLoss)."),
-    ("nll-without-log-softmax", "error", "NLL loss on an output that is not log_softmax."),
-    ("epochs / learning-rate / batch-size outside corpus", "warning",
-     "A value outside everything the corpus uses; an error when 100 times off the median."),
-    ("no-regularisation", "warning",
-     "No dropout, normalisation, weight decay or early stopping where most corpus models "
-     "use dropout."),
-    ("sequences-into-dense", "warning",
-     "A recurrent layer returning the whole sequence straight into a Dense head."),
-    ("rare-layer-order", "warning",
-     "Two adjacent layers in an order that no (warning) or few (info) corpus models use."),
-)
 
 RULES: tuple[Callable[[Context], list[Finding]], ...] = (
     missing_training_setup, stacked_dense, output_fits_loss, outside_range,

@@ -31,6 +31,7 @@ from exnet.render.values import (
     plural,
     shorten,
 )
+from exnet.rulebook import RULEBOOK
 
 #: The policy every page carries (as a meta tag: static hosts set no headers). Scripts
 #: and data come only from the site's own files; plotly.js injects <style> elements and
@@ -358,8 +359,6 @@ def check_context(task: TaskSource, assets: Mapping[str, str]) -> dict[str, Any]
     """The "check your model" page: how to run `exnet check` against this task's corpus
     (the site is static, so the check runs on the user's machine), what it looks for,
     and the corpus figures it compares with."""
-    from exnet.check.rules import RULE_DESCRIPTIONS
-
     slug = task_slug(task.name)
     root = "../"
     ctx = _frame(root, f"Check your model · {task.title}", assets, body_class="check",
@@ -387,8 +386,8 @@ def check_context(task: TaskSource, assets: Mapping[str, str]) -> dict[str, Any]
     ctx["task"] = {"title": task.title, "name": task.name,
                    "models": _totals(summary)["models"]}
     ctx["command"] = f"exnet check my_model.py --task {task.name}"
-    ctx["rules"] = [{"rule": r, "severity": sev, "text": text}
-                    for r, sev, text in RULE_DESCRIPTIONS]
+    ctx["rules"] = [{"rule": r.label, "severity": r.severity, "text": r.text}
+                    for r in RULEBOOK]
     ctx["figures"] = figures
     ctx["dropout_share"] = round(100 * float(dropout.get("share") or 0))
     return ctx

@@ -4,7 +4,8 @@ Layout under the cache directory ($XDG_CACHE_HOME/exnet, ~/.cache/exnet, or --ca
 
     repos/<owner>/<name>/<sha>/tree/        the checked-out files of one commit
     repos/<owner>/<name>/<sha>/fetch.json   what fetch left out, and why
-    results/<owner>/<name>/<sha>/exnet-<version>.json   (version: exnet + extractor digest)
+    results/<owner>/<name>/<sha>/exnet-<version>.json   (version: exnet + extractor digest,
+                                            `exnet.extract.version`, given by mine)
                                             one project's extraction outcome
     discover/<task>-<hash>.json             a GitHub search, kept a day
     tmp/                                    work in progress; renamed into place when done
@@ -27,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 from exnet.atomic import write_atomic
-from exnet.extract.version import extractor_version
 
 
 def default_cache_dir() -> Path:
@@ -72,8 +72,8 @@ class Cache:
     def repo_dir(self, full_name: str, sha: str) -> Path:
         return self.root / "repos" / self.key(full_name, sha)
 
-    def result_path(self, full_name: str, sha: str, version: str | None = None) -> Path:
-        version = version or extractor_version()
+    def result_path(self, full_name: str, sha: str, version: str) -> Path:
+        """Where one project's extraction outcome is kept, for one extractor version."""
         return (self.root / "results" / self.key(full_name, sha)
                 / f"exnet-{safe_part(version)}.json")
 

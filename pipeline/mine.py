@@ -37,6 +37,7 @@ from exnet.cache import (
 )
 from exnet.discover import OWNER_NAME, discover
 from exnet.errors import ExnetError
+from exnet.extract.version import extractor_version
 from exnet.fetch import FetchOptions, fetch, local_fingerprint, resolve_sha
 from exnet.folders import ensure_writable, output_lock
 from exnet.github_search import OFFLINE_HINT, SearchOptions
@@ -245,7 +246,7 @@ def _prepare(index: int, project: Project,
             payload = result_payload(project.full_name, None, "failed",
                                      f"cannot reach the repository ({exc})", [], [], "fetch")
             return _outcome(project, payload, False)
-    result_path = options.cache.result_path(project.full_name, key)
+    result_path = options.cache.result_path(project.full_name, key, extractor_version())
     cached = read_result(result_path, project.full_name)
     if cached is not None:
         if project.path is None:

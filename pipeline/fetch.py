@@ -225,10 +225,10 @@ def _checkout(project: Project, sha: str, bare: Path, tree: Path,
     written = 0
     batch: list[tuple[PurePosixPath, str]] = []
     batch_bytes = 0
-    for rel, oid in want + [(PurePosixPath("."), "")]:   # a sentinel flushes the last batch
+    for path, oid in want + [(PurePosixPath("."), "")]:   # a sentinel flushes the last batch
         size = sizes.get(oid)
         if oid and (size is None or size > options.max_file_bytes):
-            fail(str(rel), f"file over {options.max_file_bytes // 1_000_000} MB not checked out")
+            fail(str(path), f"file over {options.max_file_bytes // 1_000_000} MB not checked out")
             continue
         if batch and (not oid or batch_bytes + (size or 0) > BATCH_BYTES):
             blobs = _read_blobs(bare, sorted({o for _, o in batch}), options.max_file_bytes)
@@ -242,7 +242,7 @@ def _checkout(project: Project, sha: str, bare: Path, tree: Path,
             written += size or 0
             if written > options.max_repo_bytes:
                 raise GitTooBig(f"checkout over {options.max_repo_bytes // 1_000_000} MB")
-            batch.append((rel, oid))
+            batch.append((path, oid))
             batch_bytes += size or 0
     return sorted(failures, key=lambda f: (f.file, f.reason))
 

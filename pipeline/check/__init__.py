@@ -87,8 +87,9 @@ def load_corpus(corpus_dir: Path, task: str) -> tuple[list[dict[str, Any]], dict
     if not models:
         raise ExnetError(f"no corpus models for task {task!r} in {task_dir}: run "
                          f"`exnet tasks` for the task names, or pass --corpus DIR")
-    shas = {p.get("full_name", ""): p.get("sha") for p in read_jsonl(task_dir / "projects.jsonl")
-            if p.get("sha")}
+    shas = {p["full_name"]: p["sha"] for p in read_jsonl(task_dir / "projects.jsonl")
+            if isinstance(p.get("full_name"), str) and isinstance(p.get("sha"), str)
+            and p["sha"]}
     return models, shas
 
 

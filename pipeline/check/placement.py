@@ -11,7 +11,7 @@ import statistics
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from exnet.editdistance import distance, edit_script
@@ -20,6 +20,7 @@ from exnet.sequences import core_sequence, full_sequence
 
 NUMERIC = ("learning_rate", "batch_size", "epochs")
 CATEGORICAL = ("optimizer", "loss")
+T = TypeVar("T", str, float)
 
 
 def resolved(record: Mapping[str, Any], name: str) -> Any:
@@ -83,19 +84,27 @@ def place(name: str, value: Any, corpus: Sequence[Mapping[str, Any]]) -> Placeme
     if name in NUMERIC:
         x = _number(value)
         nums = sorted(n for n in (_number(v) for v in values) if n is not None)
-        counts = Counter(nums)
-        top = min(counts.items(), key=lambda kv: (-kv[1], kv[0])) if counts else (None, 0)
+        numbers = Counter(nums)
+        top_number, top_count = _most_common(numbers)
         if x is None or not nums:
-            return Placement(name, value, len(nums), 0, top[0], top[1])
+            return Placement(name, value, len(nums), 0, top_number, top_count)
         below = 100 * sum(1 for v in nums if v < x) / len(nums)
         above = 100 * sum(1 for v in nums if v > x) / len(nums)
-        return Placement(name, value, len(nums), counts.get(x, 0), _plain(top[0]), top[1],
-                         _plain(statistics.median(nums)), below, above, _plain(nums[0]),
-                         _plain(nums[-1]))
-    texts = [str(v) for v in values]
-    counts = Counter(texts)
-    top = min(counts.items(), key=lambda kv: (-kv[1], kv[0])) if counts else (None, 0)
-    return Placement(name, value, len(texts), counts.get(str(value), 0), top[0], top[1])
+        return Placement(name, value, len(nums), numbers.get(x, 0), _plain(top_number),
+                         top_count, _plain(statistics.median(nums)), below, above,
+                         _plain(nums[0]), _plain(nums[-1]))
+    texts = Counter(str(v) for v in values)
+    top_text, top_count = _most_common(texts)
+    return Placement(name, value, texts.total(), texts.get(str(value), 0), top_text,
+                     top_count)
+
+
+def _most_common(counts: Counter[T]) -> tuple[T | None, int]:
+    """The most common value (the smallest among equally common ones) and its count;
+    (None, 0) when there is none."""
+    if not counts:
+        return None, 0
+    return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
 def _plain(x: float | None) -> float | int | None:

@@ -119,12 +119,17 @@ def _has_activated_dense_stack(record: Mapping[str, Any]) -> bool:
                for i, (a, b) in enumerate(zip(seq, seq[1:])))
 
 
+def _sets(name: str) -> Callable[[Mapping[str, Any]], bool]:
+    """Whether a record has the hyperparameter `name` (resolved or not)."""
+    return lambda record: name in (record.get("hyperparameters") or {})
+
+
 def missing_training_setup(ctx: Context) -> list[Finding]:
     out = []
     hps = ctx.model.get("hyperparameters") or {}
     for name, what in (("loss", "loss function"), ("optimizer", "optimizer")):
         if name not in hps:
-            k, n = ctx.share(lambda r, name=name: name in (r.get("hyperparameters") or {}))
+            k, n = ctx.share(_sets(name))
             out.append(ctx.finding(
                 f"no-{name}", "error", ctx.model_start(),
                 f"no {what} found for this model (compile(), a torch.optim/loss object, "
@@ -207,7 +212,7 @@ def output_fits_loss(ctx: Context) -> list[Finding]:
 
 
 def _evidence(ctx: Context, loss: str, activation: str | None) -> str:
-    outs = Counter()
+    outs: Counter[str] = Counter()
     for r in ctx.corpus:
         if resolved(r, "loss") != loss or not r.get("layers"):
             continue

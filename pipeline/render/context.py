@@ -277,16 +277,18 @@ def model_contexts(task: TaskSource, tables: TaskTables, assets: Mapping[str, st
         blob = tables.blob[row]
         name = str(m["name"][row])
         file, line, cell = m["file"][row], m["line"][row], m["cell"][row]
-        neighbours = []
+        neighbours: list[dict[str, Any]] = []
+        neighbour_slugs: list[str] = []
         for other, distance in m["neighbours"][row] or []:
             if not isinstance(other, int) or not 0 <= other < tables.n:
                 continue
+            neighbour_slugs.append(tables.slugs[other])
             neighbours.append({"name": str(m["name"][other]),
                                "project": str(m["project"][other]),
                                "href": f"{tables.slugs[other]}.html",
                                "distance": format_number(distance),
                                "chips": chips(seq_at(tables.core_collapsed, m["core"][other]))})
-        compare = [tables.slugs[row]] + [n["href"][:-5] for n in neighbours[:1]]
+        compare = [tables.slugs[row]] + neighbour_slugs[:1]
         where = f"{file}" + (f" (cell {cell})" if cell is not None else "") + f":{line}"
         ctx = _frame(root, f"{name} · {task.title}", assets, body_class="model",
                      nav=_task_nav(root, slug, "model"),

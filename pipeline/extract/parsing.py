@@ -25,6 +25,7 @@ from exnet.extract.sources import Source, Unreadable, blank_magics, notebook_sou
 MAX_NESTING = 100          # levels of syntax tree; real learner code stays under 30
 MAX_NODES = 50_000         # syntax nodes per file; the largest of 1,646 real files has 6,321
 MAX_LINES = 50_000         # lines per file or notebook; learners' files have a few thousand
+MAX_ITEMS = 20_000         # commas per file (literal items); an embedded data table is not a model
 
 _MAGIC_LINE = re.compile(r"^\s*[%!]\w", re.M)
 #: Python 2 constructs, as a person would name them, by the pattern that shows them.
@@ -46,8 +47,8 @@ def gate(text: str) -> str | None:
     lines = text.count("\n")
     if lines > MAX_LINES:   # 900,000 blank lines parse fast but cost everything after
         return f"too long to analyse ({lines} lines, over {MAX_LINES})"
-    if text.count(",") > MAX_NODES:   # a 480,000-item literal: refuse before ast builds it
-        return f"too large to analyse (over {MAX_NODES} items in literals)"
+    if text.count(",") > MAX_ITEMS:   # a 480,000-item literal: refuse before ast builds it
+        return f"too large to analyse (over {MAX_ITEMS} items in literals)"
     try:
         tree = ast.parse(text)
     except SyntaxError as exc:

@@ -94,7 +94,7 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
         self.choices: list[Choice] = []                # run-time model selections
         self.root: Path | None = None                  # the project folder, for its settings files
         self.limits = Limits.from_env()
-        self.deadline = time.monotonic() + self.limits.seconds
+        self.deadline = time.process_time() + self.limits.seconds
         self.instance_count = 0
         self.ticks = 0
         self.current: cst.CSTNode | None = None        # the top-level step being walked
@@ -359,12 +359,12 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
         if self.steps > self.limits.steps:
             raise BudgetExceeded(f"over {self.limits.steps} steps of work in one file")
         self.ticks += 1   # never reset, unlike `steps`: the clock is read every 1024
-        if self.ticks & 0x3FF == 0 and time.monotonic() > self.deadline:
+        if self.ticks & 0x3FF == 0 and time.process_time() > self.deadline:
             raise BudgetExceeded(f"over the {self.limits.seconds:g} s time budget")
 
     def grant(self, share: float) -> None:
         """A fresh share of the time budget, for a stage that must still run."""
-        self.deadline = time.monotonic() + max(0.5, self.limits.seconds * share)
+        self.deadline = time.process_time() + max(0.5, self.limits.seconds * share)
 
     def capped(self, items: list[Value], node: cst.CSTNode, frame: Frame) -> list[Value]:
         """`items` cut at MAX_SEQUENCE, noting the bound (`L = L + L` twenty times)."""

@@ -28,7 +28,9 @@ class Limits:
 
     steps: int = STEP_BUDGET          # statements and expressions per file
     instances: int = 3_000            # project-class instantiations per project
-    seconds: float = 5.0              # wall-clock seconds per project
+    # CPU seconds of interpretation per project: CPU time, not wall-clock, so that a
+    # busy machine (a parallel mine) does not cut a project short that an idle one reads.
+    seconds: float = 5.0
 
     @classmethod
     def from_env(cls) -> Limits:

@@ -124,9 +124,10 @@ def on_library_call(ix: "Interpreter", name: str, pos: list[Value], kw: dict[str
     """The value of a call to a library name, if it builds model structure; else None."""
     last = name.rsplit(".", 1)[-1]
     api = source_text(node.func)
-    if name.startswith(("keras.activations.", "keras.backend.")) or \
+    if name.startswith("keras.activations.") or \
             name.startswith("keras.ops.") and last in vocab.ACTIVATION_FUNCTIONS:
-        # `keras.activations.relu(x)` in a subclass's call() is an activation step
+        # `keras.activations.relu(x)` in a subclass's call() is an activation step; the
+        # backend's tensor ops (K.softmax inside a custom layer) stay inside that layer
         return _functional(ix, name, last, api, pos, kw, node, frame)
     if name.startswith("keras."):
         return _keras(ix, name, last, api, pos, kw, node, frame)

@@ -49,14 +49,22 @@ def _value(node: ast.AST, rel: str, classes: dict[str, Namespace]) -> Value | No
     return None
 
 
+def _assignments(stmt: ast.stmt) -> list[tuple[ast.expr, ast.expr]]:
+    """(target, value) of each name a class-body statement assigns (`lr = 1e-3`,
+    `a = b = 0`, `lr: float = 1e-3`)."""
+    if isinstance(stmt, ast.Assign):
+        return [(target, stmt.value) for target in stmt.targets]
+    if isinstance(stmt, ast.AnnAssign) and stmt.value:
+        return [(stmt.target, stmt.value)]
+    return []
+
+
 def _class(node: ast.ClassDef, rel: str, classes: dict[str, Namespace]) -> Namespace:
     attrs: dict[str, Value] = {}
     for stmt in node.body:
-        targets = stmt.targets if isinstance(stmt, ast.Assign) else \
-            [stmt.target] if isinstance(stmt, ast.AnnAssign) and stmt.value else []
-        for target in targets:
+        for target, value_node in _assignments(stmt):
             if isinstance(target, ast.Name):
-                value = _value(stmt.value, rel, classes)  # type: ignore[union-attr]
+                value = _value(value_node, rel, classes)
                 if value is not None:
                     attrs[target.id] = value
         if isinstance(stmt, ast.FunctionDef) and stmt.name == "__init__":

@@ -17,10 +17,19 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
+import yaml  # type: ignore[import-untyped]   # no stubs unless types-PyYAML is installed
 
 from exnet.extract.sources import Unreadable, read_bounded
-from exnet.extract.values import Const, DictVal, FileHandle, ListVal, Namespace, Value, plain
+from exnet.extract.values import (
+    Const,
+    DictVal,
+    FileHandle,
+    ListVal,
+    Namespace,
+    Value,
+    all_of,
+    plain,
+)
 
 MAX_SETTINGS_BYTES = 200_000
 MAX_DEPTH = 8
@@ -76,8 +85,9 @@ def _from_node(node: yaml.Node, rel: str, depth: int) -> Value | None:
         return DictVal(items, line)
     if isinstance(node, yaml.SequenceNode):
         values = [_from_node(v, rel, depth + 1) for v in node.value]
-        if all(isinstance(v, Const) for v in values):
-            return Const([v.value for v in values], line, "config", rel)  # type: ignore[union-attr]
+        consts = all_of(Const, values)
+        if consts is not None:
+            return Const([v.value for v in consts], line, "config", rel)
         return ListVal([v for v in values if v is not None], line)
     if isinstance(node, yaml.ScalarNode):
         return Const(_scalar(node), line, "config", rel)
@@ -148,7 +158,11 @@ _LOADERS = ("yaml.safe_load", "yaml.load", "yaml.full_load", "yaml.unsafe_load",
 def on_library_call(root: Path | None, base: str, name: str, pos: list[Value],
                     kw: dict[str, Value]) -> Value | None:
     """What a settings call returns: a file's values, a namespace, or None if not one."""
-    first = pos[0] if pos else next(iter(kw.values()), None)
+    first: Value | None
+    if pos:
+        first = pos[0]
+    else:   # the first argument passed by keyword, whatever its name
+        first = next(iter(kw.values()), None)
     if name in _LOADERS or name.endswith(".OmegaConf.load"):
         path = first.path if isinstance(first, FileHandle) else plain(first) \
             if name.endswith("load") and not name.startswith("json") else None

@@ -187,10 +187,11 @@ def _json_kind(value: object) -> str:
         return "a number"
     if isinstance(value, dict):
         return "an object"
-    others = [item for item in value if not isinstance(item, str)] \
-        if isinstance(value, list) else []
+    if not isinstance(value, list):
+        return type(value).__name__
+    others = [item for item in value if not isinstance(item, str)]
     if not others:
-        return "a list of strings" if isinstance(value, list) else type(value).__name__
+        return "a list of strings"
     kinds = {_json_kind(item) for item in others}
     if len(others) == len(value) and len(kinds) == 1:
         plural = {"a number": "numbers", "an object": "objects", "null": "nulls",
@@ -310,7 +311,7 @@ def _nbformat_reason(raw: dict, version: int) -> str:
             and path[2] == "cells" and isinstance(path[1], int) and isinstance(path[3], int):
         before = sum(len(s["cells"]) for s in raw["worksheets"][:path[1]])
         path = ["cells", before + path[3], *path[4:]]
-    words = []
+    words: list[str] = []
     for part in path:
         if words and words[-1] == "cells" and isinstance(part, int):
             words[-1] = f"cell {part}"

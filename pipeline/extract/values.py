@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Sequence, TypeVar
 
 import libcst as cst
 
@@ -230,16 +230,16 @@ def literal(node: cst.BaseExpression) -> tuple[bool, Any]:
         return (True, value) if isinstance(value, str) else (False, None)
     if isinstance(node, cst.ConcatenatedString):
         try:
-            value = node.evaluated_value
+            joined = node.evaluated_value   # None when str and bytes parts are mixed
         except Exception:
             return False, None
-        return (True, value) if isinstance(value, str) else (False, None)
+        return (True, joined) if isinstance(joined, str) else (False, None)
     if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
         return True, {"True": True, "False": False, "None": None}[node.value]
     if (isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus)
             and isinstance(node.expression, (cst.Integer, cst.Float))):
-        ok, value = literal(node.expression)
-        return (True, -value) if ok else (False, None)
+        ok, number = literal(node.expression)
+        return (True, -number) if ok else (False, None)
     return False, None
 
 
@@ -278,12 +278,37 @@ def arithmetic(op: cst.BaseBinaryOp, a: Any, b: Any) -> tuple[bool, Any]:
     return False, None
 
 
-def plain(value: Value) -> Any:
-    """The Python value of a Const (recursively for lists of consts), else None."""
+def plain(value: Value | None) -> Any:
+    """The Python value of a Const (recursively for lists of consts), else None (also
+    for no value at all: `plain(kw.get("units"))`)."""
     if isinstance(value, Const):
         return value.value
-    if isinstance(value, ListVal) and all(isinstance(v, Const) for v in value.items):
-        return [v.value for v in value.items]  # type: ignore[union-attr]
+    if isinstance(value, ListVal):
+        consts = all_of(Const, value.items)
+        if consts is not None:
+            return [v.value for v in consts]
+    return None
+
+
+V = TypeVar("V", bound=Value)
+
+
+def all_of(kind: type[V], values: Sequence[Value | None]) -> list[V] | None:
+    """`values` when every one is a `kind` (`all(isinstance(v, kind) ...)`, typed as
+    such), else None."""
+    same = [v for v in values if isinstance(v, kind)]
+    return same if len(same) == len(values) else None
+
+
+def argument(pos: list[Value], kw: dict[str, Value], index: int,
+             *names: str) -> Value | None:
+    """A call's argument: the positional one at `index`, else the first of `names`
+    passed by keyword (`kw.get(names[0], kw.get(names[1]))`), else None."""
+    if len(pos) > index:
+        return pos[index]
+    for name in names:
+        if name in kw:
+            return kw[name]
     return None
 
 

@@ -23,8 +23,9 @@ class Kind:
     fixed: dict[str, object] = field(default_factory=dict)   # args implied by the class
 
 
-def _k(type_: str, positional: str = "", fixed: dict[str, object] | None = None,
+def _k(type_: str, positional: str = "", fixed: dict[str, object] | None = None, /,
        **rename: str) -> Kind:
+    """`fixed` is positional, so that no keyword rename (`**_KERAS_RNN`) can stand for it."""
     return Kind(type_, tuple(positional.split()) if positional else (), dict(rename),
                 dict(fixed or {}))
 
@@ -64,12 +65,12 @@ KERAS: dict[str, Kind] = {
     "Concatenate": _k("Concatenate"),
     "Add": _k("Add"),
     "Multiply": _k("Multiply"),
-    "ReLU": _k("Activation", fixed={"function": "relu"}),
-    "LeakyReLU": _k("Activation", fixed={"function": "leaky_relu"}),
-    "PReLU": _k("Activation", fixed={"function": "prelu"}),
-    "ELU": _k("Activation", fixed={"function": "elu"}),
-    "Softmax": _k("Activation", fixed={"function": "softmax"}),
-    "ThresholdedReLU": _k("Activation", fixed={"function": "thresholded_relu"}),
+    "ReLU": _k("Activation", "", {"function": "relu"}),
+    "LeakyReLU": _k("Activation", "", {"function": "leaky_relu"}),
+    "PReLU": _k("Activation", "", {"function": "prelu"}),
+    "ELU": _k("Activation", "", {"function": "elu"}),
+    "Softmax": _k("Activation", "", {"function": "softmax"}),
+    "ThresholdedReLU": _k("Activation", "", {"function": "thresholded_relu"}),
     "Activation": _k("Activation", "function", activation="function"),
 }
 for _d in ("1", "2", "3"):
@@ -125,7 +126,7 @@ TORCH: dict[str, Kind] = {
     "MultiheadAttention": _k("Attention", "embed_dim num_heads", embed_dim="embed_dim",
                              num_heads="num_heads"),
     "TransformerEncoderLayer": _k("TransformerEncoder", "d_model num_heads dim_feedforward",
-                                  fixed={"num_layers": 1}, d_model="d_model",
+                                  {"num_layers": 1}, d_model="d_model",
                                   nhead="num_heads", dim_feedforward="dim_feedforward"),
     "TransformerEncoder": _k("TransformerEncoder", "encoder_layer num_layers",
                              num_layers="num_layers"),
@@ -137,7 +138,7 @@ _TORCH_ACTIVATIONS = {
     "Softplus": "softplus", "Hardswish": "hardswish", "Hardtanh": "hardtanh",
 }
 for _name, _fn in _TORCH_ACTIVATIONS.items():
-    TORCH[_name] = _k("Activation", fixed={"function": _fn})
+    TORCH[_name] = _k("Activation", "", {"function": _fn})
 for _d in ("1", "2", "3"):
     TORCH[f"Conv{_d}d"] = _k(f"Conv{_d}D", "in_channels filters kernel_size strides padding",
                              **_TORCH_CONV)

@@ -4,7 +4,7 @@ project classes instantiated by running their `__init__`."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
@@ -34,6 +34,7 @@ from exnet.extract.values import (
     Tensor,
     Unknown,
     Value,
+    all_of,
     plain,
     source_text,
 )
@@ -44,9 +45,15 @@ BUILTINS = frozenset({
     "getattr", "setattr", "isinstance", "open", "map", "filter", "iter", "next", "type",
 })
 
+if TYPE_CHECKING:
+    # The state and the other parts' operations an Interpreter provides; only for
+    # the type checker: at run time the mixin derives from object, as before.
+    from exnet.extract.program import InterpreterState as _State
+else:
+    _State = object
 
 
-class CallsMixin:
+class CallsMixin(_State):
     """Call evaluation for `Interpreter` (which provides the state)."""
 
     def arguments(self, call: cst.Call, frame: Frame) -> tuple[list[Value], dict[str, Value]]:
@@ -121,8 +128,8 @@ class CallsMixin:
             return self.builtin(name[9:], pos, kw, node, frame)
         if name == "argparse.ArgumentParser":
             parser = ArgParser()
-            for parent in (kw["parents"].items if isinstance(kw.get("parents"), ListVal)
-                           else []):
+            parents = kw.get("parents")
+            for parent in (parents.items if isinstance(parents, ListVal) else []):
                 if isinstance(parent, ArgParser):
                     parser.options.update(parent.options)
             return parser
@@ -173,14 +180,15 @@ class CallsMixin:
                              pos[0].how, pos[0].file)
             except (TypeError, ValueError, OverflowError):
                 return Unknown(source_text(node))
-        if name == "zip" and pos and all(isinstance(p, ListVal) for p in pos):
-            return ListVal([ListVal(list(group)) for group in zip(
-                *(p.items for p in pos))])  # type: ignore[union-attr]
+        lists = all_of(ListVal, pos) if name == "zip" and pos else None
+        if lists is not None:
+            return ListVal([ListVal(list(group)) for group in zip(*(p.items for p in lists))])
         if name == "enumerate" and pos and isinstance(pos[0], ListVal):
             return ListVal([ListVal([Const(i, line), v]) for i, v in enumerate(pos[0].items)])
-        if name in ("min", "max") and pos and all(isinstance(p, Const) for p in pos):
+        consts = all_of(Const, pos) if name in ("min", "max") and pos else None
+        if consts is not None:
             try:
-                values = [p.value for p in pos]  # type: ignore[union-attr]
+                values = [p.value for p in consts]
                 return Const((min if name == "min" else max)(values), line, "literal")
             except (TypeError, ValueError):
                 return Unknown(source_text(node))
@@ -202,14 +210,16 @@ class CallsMixin:
             self.clock += 1
             self.emit(Event("load", method, None, line, "literal", frame.module, self.unit,
                             self.clock, target=receiver, file=frame.module.rel))
-        if isinstance(receiver, ClassRef) and receiver.cls.method(method) is not None:
+        found = receiver.cls.method(method) if isinstance(receiver, (ClassRef, Instance)) \
+            else None
+        if isinstance(receiver, ClassRef) and found is not None:
             # `HyperParams.get_hyper_params()`, `Config.from_yaml(path)`: a static or class
             # method called on the class itself.
-            cls, fn = receiver.cls.method(method)  # type: ignore[misc]
+            cls, fn = found
             return self.call_function(FunctionRef(FunctionInfo(method, fn, cls.module, cls)),
                                       pos, kw, frame, line)
-        if isinstance(receiver, Instance) and receiver.cls.method(method) is not None:
-            cls, fn = receiver.cls.method(method)  # type: ignore[misc]
+        if isinstance(receiver, Instance) and found is not None:
+            cls, fn = found
             return self.call_function(FunctionRef(FunctionInfo(method, fn, cls.module, cls),
                                                   receiver), pos, kw, frame, line)
         if method == "save_hyperparameters" and isinstance(receiver, Instance):
@@ -344,13 +354,12 @@ class CallsMixin:
                          kw: dict[str, Value]) -> None:
         """`TrainingConfig(**cfg["training"])` of a `@dataclass`: its fields, in order, take
         the arguments, else the defaults written in the class body."""
-        fields = [stmt.body[0] for stmt in cls.node.body.body
-                  if isinstance(stmt, cst.SimpleStatementLine) and stmt.body
-                  and isinstance(stmt.body[0], cst.AnnAssign)
-                  and isinstance(stmt.body[0].target, cst.Name)]
+        fields = [(first.target.value, first) for stmt in cls.node.body.body
+                  if isinstance(stmt, cst.SimpleStatementLine)
+                  for first in stmt.body[:1]
+                  if isinstance(first, cst.AnnAssign) and isinstance(first.target, cst.Name)]
         frame = Frame(cls.module, cls.module.env)
-        for i, field in enumerate(fields):
-            name = field.target.value  # type: ignore[attr-defined]
+        for i, (name, field) in enumerate(fields):
             if name in kw:
                 inst.attrs[name] = kw[name]
             elif i < len(pos):
@@ -480,7 +489,8 @@ def _string_method(receiver: Const, method: str, pos: list[Value], node: cst.Cal
     def const(v: Any) -> Const:
         return Const(v, receiver.line, receiver.how, receiver.file)
     if method == "split" and len(args) <= 1:
-        return ListVal([const(part) for part in text.split(*args)][:MAX_SEQUENCE], receiver.line)
+        parts: list[Value] = [const(part) for part in text.split(*args)]
+        return ListVal(parts[:MAX_SEQUENCE], receiver.line)
     if method in ("strip", "lower", "upper", "lstrip", "rstrip") and len(args) <= 1:
         return const(getattr(text, method)(*args))
     if method == "replace" and len(args) == 2:

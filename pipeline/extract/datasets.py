@@ -17,7 +17,7 @@ import libcst as cst
 from exnet.extract.values import Const, ListVal, Value, json_safe, plain, source_text
 
 if TYPE_CHECKING:
-    from exnet.extract.interpreter import Frame, Interpreter
+    from exnet.extract.program import Frame, InterpreterState
 
 #: Loader names (last part of a qualified name, lower-cased, no punctuation) -> dataset id.
 _LOADERS = {
@@ -138,7 +138,7 @@ def readme_mentions(text: str) -> list[tuple[str, int]]:
     return list(found.items())
 
 
-def _event(ix: "Interpreter", kind: str, name: str, value: Any, frame: "Frame", line: int,
+def _event(ix: "InterpreterState", kind: str, name: str, value: Any, frame: "Frame", line: int,
            **extra: Any) -> None:
     from exnet.extract.interpreter import Event
 
@@ -158,7 +158,7 @@ def _strings(values: list[Value]) -> list[str]:
     return out
 
 
-def on_library_call(ix: "Interpreter", name: str, pos: list[Value], kw: dict[str, Value],
+def on_library_call(ix: "InterpreterState", name: str, pos: list[Value], kw: dict[str, Value],
                     node: cst.Call, frame: "Frame") -> Value | None:
     """Record dataset and preparation findings; never changes the call's value."""
     parts = name.split(".")
@@ -197,7 +197,8 @@ def on_library_call(ix: "Interpreter", name: str, pos: list[Value], kw: dict[str
     return None
 
 
-def _embeddings(ix: "Interpreter", embedding: str, frame: "Frame", line: int, api: str) -> None:
+def _embeddings(ix: "InterpreterState", embedding: str, frame: "Frame", line: int,
+                api: str) -> None:
     from exnet.extract import hyperparameters
 
     _event(ix, "prep", "embeddings", {"kind": "embeddings", "api": api,
@@ -207,7 +208,7 @@ def _embeddings(ix: "Interpreter", embedding: str, frame: "Frame", line: int, ap
                          frame.module.tree, frame)
 
 
-def _preparation(ix: "Interpreter", name: str, last: str, pos: list[Value],
+def _preparation(ix: "InterpreterState", name: str, last: str, pos: list[Value],
                  kw: dict[str, Value], node: cst.Call, frame: "Frame") -> None:
     line = frame.module.line(node)
     api = source_text(node.func)

@@ -3,7 +3,7 @@ comparisons of constants, each mapped to an abstract value (`values`)."""
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 import libcst as cst
 
@@ -43,8 +43,19 @@ _COMPARE = {
     cst.Is: lambda a, b: a is b, cst.IsNot: lambda a, b: a is not b,
 }
 
+#: Operators on two tensors that are layers of the model (`out += residual`).
+_TENSOR_OPERATORS: dict[type[cst.BaseBinaryOp | None], str] = {
+    cst.Add: "Add", cst.Multiply: "Multiply"}
 
-class ExpressionsMixin:
+if TYPE_CHECKING:
+    # The state and the other parts' operations an Interpreter provides; only for
+    # the type checker: at run time the mixin derives from object, as before.
+    from exnet.extract.program import InterpreterState as _State
+else:
+    _State = object
+
+
+class ExpressionsMixin(_State):
     """Expression evaluation for `Interpreter` (which provides the state)."""
 
     def eval(self, node: cst.BaseExpression | None, frame: Frame) -> Value:
@@ -342,10 +353,9 @@ class ExpressionsMixin:
                 how = "literal" if lead.how == "literal" else lead.how
                 return Const(value, lead.line, how, lead.file)
             return Unknown(source_text(node))
-        if isinstance(op, cst.Multiply) and isinstance(left, ListVal) and \
-                isinstance(right, Const) or isinstance(op, cst.Multiply) and \
-                isinstance(right, ListVal) and isinstance(left, Const):
-            items, times = (left, right) if isinstance(left, ListVal) else (right, left)
+        repeated = _repetition(op, left, right)
+        if repeated is not None:
+            items, times = repeated
             n = times.value   # `[1] * (num_blocks - 1)`, ResNet's strides list
             if isinstance(n, int) and not isinstance(n, bool) and 0 <= n:
                 if n * len(items.items) <= MAX_SEQUENCE:
@@ -356,7 +366,7 @@ class ExpressionsMixin:
         if isinstance(left, ListVal) and isinstance(right, ListVal) and isinstance(op, cst.Add):
             return ListVal(self.capped(left.items + right.items, node, frame))
         if isinstance(left, Tensor) and isinstance(right, Tensor):
-            kind = {cst.Add: "Add", cst.Multiply: "Multiply"}.get(type(op))
+            kind = _TENSOR_OPERATORS.get(type(op))
             if kind is not None:
                 layer = LayerObj("", kind, "+" if kind == "Add" else "*",
                                  frame.module.line(node))
@@ -370,6 +380,18 @@ class ExpressionsMixin:
         return Unknown(source_text(node))
 
     # ----------------------------------------------------------------- calls
+
+
+def _repetition(op: cst.BaseBinaryOp | None, left: Value,
+                right: Value) -> tuple[ListVal, Const] | None:
+    """(list, count) of a list repeated by a constant: `[1] * n` or `n * [1]`."""
+    if not isinstance(op, cst.Multiply):
+        return None
+    if isinstance(left, ListVal) and isinstance(right, Const):
+        return left, right
+    if isinstance(right, ListVal) and isinstance(left, Const):
+        return right, left
+    return None
 
 
 def _selectable(value: Value) -> bool:

@@ -4,7 +4,7 @@ models to tensors adds nodes; a model's layers are the nodes its output depends 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable, overload
 
 from exnet.extract.program import (
     MAX_DEPTH,
@@ -28,8 +28,15 @@ from exnet.extract.values import (
     Value,
 )
 
+if TYPE_CHECKING:
+    # The state and the other parts' operations an Interpreter provides; only for
+    # the type checker: at run time the mixin derives from object, as before.
+    from exnet.extract.program import InterpreterState as _State
+else:
+    _State = object
 
-class GraphMixin:
+
+class GraphMixin(_State):
     """Graph building for `Interpreter` (which provides the state)."""
 
     def add_candidate(self, obj: Value, module: ModuleInfo, line: int) -> None:
@@ -62,24 +69,30 @@ class GraphMixin:
                                tuple(self.owner_stack) + (layer.uid,)))
         return Tensor((len(self.nodes) - 1,))
 
+    @overload
+    def apply(self, callee: LayerObj, pos: list[Value], kw: dict[str, Value], frame: Frame,
+              line: int) -> Tensor: ...
+    @overload
+    def apply(self, callee: Value, pos: list[Value], kw: dict[str, Value], frame: Frame,
+              line: int) -> Value: ...
     def apply(self, callee: Value, pos: list[Value], kw: dict[str, Value], frame: Frame,
               line: int) -> Value:
         deps = _tensor_deps(pos, kw) or ()
-        if isinstance(callee, LayerObj):
+        if isinstance(callee, LayerObj):   # always a Tensor (the first overload)
             if callee.type == "Identity":
                 return Tensor(deps)
-            result = self.apply_layer(callee, deps, frame.module, callee.line)
+            output = self.apply_layer(callee, deps, frame.module, callee.line)
             if callee.heads:
                 self.owner_stack.append(callee.uid)
                 for _, head in callee.heads:
-                    result = self.apply(head, [result], {}, frame, line)
-                    if not isinstance(result, Tensor):
-                        result = Tensor(())
+                    out = self.apply(head, [output], {}, frame, line)
+                    output = out if isinstance(out, Tensor) else Tensor(())
                 self.owner_stack.pop()
-            return result
+            return output
+        result: Value
         if isinstance(callee, SequentialObj):
             self.owner_stack.append(callee.uid)
-            result: Value = Tensor(deps)
+            result = Tensor(deps)
             for item in list(callee.items):
                 result = self.apply(item, [result], {}, frame, line)
                 if not isinstance(result, Tensor):
@@ -148,8 +161,7 @@ class GraphMixin:
     def output_of(self, obj: Value, frame: Frame) -> Tensor:
         if isinstance(obj, LayerObj):
             if obj.output_node is None:
-                obj.output_node = self.apply(obj, [Tensor(())], {}, frame, obj.line).deps[0] \
-                    if True else None
+                obj.output_node = self.apply(obj, [Tensor(())], {}, frame, obj.line).deps[0]
             return Tensor((obj.output_node,))
         if isinstance(obj, FunctionalModel):
             return Tensor(obj.outputs)

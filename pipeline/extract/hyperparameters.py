@@ -40,12 +40,13 @@ from exnet.extract.values import (
     Tagged,
     Unknown,
     Value,
+    argument,
     plain,
     source_text,
 )
 
 if TYPE_CHECKING:
-    from exnet.extract.interpreter import Frame, Interpreter
+    from exnet.extract.program import Frame, InterpreterState
 
 _OPTIMIZERS = {
     "sgd": "sgd", "adam": "adam", "adamw": "adamw", "rmsprop": "rmsprop",
@@ -137,7 +138,7 @@ def _typed(name: str, value: Any) -> Any:
     return value
 
 
-def emit(ix: "Interpreter", name: str, value: Value | None, node: cst.CSTNode, frame: "Frame",
+def emit(ix: "InterpreterState", name: str, value: Value | None, node: cst.CSTNode, frame: "Frame",
          target: Value | None = None, rank: int | None = None, **extra: Any) -> None:
     """Record one hyperparameter finding (see the module docstring for ranks)."""
 
@@ -194,7 +195,7 @@ def _tagged(kind: str, name: str, node: cst.CSTNode, frame: "Frame",
                   {k: v for k, v in extra.items() if v is not None}, api)
 
 
-def on_library_call(ix: "Interpreter", name: str, pos: list[Value], kw: dict[str, Value],
+def on_library_call(ix: "InterpreterState", name: str, pos: list[Value], kw: dict[str, Value],
                     node: cst.Call, frame: "Frame") -> Value | None:
     last = name.rsplit(".", 1)[-1]
     if _is_optimizer(name, last):
@@ -226,7 +227,7 @@ def on_library_call(ix: "Interpreter", name: str, pos: list[Value], kw: dict[str
         return None
     if last in ("clip_grad_norm_", "clip_grad_value_", "clip_grad_norm") and \
             name.startswith("torch.nn.utils"):
-        bound = pos[1] if len(pos) > 1 else kw.get("max_norm", kw.get("clip_value"))
+        bound = argument(pos, kw, 1, "max_norm", "clip_value")
         emit(ix, "gradient_clipping", bound if bound is not None else
              Const(True, frame.module.line(node)), node, frame)
         return None
@@ -249,7 +250,7 @@ def on_library_call(ix: "Interpreter", name: str, pos: list[Value], kw: dict[str
     if last in ("KerasClassifier", "KerasRegressor"):
         # scikit-learn wrappers (keras.wrappers.scikit_learn, scikeras): the builder makes
         # the model, the wrapper's arguments train it.
-        build = pos[0] if pos else kw.get("build_fn", kw.get("model"))
+        build = argument(pos, kw, 0, "build_fn", "model")
         model = ix.call_value(build, [], {}, node, frame) if build is not None else None
         target = model if model is not None and is_model_object(model) else None
         for key in ("epochs", "batch_size"):
@@ -278,7 +279,7 @@ def on_library_call(ix: "Interpreter", name: str, pos: list[Value], kw: dict[str
     return None
 
 
-def on_project_call(ix: "Interpreter", func: Any, env: dict[str, Value], frame: "Frame",
+def on_project_call(ix: "InterpreterState", func: Any, env: dict[str, Value], frame: "Frame",
                     line: int) -> None:
     """A call of a project function with a batch-size parameter (`for x, y in
     batch_iter(data, config.batch_size):`, a custom batch iterator): its value is the
@@ -315,7 +316,7 @@ def _is_loss(name: str, last: str) -> bool:
     return name.startswith(("keras.losses.", "tensorflow.losses.")) and last[:1].isupper()
 
 
-def emit_optimizer(ix: "Interpreter", tag: Tagged, node: cst.CSTNode, frame: "Frame",
+def emit_optimizer(ix: "InterpreterState", tag: Tagged, node: cst.CSTNode, frame: "Frame",
                    target: Value | None, rank: int | None = None) -> None:
     emit(ix, "optimizer", tag, node, frame, target, rank)
     for key in ("learning_rate", "weight_decay", "momentum", "gradient_clipping"):
@@ -325,7 +326,7 @@ def emit_optimizer(ix: "Interpreter", tag: Tagged, node: cst.CSTNode, frame: "Fr
         emit(ix, key, value, node, frame, target, rank)
 
 
-def on_method_call(ix: "Interpreter", receiver: Value, method: str, pos: list[Value],
+def on_method_call(ix: "InterpreterState", receiver: Value, method: str, pos: list[Value],
                    kw: dict[str, Value], node: cst.Call, frame: "Frame") -> Value | None:
     if isinstance(receiver, Instance) and receiver.cls.method(method) is not None:
         return None
@@ -377,7 +378,7 @@ def _modelish(value: Value) -> bool:
         isinstance(value, LayerObj) and value.type == "Pretrained"
 
 
-def on_for_loop(ix: "Interpreter", stmt: cst.For, iterable: Value, frame: "Frame") -> None:
+def on_for_loop(ix: "InterpreterState", stmt: cst.For, iterable: Value, frame: "Frame") -> None:
     target = source_text(stmt.target).lower()
     it = stmt.iter
     if isinstance(it, cst.Call) and dotted_name(it.func) in ("tqdm", "tqdm.tqdm", "trange",
@@ -424,7 +425,7 @@ def dotted_name(node: cst.BaseExpression) -> str:
     return dotted(node) or ""
 
 
-def on_constant(ix: "Interpreter", name: str, value: Const, frame: "Frame") -> None:
+def on_constant(ix: "InterpreterState", name: str, value: Const, frame: "Frame") -> None:
     """A module-level name such as EPOCHS = 10: a rank-3 finding, used only when nothing
     more direct says the same."""
     for hp, pattern in _NAMES.items():
@@ -433,18 +434,19 @@ def on_constant(ix: "Interpreter", name: str, value: Const, frame: "Frame") -> N
             return
 
 
-def on_config_key(ix: "Interpreter", key: str, value: Const, frame: "Frame") -> None:
+def on_config_key(ix: "InterpreterState", key: str, value: Const, frame: "Frame") -> None:
     on_constant(ix, key, value, frame)
 
 
-def argparse_call(ix: "Interpreter", parser: ArgParser, method: str, pos: list[Value],
+def argparse_call(ix: "InterpreterState", parser: ArgParser, method: str, pos: list[Value],
                   kw: dict[str, Value], node: cst.Call, frame: "Frame") -> Value:
     if method in ("add_argument_group", "add_mutually_exclusive_group", "add_subparsers"):
         return parser
     if method == "add_parser":
         # A sub-command's options land in the one namespace parse_args returns; its
         # `parents=[...]` bring theirs.
-        for parent in (kw["parents"].items if isinstance(kw.get("parents"), ListVal) else []):
+        parents = kw.get("parents")
+        for parent in (parents.items if isinstance(parents, ListVal) else []):
             if isinstance(parent, ArgParser):
                 for key, value in parent.options.items():
                     parser.options.setdefault(key, value)
@@ -471,9 +473,9 @@ def argparse_call(ix: "Interpreter", parser: ArgParser, method: str, pos: list[V
     default = kw.get("default")
     line = frame.module.line(node)
     if isinstance(default, Const):
-        value: Value = Const(default.value, line, "argparse", frame.module.rel)
-        parser.options[dest] = value
-        on_constant(ix, dest, value, frame)   # type: ignore[arg-type]
+        option = Const(default.value, line, "argparse", frame.module.rel)
+        parser.options[dest] = option
+        on_constant(ix, dest, option, frame)
     else:
         parser.options[dest] = Unknown(f"args.{dest}")
     return UNKNOWN

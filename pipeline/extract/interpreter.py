@@ -227,9 +227,10 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
             for infos in self.classes.values():
                 for info in infos:
                     if info.framework is None:
-                        for base in info.bases:
-                            if base.framework:
-                                info.framework, info.base_kind = base.framework, base.base_kind
+                        for parent in info.bases:
+                            if parent.framework:
+                                info.framework, info.base_kind = parent.framework, \
+                                    parent.base_kind
                                 changed = True
                                 break
 
@@ -264,7 +265,9 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
         try:
             for stmt in module.tree.body:
                 self.current = stmt
-                self.guarded(module, stmt, lambda stmt=stmt: self.exec_stmt(stmt, frame))
+                def run(stmt: cst.CSTNode = stmt) -> None:
+                    self.exec_stmt(stmt, frame)
+                self.guarded(module, stmt, run)
         except (BudgetExceeded, RecursionError) as exc:
             self.note_bound(module, exc)
 
@@ -300,19 +303,22 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
         try:
             for func in funcs:
                 if id(func.node) not in self.executed:
-                    self.guarded(module, func.node, lambda func=func: self.call_function(
-                        FunctionRef(func), [], {}, Frame(module, module.env),
-                        module.line(func.node), standalone=True))
+                    def call(func: FunctionInfo = func) -> None:
+                        self.call_function(FunctionRef(func), [], {}, Frame(module, module.env),
+                                           module.line(func.node), standalone=True)
+                    self.guarded(module, func.node, call)
             # Plain classes that build models in their methods (`class LeNet:` with a
             # static `build()`, a wrapper whose __init__ sets `self.model = Sequential()`).
             for infos in list(self.classes.values()):
                 for cls in infos:
                     if cls.module is module and cls.framework is None:
-                        self.guarded(module, cls.node,
-                                     lambda cls=cls: self.run_class_methods(cls, module))
+                        def methods(cls: ClassInfo = cls) -> None:
+                            self.run_class_methods(cls, module)
+                        self.guarded(module, cls.node, methods)
                     elif cls.module is module:
-                        self.guarded(module, cls.node,
-                                     lambda cls=cls: self.run_training_methods(cls, module))
+                        def training(cls: ClassInfo = cls) -> None:
+                            self.run_training_methods(cls, module)
+                        self.guarded(module, cls.node, training)
         except (BudgetExceeded, RecursionError) as exc:
             self.note_bound(module, exc)
 
@@ -532,7 +538,8 @@ class Interpreter(ExpressionsMixin, CallsMixin, GraphMixin):
         `Net`): from here on the name means this definition, as in Python, so the
         training that follows uses the definition in force."""
         name = stmt.name.value
-        table = self.classes if isinstance(stmt, cst.ClassDef) else self.functions
+        table: dict[str, list[ClassInfo]] | dict[str, list[FunctionInfo]] = \
+            self.classes if isinstance(stmt, cst.ClassDef) else self.functions
         infos = [i for i in table.get(name, []) if i.module is frame.module]
         if len(infos) < 2:
             return
@@ -748,7 +755,10 @@ def _models_among(values: list[Value | None]) -> list[Value]:
     """The distinct model objects among `values`, in order, choices flattened."""
     out: list[Value] = []
     for value in values:
-        for option in value.options if isinstance(value, Choice) else [value]:
+        options: Sequence[Value | None] = [value]
+        if isinstance(value, Choice):
+            options = value.options
+        for option in options:
             if option is not None and is_model_object(option) and \
                     all(option is not o for o in out):
                 out.append(option)

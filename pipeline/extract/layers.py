@@ -25,6 +25,7 @@ from exnet.extract.values import (
     SequentialObj,
     Tensor,
     Value,
+    argument,
     as_int,
     json_safe,
     plain,
@@ -32,7 +33,7 @@ from exnet.extract.values import (
 )
 
 if TYPE_CHECKING:
-    from exnet.extract.interpreter import Frame, Interpreter
+    from exnet.extract.program import Frame, InterpreterState
 
 _KERAS_MODEL_NAMES = {"keras.Model", "keras.models.Model", "keras.engine.training.Model",
                       "keras.engine.Model"}
@@ -100,13 +101,13 @@ def canonical_args(kind: vocab.Kind, pos: list[Value], kw: dict[str, Value]) -> 
     return args
 
 
-def make_layer(ix: "Interpreter", framework: str, type_: str, api: str, args: dict[str, Any],
+def make_layer(ix: "InterpreterState", framework: str, type_: str, api: str, args: dict[str, Any],
                node: cst.Call, frame: "Frame") -> LayerObj:
     ix.built += 1
     return LayerObj(framework, type_, api, frame.module.line(node), args, _site(frame, node))
 
 
-def pretrained(ix: "Interpreter", framework: str, name: str | None, node: cst.Call,
+def pretrained(ix: "InterpreterState", framework: str, name: str | None, node: cst.Call,
                frame: "Frame", trainable: Any = None) -> LayerObj:
     args: dict[str, Any] = {}
     if name:
@@ -119,7 +120,7 @@ def pretrained(ix: "Interpreter", framework: str, name: str | None, node: cst.Ca
     return layer
 
 
-def on_library_call(ix: "Interpreter", name: str, pos: list[Value], kw: dict[str, Value],
+def on_library_call(ix: "InterpreterState", name: str, pos: list[Value], kw: dict[str, Value],
                     node: cst.Call, frame: "Frame") -> Value | None:
     """The value of a call to a library name, if it builds model structure; else None."""
     last = name.rsplit(".", 1)[-1]
@@ -139,7 +140,7 @@ def on_library_call(ix: "Interpreter", name: str, pos: list[Value], kw: dict[str
     return _pretrained(ix, name, last, pos, kw, node, frame)
 
 
-def _keras(ix: "Interpreter", name: str, last: str, api: str, pos: list[Value],
+def _keras(ix: "InterpreterState", name: str, last: str, api: str, pos: list[Value],
            kw: dict[str, Value], node: cst.Call, frame: "Frame") -> Value | None:
     if name in _KERAS_SEQUENTIAL:
         first = pos[0] if pos else kw.get("layers")
@@ -187,7 +188,7 @@ def _keras(ix: "Interpreter", name: str, last: str, api: str, pos: list[Value],
     return make_layer(ix, "keras", kind.type, api, args, node, frame)
 
 
-def _torch(ix: "Interpreter", name: str, last: str, api: str, pos: list[Value],
+def _torch(ix: "InterpreterState", name: str, last: str, api: str, pos: list[Value],
            kw: dict[str, Value], node: cst.Call, frame: "Frame") -> Value | None:
     if last == "Sequential":
         items = list(pos)
@@ -239,10 +240,10 @@ _FUNCTIONAL_GLOBAL = {
 }
 
 
-def _functional(ix: "Interpreter", name: str, last: str, api: str, pos: list[Value],
+def _functional(ix: "InterpreterState", name: str, last: str, api: str, pos: list[Value],
                 kw: dict[str, Value], node: cst.Call, frame: "Frame") -> Value | None:
     framework = "pytorch" if name.startswith("torch") else "keras"
-    deps = _deps_of(pos[0] if pos else kw.get("input", kw.get("x")))
+    deps = _deps_of(argument(pos, kw, 0, "input", "x"))
     if last in ("cat", "concat", "concatenate"):
         layer = make_layer(ix, framework, "Concatenate", api, {}, node, frame)
         return ix.apply_layer(layer, _deps_of(pos[0] if pos else kw.get("tensors")) or (),
@@ -286,7 +287,7 @@ def _functional(ix: "Interpreter", name: str, last: str, api: str, pos: list[Val
     return ix.apply_layer(layer, deps, frame.module, layer.line)
 
 
-def tensor_method(ix: "Interpreter", receiver: Tensor, method: str, pos: list[Value],
+def tensor_method(ix: "InterpreterState", receiver: Tensor, method: str, pos: list[Value],
                   kw: dict[str, Value], node: cst.Call, frame: "Frame") -> Value:
     """`x.view(...)`, `x.relu()` ...: a node for the methods that are layers, else the
     same tensor passed through (indexing, permute, squeeze are plumbing)."""
@@ -331,7 +332,7 @@ def _global_pool(method: str, dims: list[int]) -> str:
     return f"{kind}{'2D' if len(dims) >= 2 else '1D'}"
 
 
-def _pretrained(ix: "Interpreter", name: str, last: str, pos: list[Value],
+def _pretrained(ix: "InterpreterState", name: str, last: str, pos: list[Value],
                 kw: dict[str, Value], node: cst.Call, frame: "Frame") -> Value | None:
     first = plain(pos[0]) if pos else None
     if name.startswith("tensorflow_hub.KerasLayer"):

@@ -4,15 +4,19 @@ nodes, and what interpretation finds (candidate models and events)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, Iterable, Protocol
 
 import libcst as cst
 
 from exnet.extract.names import ImportMap
 from exnet.extract.sources import Source
 from exnet.extract.values import (
+    Choice,
+    FunctionRef,
     Instance,
     LayerObj,
+    Tensor,
     Value,
 )
 
@@ -153,3 +157,63 @@ class Event:
     rank: int = 1
     file: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+class InterpreterState(Protocol):
+    """What the parts of `interpreter.Interpreter` share: the state it keeps and the
+    operations each part (`ExpressionsMixin`, `CallsMixin`, `GraphMixin`, the rest of
+    `Interpreter`) offers the others. The mixins derive from it for the type checker
+    only (at run time their base is `object`); the handlers (`layers`,
+    `hyperparameters`, `datasets`) take it as the interpreter they report to."""
+
+    modules: list[ModuleInfo]
+    classes: dict[str, list[ClassInfo]]
+    functions: dict[str, list[FunctionInfo]]
+    nodes: list[Node]
+    owner_stack: list[int]
+    candidates: list[Candidate]
+    events: list[Event]
+    instantiated: set[int]
+    executed: set[int]
+    clock: int
+    unit: str
+    built: int
+    instances: dict[int, Instance]
+    choices: list[Choice]
+    root: Path | None
+
+    # interpreter.Interpreter: the project, statements, budgets
+    def tick(self) -> None: ...
+    def count_instance(self) -> None: ...
+    def capped(self, items: list[Value], node: cst.CSTNode, frame: Frame) -> list[Value]: ...
+    def project_module(self, dotted_name: str) -> ModuleInfo | None: ...
+    def module_env(self, dotted_name: str) -> dict[str, Value] | None: ...
+    def imported_value(self, qual: str, hops: int = 0) -> Value | None: ...
+    def find_class(self, name: str, module: ModuleInfo) -> ClassInfo | None: ...
+    def find_function(self, name: str, module: ModuleInfo) -> FunctionInfo | None: ...
+    def exec_block(self, stmts: Iterable[cst.CSTNode], frame: Frame) -> None: ...
+    def iter_items(self, iterable: Value, node: cst.BaseExpression) -> list[Value] | None: ...
+    def assign(self, target: cst.BaseExpression, value: Value, frame: Frame,
+               value_node: cst.BaseExpression | None = None) -> None: ...
+
+    # expressions.ExpressionsMixin
+    def eval(self, node: cst.BaseExpression | None, frame: Frame) -> Value: ...
+
+    # calls.CallsMixin
+    def call(self, node: cst.Call, frame: Frame) -> Value: ...
+    def call_value(self, callee: Value, pos: list[Value], kw: dict[str, Value],
+                   node: cst.Call, frame: Frame) -> Value: ...
+    def call_function(self, ref: FunctionRef, pos: list[Value], kw: dict[str, Value],
+                      frame: Frame, line: int, standalone: bool = False) -> Value: ...
+    def instantiate(self, cls: ClassInfo, pos: list[Value], kw: dict[str, Value],
+                    node: cst.CSTNode | None, frame: Frame) -> Instance: ...
+
+    # graph.GraphMixin
+    def add_candidate(self, obj: Value, module: ModuleInfo, line: int) -> None: ...
+    def make_choice(self, options: list[Value], line: int, file: str) -> Choice: ...
+    def emit(self, event: Event) -> None: ...
+    def apply_layer(self, layer: LayerObj, deps: tuple[int, ...], module: ModuleInfo,
+                    line: int) -> Tensor: ...
+    def apply(self, callee: Value, pos: list[Value], kw: dict[str, Value], frame: Frame,
+              line: int) -> Value: ...
+    def output_of(self, obj: Value, frame: Frame) -> Tensor: ...

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 import libcst as cst
 
@@ -249,7 +249,7 @@ def _import_order(modules: list[ModuleInfo]) -> list[ModuleInfo]:
 
 
 def interpret(modules: list[ModuleInfo], project: str, readme: tuple[str, str],
-              configs: list[tuple[str, Path]] = (),  # type: ignore[assignment]
+              configs: Sequence[tuple[str, Path]] = (),
               skipped: list[tuple[str, int, str]] | None = None,
               root: Path | None = None) -> list[Model]:
     """The model records of a project's parsed modules. Code the interpreter does not
@@ -280,7 +280,7 @@ def interpret(modules: list[ModuleInfo], project: str, readme: tuple[str, str],
 
 
 def _instantiate_unused_classes(ix: Interpreter) -> None:
-    from exnet.extract.interpreter import BudgetExceeded, Frame
+    from exnet.extract.interpreter import BudgetExceeded, ClassInfo, Frame
 
     bases = {id(b.node) for infos in ix.classes.values() for c in infos for b in c.bases}
     for infos in ix.classes.values():
@@ -294,9 +294,10 @@ def _instantiate_unused_classes(ix: Interpreter) -> None:
                 continue
             ix.unit = cls.module.rel
             ix.steps = 0
+            def instantiate(cls: ClassInfo = cls) -> None:
+                ix.instantiate(cls, [], {}, None, Frame(cls.module, cls.module.env))
             try:
-                ix.guarded(cls.module, cls.node, lambda cls=cls: ix.instantiate(
-                    cls, [], {}, None, Frame(cls.module, cls.module.env)))
+                ix.guarded(cls.module, cls.node, instantiate)
             except (BudgetExceeded, RecursionError) as exc:
                 ix.note_bound(cls.module, exc)
 
@@ -463,7 +464,7 @@ _CALL_ARGS = re.compile(r"\b([A-Za-z_]\w*)\s*\(([^()]*)\)")
 
 def _constructor_arguments(text: str, classes: set[str]) -> list[tuple[str, str]]:
     """(class called, model class passed as an argument) for `Net(Block, ...)` calls."""
-    out = []
+    out: list[tuple[str, str]] = []
     for match in _CALL_ARGS.finditer(text):
         if match[1] in classes:
             out.extend((match[1], name) for name in _IDENTIFIER.findall(match[2])

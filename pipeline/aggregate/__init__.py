@@ -122,6 +122,7 @@ from pathlib import Path
 
 from exnet.aggregate.options import Options
 from exnet.aggregate.summary import build_summary
+from exnet.bundled import task_dirs
 from exnet.errors import ExnetError
 from exnet.records import SUMMARY_SCHEMA
 
@@ -161,32 +162,12 @@ def aggregate_task(task_dir: Path, *, options: Options | None = None,
     return out
 
 
-def _task_dirs(corpus_dir: Path, tasks: list[str] | None) -> list[Path]:
-    """The named tasks' folders (each must hold a models.jsonl), or every task folder of
-    the corpus with a models.jsonl."""
-    if not corpus_dir.is_dir():
-        raise ExnetError(f"no corpus folder at {corpus_dir}: pass --corpus DIR")
-    if tasks:
-        dirs = [corpus_dir / task for task in tasks]
-        for d in dirs:
-            if not (d / "models.jsonl").is_file():
-                raise ExnetError(f"no models.jsonl in {d}: run `exnet mine --task "
-                                 f"{d.name}` first, or check the task name")
-        return dirs
-    dirs = sorted(p for p in corpus_dir.iterdir()
-                  if p.is_dir() and (p / "models.jsonl").is_file())
-    if not dirs:
-        raise ExnetError(f"no task folder with a models.jsonl in {corpus_dir}: "
-                         f"run `exnet mine --task TASK` first")
-    return dirs
-
-
 def aggregate_corpus(corpus_dir: Path, task: str | None = None, *,
                      options: Options | None = None,
                      warn: Callable[[str], None] | None = None) -> list[Path]:
     """Aggregate one task (corpus_dir/<task>/) or every task folder with a models.jsonl."""
-    task_dirs = _task_dirs(Path(corpus_dir), [task] if task is not None else None)
-    return [aggregate_task(d, options=options, warn=warn) for d in task_dirs]
+    dirs = task_dirs(Path(corpus_dir), [task] if task is not None else None)
+    return [aggregate_task(d, options=options, warn=warn) for d in dirs]
 
 
 def summary_is_current(task_dir: Path) -> bool:
@@ -212,4 +193,4 @@ def refresh_corpus(corpus_dir: Path, tasks: list[str] | None = None, *,
     summary.json is missing, of another schema or older than its records; return the
     summaries written. What `exnet build` runs before rendering."""
     return [aggregate_task(d, options=options, warn=warn)
-            for d in _task_dirs(Path(corpus_dir), tasks) if not summary_is_current(d)]
+            for d in task_dirs(Path(corpus_dir), tasks) if not summary_is_current(d)]

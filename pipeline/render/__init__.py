@@ -23,7 +23,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from exnet.render.corpus import load_task, task_dirs, task_titles
+from exnet.bundled import task_dirs
+from exnet.render.corpus import load_task, task_titles
 
 __all__ = ["build_site"]
 

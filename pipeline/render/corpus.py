@@ -34,25 +34,6 @@ class TaskSource:
     failures: int                   # lines of failures.jsonl (files that could not be read)
 
 
-def task_dirs(corpus_dir: Path, tasks: list[str] | None) -> list[Path]:
-    """The folders to build: the named tasks, or every sub-folder with a models.jsonl."""
-    corpus_dir = Path(corpus_dir)
-    if not corpus_dir.is_dir():
-        raise ExnetError(f"no corpus folder at {corpus_dir}: pass --corpus DIR")
-    if tasks:
-        dirs = [corpus_dir / t for t in tasks]
-        for d in dirs:
-            if not (d / "models.jsonl").is_file():
-                raise ExnetError(f"no models.jsonl in {d}: run `exnet mine --task {d.name}` "
-                                 f"first, or check the task name")
-        return dirs
-    dirs = sorted(p for p in corpus_dir.iterdir() if (p / "models.jsonl").is_file())
-    if not dirs:
-        raise ExnetError(f"no task folder with a models.jsonl in {corpus_dir}: run "
-                         f"`exnet mine --task TASK` first, or pass --corpus DIR")
-    return dirs
-
-
 def task_titles(corpus_dir: Path) -> dict[str, tuple[str, str]]:
     """Task name -> (title, description) from the corpus' tasks.toml (or the default
     task file); empty when there is none or it cannot be read: titles are optional."""

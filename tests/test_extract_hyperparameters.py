@@ -180,3 +180,24 @@ def test_scikit_learn_keras_wrapper(tmp_path) -> None:
     model = find_model(run_extract(tmp_path), "build_model")
     assert {k: v["value"] for k, v in model["hyperparameters"].items()} == {
         "batch_size": 16, "epochs": 5, "loss": "binary_cross_entropy", "optimizer": "adam"}
+
+
+def test_the_training_file_beats_an_evaluation_script(tmp_path) -> None:
+    from extract_helpers import find_model, run_extract, write
+
+    write(tmp_path, {
+        "data.py": "import torch\n\n\ndef loaders(batch_size):\n"
+                   "    return torch.utils.data.DataLoader(train_set, batch_size=batch_size,\n"
+                   "                                       shuffle=True)\n",
+        "model.py": "import torch.nn as nn\n\n\nclass Net(nn.Module):\n"
+                    "    def __init__(self):\n        super().__init__()\n"
+                    "        self.fc = nn.Linear(4, 2)\n\n"
+                    "    def forward(self, x):\n        return self.fc(x)\n",
+        # evaluate.py sorts before train.py: it is read first
+        "evaluate.py": "from data import loaders\nfrom model import Net\n"
+                       "net = Net()\ntest = loaders(batch_size=256)\n",
+        "train.py": "import torch\nfrom data import loaders\nfrom model import Net\n"
+                    "net = Net()\nopt = torch.optim.Adam(net.parameters(), lr=1e-3)\n"
+                    "train = loaders(batch_size=16)\nfor epoch in range(3):\n    pass\n"})
+    model = find_model(run_extract(tmp_path), "Net")
+    assert model["hyperparameters"]["batch_size"]["value"] == 16

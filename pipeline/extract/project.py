@@ -572,8 +572,13 @@ def _chosen_with(ix: Interpreter, group: _Group, kept: list[_Group]) -> list[_Gr
 
 def _attach_hyper(ix: Interpreter, group: _Group, kept: list[_Group],
                   single: bool, trained: set[int]) -> dict[str, Event]:
-    chosen: dict[str, tuple[tuple[int, int, int, int], Event]] = {}
+    chosen: dict[str, tuple[tuple[int, int, int, int, int], Event]] = {}
     objs = {id(c.obj) for c in group.members}
+    # The files that train this model (where its optimizer or fit is tied to it): a
+    # setting found there beats the same setting found in an evaluation script.
+    training_units = {e.unit for e in ix.events if e.kind == "hyper"
+                      and e.target is not None and id(e.target) in objs
+                      and e.name in ("optimizer", "loss", "epochs")}
     for event in ix.events:
         if event.kind != "hyper":
             continue
@@ -593,7 +598,8 @@ def _attach_hyper(ix: Interpreter, group: _Group, kept: list[_Group],
                 continue
         prefer = 0 if event.extra.get("train", True) else 1
         unresolved = 1 if event.how == "expression" else 0   # a value beats its expression
-        key = (rank, unresolved, prefer, event.clock)
+        elsewhere = 0 if not training_units or event.unit in training_units else 1
+        key = (rank, unresolved, prefer, elsewhere, event.clock)
         if event.name not in chosen or key < chosen[event.name][0]:
             chosen[event.name] = (key, event)
     return {name: ev for name, (_, ev) in chosen.items()}

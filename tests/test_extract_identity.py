@@ -121,3 +121,17 @@ def test_keras_subclass_blocks_are_inlined() -> None:
     assert {k: v["value"] for k, v in model["hyperparameters"].items()
             if k != "metrics"} == {"batch_size": 64, "epochs": 10, "loss": "cross_entropy",
                                    "optimizer": "adam"}
+
+
+def test_a_local_checkpoint_is_the_pretrained_model_it_was_saved_from() -> None:
+    hub = Layer("Pretrained", "AutoModel.from_pretrained", 1, {"name": "distilbert-base-uncased"})
+    saved = Layer("Pretrained", "AutoModel.from_pretrained", 1, {"name": "./fine_tuned_model"})
+    ckpt = Layer("Pretrained", "AutoModel.from_pretrained", 1, {"name": "model/distilbert"})
+    other = Layer("Pretrained", "AutoModel.from_pretrained", 1, {"name": "bert-base-uncased"})
+    org = Layer("Pretrained", "AutoModel.from_pretrained", 1,
+                {"name": "cardiffnlp/twitter-roberta-base"})
+    head = Layer("Dense", "nn.Linear", 2, {"units": 2})
+    assert same_architecture(_model(hub, head), _model(saved, head))
+    assert same_architecture(_model(ckpt, head), _model(hub, head))
+    assert not same_architecture(_model(hub, head), _model(other, head))
+    assert not same_architecture(_model(org, head), _model(hub, head))

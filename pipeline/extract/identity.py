@@ -15,7 +15,9 @@ Two definitions are the same architecture when (docs/ARCHITECTURE.md, "Model ide
   one file, a literal in the other) does not make them differ, because it is the same
   code read with less knowledge; arguments that only say where the input comes from
   (`input_shape`, `input_length`) and whether a pretrained part is frozen
-  (`trainable`, a stage of training, not a design) are not compared.
+  (`trainable`, a stage of training, not a design) are not compared, nor is the name of
+  a pretrained part loaded from a local folder (`"./fine_tuned_model"`, a checkpoint of
+  the hub model the project fine-tuned).
 
 Copies trained with different settings (the same network trained once with SGD and
 once with Adam, in two notebooks) are still one architecture, so one record: every
@@ -34,6 +36,7 @@ trained there) or "definition".
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -45,10 +48,24 @@ NOT_COMPARED = frozenset({"input_shape", "input_length", "trainable", "batch_inp
 TRAINING_FACTS = ("optimizer", "learning_rate", "batch_size", "epochs", "loss")
 
 
+#: A pretrained part loaded from a local folder (`from_pretrained("./fine_tuned_model")`)
+#: is a checkpoint of some hub model: the same architecture as any of them.
+_LOCAL_CHECKPOINT = re.compile(r"^(?:\.{1,2}/|/)|(?:^|/)(?:models?|checkpoints?|outputs?|"
+                               r"saved?_?models?|fine[_-]?tuned\w*|results?)(?:/|$)", re.I)
+
+
+def _checkpoint(layer: Layer, key: str) -> bool:
+    value = layer.args.get(key)
+    return layer.type == "Pretrained" and key == "name" and isinstance(value, str) and \
+        _LOCAL_CHECKPOINT.search(value) is not None
+
+
 def _args_agree(a: Layer, b: Layer) -> bool:
     if a.type != b.type:
         return False
     for key in a.args.keys() & b.args.keys():
+        if _checkpoint(a, key) or _checkpoint(b, key):
+            continue
         x, y = a.args[key], b.args[key]
         # equal values first (cheap); JSON only to see [3, 3] and (3, 3) as one
         if key not in NOT_COMPARED and x != y and _norm(x) != _norm(y):

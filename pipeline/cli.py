@@ -126,6 +126,35 @@ def aggregate(task: str | None, corpus_dir: Path | None) -> None:
 
 
 @main.command()
+@click.option("--format", "fmt", type=click.Choice(["parquet", "csv"]), default="parquet",
+              show_default=True, help="Parquet (needs pyarrow: exnet[export]) or CSV.")
+@click.option("--task", "tasks", multiple=True,
+              help="Only this task (repeat for several)  [default: every task folder "
+                   "with a models.jsonl]")
+@click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="The corpus folder  [default: the bundled corpus/]")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("export"), show_default=True, help="Where to write the tables.")
+def export(fmt: str, tasks: tuple[str, ...], corpus_dir: Path | None, out_dir: Path) -> None:
+    """Write the corpus as flat tables (projects, models, layers, hyperparameters,
+    datasets) for pandas, DuckDB and notebooks.
+
+    Prints each file written and its number of rows.
+    """
+    from exnet.bundled import corpus_dir as bundled_corpus
+    from exnet.export import export_corpus
+    from exnet.folders import ensure_writable
+
+    def warn(message: str) -> None:
+        click.echo(message, err=True)
+
+    ensure_writable(out_dir, "--out")
+    for table in export_corpus(corpus_dir or bundled_corpus(), out_dir, fmt,
+                               list(tasks) or None, warn=warn):
+        click.echo(table.line())
+
+
+@main.command()
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--task", required=True, help="The task whose corpus to compare with "
                                             "(see `exnet tasks`).")

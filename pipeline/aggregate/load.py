@@ -6,15 +6,11 @@ and the reasons end up in the summary ("skipped") so that nothing is dropped sil
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from exnet.validate import model_problem
-
-#: Records the extractor may interleave with models; they are not models, and not errors.
-_NOT_MODELS = ("exnet.failure/1",)
+from exnet.recordfiles import model_lines, project_lines
 
 
 @dataclass(frozen=True)
@@ -38,38 +34,19 @@ class TaskInput:
     skipped: list[Skipped]
 
 
-def _read_jsonl(path: Path, skipped: list[Skipped]) -> list[tuple[int, Any]]:
-    rows: list[tuple[int, Any]] = []
-    with path.open(encoding="utf-8") as fh:
-        for number, text in enumerate(fh, start=1):
-            if not text.strip():
-                continue
-            try:
-                rows.append((number, json.loads(text)))
-            except json.JSONDecodeError as exc:
-                skipped.append(Skipped(path.name, number, f"not JSON: {exc.msg}"))
-    return rows
-
-
 def read_task(task_dir: Path) -> TaskInput:
     """Read task_dir/models.jsonl and, if present, task_dir/projects.jsonl."""
     skipped: list[Skipped] = []
     models: list[dict[str, Any]] = []
-    for number, rec in _read_jsonl(task_dir / "models.jsonl", skipped):
-        if isinstance(rec, dict) and rec.get("schema") in _NOT_MODELS:
-            continue
-        problem = model_problem(rec)
-        if problem is None:
-            models.append(rec)
+    for number, rec, problem in model_lines(task_dir / "models.jsonl"):
+        if rec is None:
+            skipped.append(Skipped("models.jsonl", number, problem or ""))
         else:
-            skipped.append(Skipped("models.jsonl", number, problem))
+            models.append(rec)
     projects: list[dict[str, Any]] = []
-    path = task_dir / "projects.jsonl"
-    if path.is_file():
-        for number, rec in _read_jsonl(path, skipped):
-            if isinstance(rec, dict) and isinstance(rec.get("full_name"), str):
-                projects.append(rec)
-            else:
-                skipped.append(Skipped("projects.jsonl", number,
-                                       "not an object with a string 'full_name'"))
+    for number, rec, problem in project_lines(task_dir / "projects.jsonl"):
+        if rec is None:
+            skipped.append(Skipped("projects.jsonl", number, problem or ""))
+        else:
+            projects.append(rec)
     return TaskInput(models, projects, skipped)

@@ -160,8 +160,9 @@ def export(fmt: str, tasks: tuple[str, ...], corpus_dir: Path | None, out_dir: P
                                             "(see `exnet tasks`).")
 @click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False, path_type=Path),
               help="The corpus folder  [default: the bundled corpus/]")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]),
+              default="text", show_default=True,
+              help="markdown: ready to paste into a pull request.")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]),
               default="error", show_default=True,
               help="Exit with 1 when a finding has this severity or worse.")
@@ -179,6 +180,10 @@ def check(path: Path, task: str, corpus_dir: Path | None, fmt: str, fail_on: str
     if fmt == "json":
         click.echo(json_for_terminal(json.dumps(report.to_json(), indent=2,
                                                 ensure_ascii=False)))
+    elif fmt == "markdown":
+        from exnet.check.markdown import render_markdown
+
+        render_markdown(report, sys.stdout)
     else:
         render_text(report, sys.stdout)
     worst = report.worst()

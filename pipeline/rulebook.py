@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from exnet.figures import OUTLIER_RULES
+
 #: Severities of findings, mildest first (`exnet check --fail-on` compares by this order).
 SEVERITIES = ("info", "warning", "error")
 
@@ -23,6 +25,18 @@ class RuleDescription:
     label: str
     severity: str
     text: str
+
+
+_EPOCHS = OUTLIER_RULES["epochs"]
+
+
+def _thresholds() -> str:
+    """ "epochs from 50 times the median, ..." from the rules check applies."""
+    parts = []
+    for name, rule in OUTLIER_RULES.items():
+        low = f" or 1/{rule.low:g} of it" if rule.low is not None else ""
+        parts.append(f"{name.replace('_', ' ')} from {rule.high:g} times the median{low}")
+    return ", ".join(parts)
 
 
 RULEBOOK: tuple[RuleDescription, ...] = (
@@ -53,15 +67,25 @@ RULEBOOK: tuple[RuleDescription, ...] = (
         ("nll-without-log-softmax",), "nll-without-log-softmax", "error",
         "NLL loss on an output that is not log_softmax."),
     RuleDescription(
-        ("epochs-outside-corpus", "learning-rate-outside-corpus",
-         "batch-size-outside-corpus"),
-        "epochs / learning-rate / batch-size outside corpus", "warning",
-        "A value outside everything the corpus uses; an error when 100 times off the "
-        "median."),
+        ("not-this-task",), "not-this-task", "warning",
+        "The model does not look like the task (an image model checked against text "
+        "classification): its figures compare it with the wrong models."),
+    RuleDescription(
+        ("epochs-outlier", "learning-rate-outlier", "batch-size-outlier"),
+        "epochs / learning-rate / batch-size outlier", "error",
+        "A value far from the median of comparable models (same task, same dataset "
+        f"family, for the learning rate the same optimizer): {_thresholds()}, or a "
+        f"robust z-score beyond {_EPOCHS.z:g} on a log scale; an error from "
+        f"{_EPOCHS.error:g} times off. One corpus project that trains 4,000 epochs does "
+        f"not make 3,000 normal."),
     RuleDescription(
         ("no-regularisation",), "no-regularisation", "warning",
         "No dropout, normalisation, weight decay or early stopping where most corpus "
         "models use dropout."),
+    RuleDescription(
+        ("no-dense",), "no-dense", "warning",
+        "No Dense (Linear) layer to map features to classes where most corpus models "
+        "have one."),
     RuleDescription(
         ("sequences-into-dense",), "sequences-into-dense", "warning",
         "A recurrent layer returning the whole sequence straight into a Dense head."),

@@ -12,6 +12,12 @@ a task, with the reason, when its own evidence says it belongs elsewhere:
   upsampling last: an autoencoder or a generator) has no classifier head.
 
 Records with no evidence either way fit: a misfit must be shown, not guessed.
+
+`exnet check` also asks two softer questions about a user's own model: what its input
+looks like (`looks_like`: 2-D convolutions without an embedding do count here, as a
+hint to the user, never to leave a corpus model out), and which family of datasets it
+is trained on (`dataset_family`: IMDB and tweets are both sentiment), so that it is
+compared with the models trained on similar data.
 """
 
 from __future__ import annotations
@@ -84,3 +90,53 @@ def misfit(record: Mapping[str, Any], task: str) -> str | None:
     if want == "image" and text and not image:
         return f"a text model ({', '.join(dict.fromkeys(text))}) in an image task"
     return None
+
+
+#: Datasets that pose the same problem, by family (a model is compared with its family).
+DATASET_FAMILIES: dict[str, frozenset[str]] = {
+    "sentiment": frozenset({"imdb", "sst", "sst2", "sst5", "yelp", "amazon_reviews",
+                            "rotten_tomatoes", "twitter", "emotion"}),
+    "topic": frozenset({"ag_news", "20newsgroups", "reuters", "dbpedia", "yahoo_answers"}),
+    "spam": frozenset({"spam", "sms_spam"}),
+    "toxicity": frozenset({"jigsaw_toxic"}),
+    "fake news": frozenset({"fake_news"}),
+    "intent": frozenset({"trec", "clinc150"}),
+    "sentence pairs": frozenset({"snli", "mnli", "glue", "cola"}),
+    "digits and clothing (28×28 grey)": frozenset({"mnist", "fashion_mnist", "emnist",
+                                                    "kmnist", "digits"}),
+    "small colour images (32×32)": frozenset({"cifar10", "cifar100", "svhn", "stl10"}),
+    "photos": frozenset({"cats_vs_dogs", "flowers", "tf_flowers", "flowers102",
+                         "oxford_pets", "food101", "caltech101", "imagenet"}),
+    "medical images": frozenset({"ham10000"}),
+}
+_FAMILY_OF = {d: family for family, ids in DATASET_FAMILIES.items() for d in ids}
+
+
+def dataset_family(record: Mapping[str, Any]) -> str | None:
+    """The family of the first of a record's datasets that has one, else None."""
+    for dataset in record.get("datasets") or []:
+        family = _FAMILY_OF.get(str(dataset))
+        if family is not None:
+            return family
+    return None
+
+
+_IMAGE_LAYERS = re.compile(r"^(Separable|Depthwise)?Conv(Transpose)?[23]D$|^(Global)?"
+                           r"(Max|Avg)Pool[23]D$|^Random[A-Z]")
+
+
+def looks_like(record: Mapping[str, Any]) -> tuple[str | None, list[str]]:
+    """"text", "image" or None for what a model's input looks like, with the evidence:
+    the evidence of `misfit` first; without it, an embedding says text, and 2-D or 3-D
+    convolutions or pooling with no embedding say image."""
+    text, image = _evidence(record)
+    if bool(text) != bool(image):
+        return ("text", text) if text else ("image", image)
+    if text:
+        return None, []
+    types = [str(layer.get("type")) for layer in record.get("layers") or []
+             if isinstance(layer, Mapping)]
+    if any(t in TEXT_LAYERS for t in types):
+        return "text", [t for t in dict.fromkeys(types) if t in TEXT_LAYERS]
+    shown = [t for t in dict.fromkeys(types) if _IMAGE_LAYERS.match(t)]
+    return ("image", shown) if shown else (None, [])

@@ -1,6 +1,7 @@
 """`exnet check`: placements are exact on a small hand-made corpus, each finding is raised
-where it should be and nowhere else (a table of cases), and the exit code follows
---fail-on."""
+where it should be and nowhere else (a table of cases, and ExampleNet's table of
+learners' mistakes, each with a fixture that makes it and one that does not), outliers
+follow robust rules, the three output formats, and the exit code follows --fail-on."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from exnet.check import check_path
-from exnet.check.placement import place
+from exnet.check.placement import Group, place
 from exnet.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures" / "check"
@@ -68,20 +69,27 @@ def corpus(tmp_path: Path) -> Path:
     return tmp_path / "corpus"
 
 
+def everyone() -> Group:
+    return Group(corpus_records(), f"{TASK} models")
+
+
 def test_learning_rate_placement_is_exact() -> None:
-    p = place("learning_rate", 0.5, corpus_records())
+    p = place("learning_rate", 0.5, everyone())
     # 8 corpus models set it; all 8 are smaller; sorted values
     # [0.0001, 0.0005, 0.001, 0.001, 0.001, 0.001, 0.002, 0.01] -> median 0.001
     assert (p.n, p.below, p.above, p.agree) == (8, 100.0, 0.0, 0)
     assert (p.median, p.most_common, p.most_common_count) == (0.001, 0.001, 4)
-    assert (p.low, p.high) == (0.0001, 0.01)
-    assert p.sentence(TASK) == ("learning_rate 0.5 is above 100% of 8 text-classification "
-                                "models, whose median is 0.001; most common 0.001 (4); "
-                                "0 agree")
+    assert p.figure is not None
+    # quartiles by linear interpolation: q1 at position 1.75, q3 at 5.25
+    assert (p.figure.low, p.figure.q1, p.figure.q3, p.figure.high) == (
+        0.0001, 0.000875, 0.00125, 0.01)
+    assert p.sentence() == ("learning_rate 0.5 is above 100% of 8 text-classification "
+                            "models, whose median is 0.001 (middle half 0.000875 to "
+                            "0.00125); most common 0.001 (4); 0 agree")
 
 
 def test_epochs_placement_counts_ties_apart() -> None:
-    p = place("epochs", 10, corpus_records())
+    p = place("epochs", 10, everyone())
     # epochs of all 10 models: [5, 10, 10, 20, 3, 10, 15, 8, 10, 10]
     assert (p.n, p.agree) == (10, 5)
     assert p.below == pytest.approx(30.0)      # 3, 5, 8
@@ -90,7 +98,7 @@ def test_epochs_placement_counts_ties_apart() -> None:
 
 
 def test_categorical_placement() -> None:
-    p = place("optimizer", "sgd", corpus_records())
+    p = place("optimizer", "sgd", everyone())
     assert (p.n, p.agree, p.most_common, p.most_common_count) == (10, 0, "adam", 8)
 
 
@@ -103,10 +111,10 @@ CASES = [
     # (fixture, model, findings that must be raised, findings that must not be)
     ("clean_keras.py", "model", set(), {"dense-without-activation", "no-loss", "no-optimizer",
                                         "softmax-with-binary-loss", "no-regularisation",
-                                        "epochs-outside-corpus", "rare-layer-order"}),
+                                        "epochs-outlier", "rare-layer-order"}),
     ("mistakes_keras.py", "model",
-     {"dense-without-activation", "softmax-with-binary-loss", "epochs-outside-corpus",
-      "learning-rate-outside-corpus", "sequences-into-dense", "no-regularisation"},
+     {"dense-without-activation", "softmax-with-binary-loss", "epochs-outlier",
+      "learning-rate-outlier", "sequences-into-dense", "no-regularisation"},
      {"no-loss", "no-optimizer", "logits-into-probability-loss"}),
     ("odd_order.py", "model", {"rare-layer-order"},
      {"dense-without-activation", "no-regularisation", "softmax-with-binary-loss"}),
@@ -148,9 +156,9 @@ def test_finding_lines_point_at_the_code(corpus: Path) -> None:
                if f.rule == "dense-without-activation"]
     assert stacked == ["layers.Dense(64),", 'layers.Dense(1, activation="softmax"),']
     assert "softmax" in text[by_rule["softmax-with-binary-loss"].line - 1]
-    assert "epochs=5000" in text[by_rule["epochs-outside-corpus"].line - 1]
-    assert by_rule["epochs-outside-corpus"].severity == "error"       # 500 x the median
-    assert by_rule["learning-rate-outside-corpus"].severity == "error"
+    assert "epochs=5000" in text[by_rule["epochs-outlier"].line - 1]
+    assert by_rule["epochs-outlier"].severity == "error"       # 500 x the median
+    assert by_rule["learning-rate-outlier"].severity == "error"
     assert "return_sequences=True" in text[by_rule["sequences-into-dense"].line - 1]
 
 
@@ -177,7 +185,7 @@ def test_cli_exit_codes_and_json(corpus: Path) -> None:
                                "--corpus", str(corpus), "--format", "json"])
     assert bad.exit_code == 1, bad.output
     data = json.loads(bad.output)
-    assert data["schema"] == "exnet.check/1" and data["corpus_models"] == 10
+    assert data["schema"] == "exnet.check/2" and data["corpus_models"] == 10
     lenient = runner.invoke(main, ["check", str(FIXTURES / "mistakes_keras.py"), "--task",
                                    TASK, "--corpus", str(corpus), "--fail-on", "never"])
     assert lenient.exit_code == 0

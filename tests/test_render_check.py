@@ -24,7 +24,11 @@ def test_check_page(tmp_path: Path) -> None:
         assert f"<code>{rule.label}</code>" in page
     summary = json.loads((corpus / TASK / "summary.json").read_text())
     lr = summary["hyperparameters"]["learning_rate"]
-    assert f"<td>{lr['models']}</td>" in page and str(lr["median"]) in page
+    assert f'data-figure="learning_rate.n">{lr["models"]}<' in page
+    assert f'data-figure="learning_rate.median">{lr["median"]:g}<' in page
+    # it tells how to get a report for a pull request, and fits a phone (a list, and a
+    # command that wraps)
+    assert "--format markdown" in page and '<dl class="rules">' in page
     # every task page links to it
     overview = (tmp_path / "build" / TASK / "index.html").read_text(encoding="utf-8")
     assert 'href="../text-classification/check.html">Check your model</a>' in overview

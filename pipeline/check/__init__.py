@@ -2,9 +2,12 @@
 
 `check_path(path, task, corpus_dir)` extracts the models of a file, notebook or folder
 (the extract stage), reads the task's corpus records (models.jsonl, projects.jsonl) and
-reports, for each model: where its hyperparameters fall in the corpus (`placement`), the
-nearest corpus models and how the user's model differs from them, and the findings of
-the rules in `rules` (each with a severity, file:line, a reason and corpus evidence).
+reports, for each model: the corpus models it is compared with (the task's, or those
+trained on the same family of datasets), where its hyperparameters fall among them
+(`placement`), the nearest corpus models and how the user's model differs from them,
+and the findings of the rules in `rules` (each with a severity, file:line, a reason and
+corpus evidence). The corpus figures are `exnet.figures`', the ones the site shows.
+Reports are written as text (`report`), markdown (`markdown`) or JSON (`to_json`).
 """
 
 from __future__ import annotations
@@ -14,20 +17,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from exnet.check.placement import CATEGORICAL, NUMERIC, Neighbour, Placement, nearest, place
+from exnet.check.placement import (
+    CATEGORICAL,
+    NUMERIC,
+    Group,
+    Neighbour,
+    Placement,
+    group_for,
+    nearest,
+    place,
+    resolved,
+)
 from exnet.check.rules import RULES, Context, Finding
 from exnet.errors import ExnetError
-from exnet.records import MODEL_SCHEMAS
+from exnet.figures import CorpusFigures, corpus_figures, corpus_models
 from exnet.rulebook import SEVERITIES
-from exnet.taskfit import misfit
-from exnet.validate import model_problem
 
-REPORT_SCHEMA = "exnet.check/1"
+REPORT_SCHEMA = "exnet.check/2"
 
 
 @dataclass
 class ModelReport:
     model: dict[str, Any]
+    group: Group
     placements: dict[str, Placement] = field(default_factory=dict)
     neighbours: list[Neighbour] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
@@ -38,6 +50,7 @@ class ModelReport:
             "model": {"file": m["file"], "cell": m["cell"], "span": m["span"],
                       "name": m["name"], "framework": m["framework"],
                       "layers": [layer["type"] for layer in m["layers"]]},
+            "compared_with": self.group.to_json(),
             "hyperparameters": {k: p.to_json() for k, p in self.placements.items()},
             "neighbours": [n.to_json() for n in self.neighbours],
             "findings": [f.to_json() for f in self.findings],
@@ -50,6 +63,7 @@ class CheckReport:
     corpus_models: int
     models: list[ModelReport]
     failures: list[dict[str, Any]]
+    figures: CorpusFigures
 
     def worst(self) -> str | None:
         found = [f.severity for r in self.models for f in r.findings]
@@ -57,7 +71,7 @@ class CheckReport:
 
     def to_json(self) -> dict[str, Any]:
         return {"schema": REPORT_SCHEMA, "task": self.task,
-                "corpus_models": self.corpus_models,
+                "corpus_models": self.corpus_models, "corpus": self.figures.to_json(),
                 "models": [r.to_json() for r in self.models], "failures": self.failures}
 
 
@@ -79,11 +93,8 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
 def load_corpus(corpus_dir: Path, task: str) -> tuple[list[dict[str, Any]], dict[str, str]]:
     """The task's model records and each project's mined commit."""
     task_dir = corpus_dir / task
-    # Records without a schema are read as version 1, as they always were.
     # Models of another task (an MNIST autoencoder in a text corpus) are in no figure.
-    models = [r for r in read_jsonl(task_dir / "models.jsonl")
-              if model_problem({"schema": MODEL_SCHEMAS[0], **r}) is None
-              and misfit(r, task) is None]
+    models = corpus_models(read_jsonl(task_dir / "models.jsonl"), task)
     if not models:
         raise ExnetError(f"no corpus models for task {task!r} in {task_dir}: run "
                          f"`exnet tasks` for the task names, or pass --corpus DIR")
@@ -94,14 +105,16 @@ def load_corpus(corpus_dir: Path, task: str) -> tuple[list[dict[str, Any]], dict
 
 
 def check_model(model: dict[str, Any], corpus: list[dict[str, Any]], shas: dict[str, str],
-                task: str) -> ModelReport:
-    report = ModelReport(model)
+                task: str, figures: CorpusFigures | None = None) -> ModelReport:
+    report = ModelReport(model, group_for(model, corpus, task))
+    hps = model.get("hyperparameters") or {}
+    optimizer = resolved(model, "optimizer")
     for name in NUMERIC + CATEGORICAL:
-        hp = (model.get("hyperparameters") or {}).get(name)
+        hp = hps.get(name)
         if hp and hp.get("how") != "expression":
-            report.placements[name] = place(name, hp["value"], corpus)
+            report.placements[name] = place(name, hp["value"], report.group, optimizer)
     report.neighbours = nearest(model, corpus, shas)
-    ctx = Context(model, corpus, task, report.placements)
+    ctx = Context(model, corpus, task, report.placements, report.group, figures)
     for rule in RULES:
         report.findings.extend(rule(ctx))
     report.findings.sort(key=lambda f: (-SEVERITIES.index(f.severity), f.line, f.rule))
@@ -113,5 +126,6 @@ def check_path(path: Path, task: str, corpus_dir: Path) -> CheckReport:
 
     corpus, shas = load_corpus(corpus_dir, task)
     result = extract_path(path).to_json()
-    reports = [check_model(m, corpus, shas, task) for m in result["models"]]
-    return CheckReport(task, len(corpus), reports, result["failures"])
+    figures = corpus_figures(corpus)
+    reports = [check_model(m, corpus, shas, task, figures) for m in result["models"]]
+    return CheckReport(task, len(corpus), reports, result["failures"], figures)

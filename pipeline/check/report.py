@@ -8,18 +8,25 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from exnet.check import CheckReport
+from exnet.check import CheckReport, ModelReport
 from exnet.terminal import shown
 
 _MARK = {"error": "✗ error", "warning": "! warning", "info": "· info"}
 
 
-def _edit(op: list[object]) -> str:
+def edit_text(op: list[object]) -> str:
     if op[0] == "insert":
         return f"+{op[2]}"
     if op[0] == "remove":
         return f"-{op[2]}"
     return f"{op[2]}→{op[3]}"
+
+
+def compared_with(r: ModelReport, corpus_models: int) -> str:
+    """ "compared with 45 text-classification models on sentiment data (of 211)"."""
+    n = len(r.group.records)
+    return f"compared with {n} {r.group.label}" + (
+        f" (of {corpus_models})" if n != corpus_models else "")
 
 
 def render_text(report: CheckReport, out: TextIO) -> None:
@@ -35,13 +42,15 @@ def render_text(report: CheckReport, out: TextIO) -> None:
         write(f"{m['name']} ({m['framework']}, {where})")
         write("  layers: " + " → ".join(layer["type"] for layer in m["layers"]))
         if r.placements:
-            write(f"  against {report.corpus_models} {report.task} models:")
-            for p in r.placements.values():
-                write(f"    {p.sentence(report.task)}")
+            write(f"  {compared_with(r, report.corpus_models)}:")
+        else:
+            write(f"  {compared_with(r, report.corpus_models)}: no hyperparameter to place")
+        for p in r.placements.values():
+            write(f"    {p.sentence()}")
         if r.neighbours:
             write("  nearest corpus models:")
             for n in r.neighbours:
-                diff = ", ".join(_edit(e) for e in n.edits) or "same core layers"
+                diff = ", ".join(edit_text(e) for e in n.edits) or "same core layers"
                 write(f"    {n.project} {n.file}:{n.line} {n.name} "
                       f"(distance {n.distance:g}: {diff})")
                 if n.url:

@@ -14,10 +14,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from exnet.check.placement import Placement, resolved
+from exnet.check.placement import Group, Placement, resolved
+from exnet.figures import OUTLIER_RULES, CorpusFigures, corpus_figures, outlier
 from exnet.rulebook import RULE_IDS, SEVERITIES
 from exnet.sequences import RECURRENT, core_sequence, full_sequence
-from exnet.tricks import model_tricks, uses
+from exnet.taskfit import looks_like, modality
+from exnet.tricks import model_tricks
 
 _NO_ACTIVATION = ("", "linear", "none", "identity", None)
 _SEQUENCE_CONSUMERS = RECURRENT | {"Attention", "TransformerEncoder", "Conv1D", "Flatten",
@@ -54,6 +56,14 @@ class Context:
     corpus: Sequence[Mapping[str, Any]]
     task: str
     placements: Mapping[str, Placement]
+    group: Group | None = None
+    figures: CorpusFigures | None = None
+
+    def corpus_figures(self) -> CorpusFigures:
+        """The figures of the whole corpus, as the site shows them."""
+        if self.figures is None:
+            self.figures = corpus_figures(self.corpus)
+        return self.figures
 
     def share(self, predicate: Callable[[Mapping[str, Any]], bool]) -> tuple[int, int]:
         n = len(self.corpus)
@@ -156,13 +166,15 @@ def _output(ctx: Context) -> tuple[int, str | None, int | None]:
 
 
 def _expects(loss_api: str, loss: str) -> str:
-    """"logits" or "probabilities": what a loss as written expects as input."""
-    api = loss_api.replace(" ", "").lower()
-    if "withlogits" in api or "from_logits=true" in api:
+    """"logits" or "probabilities": what a loss as written expects as input. A loss that
+    applies its own activation (BCEWithLogitsLoss, binary_cross_entropy_with_logits,
+    from_logits=True, torch's CrossEntropyLoss, which applies log-softmax) wants logits."""
+    api = loss_api.replace(" ", "").replace("_", "").lower()
+    if "withlogits" in api or "fromlogits=true" in api:
         return "logits"
-    if loss == "cross_entropy" and ("crossentropyloss" in api or "f.cross_entropy" in api
-                                    or api.endswith(".cross_entropy")):
-        return "logits"            # torch's CrossEntropyLoss applies log-softmax itself
+    if loss == "cross_entropy" and ("crossentropyloss" in api or "f.crossentropy" in api
+                                    or api.endswith("functional.crossentropy")):
+        return "logits"
     if loss == "nll":
         return "log-probabilities"
     return "probabilities"
@@ -225,22 +237,32 @@ def _evidence(ctx: Context, loss: str, activation: str | None) -> str:
     return f"output activations of the {total} corpus models with {loss}: {top}"
 
 
-def outside_range(ctx: Context) -> list[Finding]:
+def _factor(x: float) -> str:
+    """5000.0 -> "5,000", 3.2 -> "3.2"."""
+    return f"{x:,.0f}" if x >= 10 else f"{x:.2g}"
+
+
+def unusual_values(ctx: Context) -> list[Finding]:
+    """Epochs, learning rate and batch size far from the median of the models the model
+    is compared with, by the robust rules of `exnet.figures.OUTLIER_RULES` (a factor of
+    the median, or a robust z-score on a log scale): the corpus' extremes do not count."""
     out = []
-    for name in ("epochs", "learning_rate", "batch_size"):
+    for name in OUTLIER_RULES:
         p = ctx.placements.get(name)
-        if p is None or p.n < 5 or p.median is None or p.low is None or p.high is None:
+        if p is None or p.figure is None or p.n < 5:
             continue
-        value = float(p.value)
-        ratio = value / p.median if p.median else 1.0
-        if value > p.high or value < p.low:
-            severity = "error" if ratio >= 100 or ratio <= 0.01 else "warning"
-            side = "above every" if value > p.high else "below every"
-            out.append(ctx.finding(
-                f"{name.replace('_', '-')}-outside-corpus", severity, ctx.hp_at(name),
-                f"{name} {value:g} is {side} value in the corpus "
-                f"({p.low:g} to {p.high:g})",
-                f"median {p.median:g} over {p.n} {ctx.task} models"))
+        found = outlier(name, p.value, p.figure)
+        if found is None:
+            continue
+        f = p.figure
+        times = (f"{_factor(found.ratio)} times" if found.side == "above"
+                 else f"1/{_factor(1 / found.ratio)} of")
+        z = "" if found.z is None else f", robust z-score {found.z:+.1f}"
+        out.append(ctx.finding(
+            f"{name.replace('_', '-')}-outlier", found.severity, ctx.hp_at(name),
+            f"{name} {float(p.value):g} is {times} the median of the {p.label} "
+            f"({f.median:g}){z}",
+            f"middle half {f.q1:g} to {f.q3:g}, median {f.median:g} over {p.n} models"))
     return out
 
 
@@ -253,13 +275,48 @@ def _regularised(record: Mapping[str, Any]) -> bool:
 def no_regularisation(ctx: Context) -> list[Finding]:
     if _regularised(ctx.model):
         return []
-    # The same rule as the site's trick table (exnet.tricks), so the share agrees.
-    k, n = ctx.share(lambda r: uses(r, "dropout"))
-    if not n or k / n < 0.5:
+    # The figure the site's "check your model" page shows (exnet.figures).
+    share = ctx.corpus_figures().tricks["dropout"]
+    if not share.n or share.k / share.n < 0.5:
         return []
     return [ctx.finding("no-regularisation", "warning", ctx.model_start(),
                         "no dropout, normalisation, weight decay or early stopping",
-                        f"{_pct(k, n)} in the corpus use dropout")]
+                        f"{_pct(share.k, share.n)} in the corpus use dropout")]
+
+
+def _has_dense(record: Mapping[str, Any]) -> bool:
+    return any(layer.get("type") == "Dense" for layer in record.get("layers") or [])
+
+
+def no_dense(ctx: Context) -> list[Finding]:
+    """No Dense (Linear) layer at all where most corpus models have one to classify with;
+    a pretrained model last (it brings its own head) is not this mistake."""
+    core = core_sequence(full_sequence(ctx.model))
+    if not core or _has_dense(ctx.model) or core[-1] == "Pretrained":
+        return []
+    k, n = ctx.share(_has_dense)
+    if not n or k / n < 0.8:
+        return []
+    return [ctx.finding("no-dense", "warning", ctx.at(len(ctx.model["layers"]) - 1),
+                        f"no Dense (Linear) layer: the model ends with {core[-1]}, with "
+                        f"nothing to map its features to the classes",
+                        f"{_pct(k, n)} in the corpus have a Dense layer")]
+
+
+def not_this_task(ctx: Context) -> list[Finding]:
+    """The model's input does not look like the task's (an image model checked against
+    text classification): its figures would compare it with the wrong models."""
+    want = modality(ctx.task)
+    seen, evidence = looks_like(ctx.model)
+    if want is None or seen is None or seen == want:
+        return []
+    other = "image" if want == "text" else "text"
+    return [ctx.finding(
+        "not-this-task", "warning", ctx.model_start(),
+        f"this looks like a{'n' if seen == 'image' else ''} {seen} model "
+        f"({', '.join(evidence[:3])}), checked against {ctx.task}: pass the task it is "
+        f"for (`exnet tasks` lists them, e.g. --task {other}-classification)",
+        f"{ctx.task} models read {want}")]
 
 
 def sequences_into_dense(ctx: Context) -> list[Finding]:
@@ -310,6 +367,6 @@ def rare_orders(ctx: Context) -> list[Finding]:
 
 
 RULES: tuple[Callable[[Context], list[Finding]], ...] = (
-    missing_training_setup, stacked_dense, output_fits_loss, outside_range,
-    no_regularisation, sequences_into_dense, rare_orders,
+    not_this_task, missing_training_setup, stacked_dense, output_fits_loss, unusual_values,
+    no_regularisation, no_dense, sequences_into_dense, rare_orders,
 )

@@ -15,6 +15,7 @@ from typing import Any
 from markupsafe import Markup
 
 from exnet import __version__
+from exnet.figures import CATEGORICAL, NUMERIC, corpus_figures, corpus_models
 from exnet.render.charts import CONFIG, map_chart, task_charts
 from exnet.render.corpus import TaskSource
 from exnet.render.families import FAMILIES, family_of
@@ -360,7 +361,8 @@ def map_context(task: TaskSource, tables: TaskTables, assets: Mapping[str, str]
 def check_context(task: TaskSource, assets: Mapping[str, str]) -> dict[str, Any]:
     """The "check your model" page: how to run `exnet check` against this task's corpus
     (the site is static, so the check runs on the user's machine), what it looks for,
-    and the corpus figures it compares with."""
+    and the corpus figures it compares with: `exnet.figures`, the very computation the
+    command runs, on the same records, so the page and the command agree."""
     slug = task_slug(task.name)
     root = "../"
     ctx = _frame(root, f"Check your model · {task.title}", assets, body_class="check",
@@ -368,28 +370,26 @@ def check_context(task: TaskSource, assets: Mapping[str, str]) -> dict[str, Any]
                  crumbs=[{"label": "Home", "href": root + "index.html"},
                          {"label": task.title, "href": "index.html"},
                          {"label": "Check your model", "href": None}])
-    summary = task.summary
-    hps = summary.get("hyperparameters") or {}
+    records = corpus_models(task.records.values(), task.name)
+    figs = corpus_figures(records)
     figures = []
-    for name, title in (("learning_rate", "Learning rate"), ("batch_size", "Batch size"),
-                        ("epochs", "Epochs")):
-        h = hps.get(name) or {}
-        if h.get("kind") == "numeric" and h.get("models"):
-            figures.append({"label": title, "models": h["models"], "median": h.get("median"),
-                            "q1": h.get("q1"), "q3": h.get("q3"),
-                            "low": h.get("min"), "high": h.get("max")})
-    for name, title in (("optimizer", "Optimizer"), ("loss", "Loss")):
-        h = hps.get(name) or {}
-        top = (h.get("top") or [[None, 0]])[0]
-        if top[0] is not None:
-            figures.append({"label": title, "models": h.get("models"), "top": top[0],
-                            "top_models": top[1]})
-    dropout = (summary.get("tricks") or {}).get("dropout") or {}
-    ctx["task"] = {"title": task.title, "name": task.name,
-                   "models": _totals(summary)["models"]}
+    for name in NUMERIC:
+        f = figs.numeric.get(name)
+        if f is not None:
+            figures.append({"key": name, "label": label(name), "models": f.n,
+                            "median": format_number(f.median),
+                            "q1": format_number(f.q1), "q3": format_number(f.q3),
+                            "low": format_number(f.low), "high": format_number(f.high)})
+    for name in CATEGORICAL:
+        c = figs.categorical.get(name)
+        if c is not None:
+            figures.append({"key": name, "label": label(name), "models": c.n,
+                            "top": c.top[0][0], "top_models": c.top[0][1]})
+    dropout = figs.tricks["dropout"]
+    ctx["task"] = {"title": task.title, "name": task.name, "models": figs.models}
     ctx["command"] = f"exnet check my_model.py --task {task.name}"
     ctx["rules"] = [{"rule": r.label, "severity": r.severity, "text": r.text}
                     for r in RULEBOOK]
     ctx["figures"] = figures
-    ctx["dropout_share"] = round(100 * float(dropout.get("share") or 0))
+    ctx["dropout"] = {"percent": dropout.percent, "models": dropout.k, "of": dropout.n}
     return ctx

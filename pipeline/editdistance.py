@@ -1,7 +1,8 @@
 """The structural distance between two layer sequences, and the edits between them.
 
 An edit distance with type-aware substitution costs: changing a layer into one of its
-family (LSTM → GRU, Conv1D → Conv2D, MaxPool → AvgPool) costs SAME_FAMILY, into
+family (LSTM → GRU, Conv1D → Conv2D, MaxPool → AvgPool; the families of the layer-type
+table, `exnet.layertypes`) costs SAME_FAMILY, into
 anything else OTHER_TYPE, and inserting or removing a layer costs INDEL. This is the one
 cost model of exnet: aggregate's alignment, skeleton variations and model map
 (`exnet.aggregate.distance` runs it vectorised over many pairs) and check's nearest
@@ -13,34 +14,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from exnet.sequences import RECURRENT
+from exnet import layertypes
 
 INDEL = 1.0
 SAME_FAMILY = 0.5
 OTHER_TYPE = 1.0
 
-_ATTENTION = {"Attention", "TransformerEncoder", "TransformerDecoder"}
-_MERGE = {"Concatenate", "Add", "Multiply", "Subtract", "Average", "Maximum", "Minimum", "Dot"}
-_RESHAPE = {"Flatten", "Reshape"}
-
 
 def family(kind: str) -> str:
-    """The family a layer type belongs to, for substitution costs (itself if none)."""
-    if kind in RECURRENT:
-        return "recurrent"
-    if kind in _ATTENTION or "Attention" in kind:
-        return "attention"
-    if kind in _MERGE:
-        return "merge"
-    if kind in _RESHAPE:
-        return "reshape"
-    if "Conv" in kind:
-        return "convolution"
-    if "Pool" in kind:
-        return "global_pooling" if kind.startswith("Global") else "pooling"
-    if kind.endswith("Norm"):
-        return "normalisation"
-    return kind
+    """The family a layer type belongs to for substitution costs: its family in the
+    layer-type table (`exnet.layertypes.family_of`), or the type itself when that family
+    holds unrelated types ("other")."""
+    name = layertypes.family_of(kind)
+    return name if layertypes.FAMILY_BY_NAME[name].substitutes else kind
 
 
 def substitution(a: str, b: str) -> float:

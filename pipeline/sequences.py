@@ -13,7 +13,8 @@ null) the sequence is the layer list order, which is the forward order
 (docs/ARCHITECTURE.md, "Layer order").
 
 The *core* sequence drops the layers that decorate a structure rather than define it
-(HIDDEN_IN_CORE), so that `Dense → ReLU → Dropout` and `Dense` both read `Dense`.
+(HIDDEN_IN_CORE: the decoration types of the layer-type table, `exnet.layertypes`), so
+that `Dense → ReLU → Dropout` and `Dense` both read `Dense`.
 """
 
 from __future__ import annotations
@@ -21,11 +22,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-#: Types hidden in the core view (issue 4: activations, dropout, normalisation, reshaping).
-HIDDEN_IN_CORE = frozenset({"Activation", "Dropout", "BatchNorm", "LayerNorm",
-                            "Flatten", "Reshape"})
-#: Recurrent layer types: their `activation` argument is the cell's, not a step.
-RECURRENT = frozenset({"LSTM", "GRU", "RNN"})
+from exnet.layertypes import DECORATION, RECURRENT
+
+__all__ = ["HIDDEN_IN_CORE", "RECURRENT", "NO_ACTIVATION", "Seq", "full_sequence",
+           "core_sequence"]
+
+#: Types hidden in the core view (activations, dropout, normalization, reshaping).
+HIDDEN_IN_CORE = DECORATION
+
 #: Activation argument values that compute nothing (Keras' default is "linear").
 NO_ACTIVATION = frozenset({"", "linear", "none", "identity"})
 

@@ -1,17 +1,21 @@
-"""Tricks: which models use dropout, normalisation, attention, residual connections, ...
+"""Tricks: which models use dropout, normalization, attention, residual connections, ...
 
 One definition for every stage that counts them: the aggregate stage (the site's trick
 table and filters) and `exnet check` read these rules, so a share is the same number
 everywhere. Each trick is a rule over one model record, documented next to it; a
-record is scanned once into `Facts`, which the rules read.
+record is scanned once into `Facts`, which the rules read. Which layer types signal
+which trick is a column of the layer-type table (`exnet.layertypes`: a BatchNorm
+signals batch_norm, any Attention or Transformer layer attention), so a new type that
+signals a trick needs no change here.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from exnet.layertypes import ATTENTION_NAME, RECURRENT, family_of, tricks_of
 
 Record = Mapping[str, Any]
 
@@ -25,6 +29,7 @@ class Facts:
     """What the rules need from one record, gathered in one pass over its layers."""
 
     types: set[str] = field(default_factory=set)
+    signals: set[str] = field(default_factory=set)  # tricks its layer types signal
     rnn_dropout: bool = False          # dropout / recurrent_dropout > 0 on a layer
     bidirectional: bool = False        # a recurrent layer with bidirectional = true
     pretrained_embedding: bool = False  # Embedding.from_pretrained, weights=[...]
@@ -42,18 +47,19 @@ class Facts:
         for layer in rec.get("layers") or ():
             kind = layer["type"]
             f.types.add(kind)
-            if kind == "Embedding" and "from_pretrained" in str(layer.get("api", "")):
+            embedding = family_of(kind) == "embedding"
+            if embedding and "from_pretrained" in str(layer.get("api", "")):
                 f.pretrained_embedding = True
             args = layer.get("args") or {}
             if not args:
                 continue
             f.rnn_dropout |= _positive(args.get("dropout")) or _positive(
                 args.get("recurrent_dropout"))
-            f.bidirectional |= kind in ("LSTM", "GRU", "RNN") and args.get(
-                "bidirectional") is True
+            f.bidirectional |= kind in RECURRENT and args.get("bidirectional") is True
             f.regularizer |= "kernel_regularizer" in args
-            f.pretrained_embedding |= kind == "Embedding" and (
+            f.pretrained_embedding |= embedding and (
                 "weights" in args or args.get("pretrained") is True)
+        f.signals = {trick for kind in f.types for trick in tricks_of(kind)}
         return f
 
     def hp(self, name: str) -> Mapping[str, Any] | None:
@@ -63,12 +69,12 @@ class Facts:
 
 def dropout(f: Facts) -> bool:
     """A Dropout layer, or a layer with dropout / recurrent_dropout > 0 (LSTM, GRU)."""
-    return "Dropout" in f.types or f.rnn_dropout
+    return "dropout" in f.signals or f.rnn_dropout
 
 
 def batch_norm(f: Facts) -> bool:
     """A BatchNorm layer."""
-    return "BatchNorm" in f.types
+    return "batch_norm" in f.signals
 
 
 def bidirectional(f: Facts) -> bool:
@@ -76,27 +82,23 @@ def bidirectional(f: Facts) -> bool:
     return f.bidirectional
 
 
-_ATTENTION = re.compile(r"att(?:ention|n)|transformer|self_?att", re.I)
-
-
 def attention(f: Facts) -> bool:
     """Attention of any kind: an Attention layer (Keras Attention, AdditiveAttention,
     MultiHeadAttention, PyTorch MultiheadAttention), a Transformer encoder or decoder, a
-    custom attention layer type, or a project's attention module inlined as a block (or
-    the model itself, `class BiLSTMAttention`). Attention inside a pretrained backbone
-    counts as a pretrained backbone, not here."""
-    return any(_ATTENTION.search(t) for t in f.types) or \
-        any(_ATTENTION.search(n) for n in f.names)
+    custom attention layer type (by its name, `ATTENTION_NAME`), or a project's attention
+    module inlined as a block (or the model itself, `class BiLSTMAttention`). Attention
+    inside a pretrained backbone counts as a pretrained backbone, not here."""
+    return "attention" in f.signals or any(ATTENTION_NAME.search(n) for n in f.names)
 
 
 def layer_norm(f: Facts) -> bool:
     """A LayerNorm layer."""
-    return "LayerNorm" in f.types
+    return "layer_norm" in f.signals
 
 
 def residual(f: Facts) -> bool:
     """A residual (skip) connection: an Add of two branches (`out += x`, keras Add)."""
-    return "Add" in f.types
+    return "residual" in f.signals
 
 
 def gradient_clipping(f: Facts) -> bool:
@@ -113,7 +115,7 @@ def pretrained_embeddings(f: Facts) -> bool:
 
 def pretrained_backbone(f: Facts) -> bool:
     """A Pretrained layer (BERT, keras.applications, torchvision/timm models, hub)."""
-    return "Pretrained" in f.types
+    return "pretrained_backbone" in f.signals
 
 
 def early_stopping(f: Facts) -> bool:
@@ -140,8 +142,7 @@ def weight_decay(f: Facts) -> bool:
 def data_augmentation(f: Facts) -> bool:
     """An "augmentation" preprocessing step, or a Keras Random* preprocessing layer
     (RandomFlip, RandomRotation, ...) in the model."""
-    return "augmentation" in f.preprocessing or any(
-        t.startswith("Random") and t[6:7].isupper() for t in f.types)
+    return "augmentation" in f.preprocessing or "data_augmentation" in f.signals
 
 
 TRICKS: dict[str, Callable[[Facts], bool]] = {

@@ -41,9 +41,12 @@ def test_counts_shares_labels() -> None:
 
 @pytest.mark.parametrize("token, family", [
     ("LSTM", "recurrent"), ("Conv2D", "convolution"), ("SeparableConv2D", "convolution"),
-    ("GlobalMaxPool1D", "pooling"), ("(Conv2D → MaxPool2D) × 3", "convolution"),
+    ("GlobalMaxPool1D", "global_pooling"), ("MaxPool2D", "pooling"),
+    ("AdaptiveAvgPool2d", "pooling"), ("(Conv2D → MaxPool2D) × 3", "convolution"),
     ("Dense × 2", "dense"), ("(start)", "marker"), ("CapsuleLayer", "other"),
-    ("<script>", "other"),
+    ("<script>", "other"), ("BatchNorm", "normalization"), ("GroupNorm", "normalization"),
+    # a project's own classes, by their names, as the edit distance places them
+    ("SelfAttention × 2", "attention"), ("DepthwiseSeparableConvolution", "convolution"),
 ])
 def test_families(token: str, family: str) -> None:
     assert family_of(token) == family

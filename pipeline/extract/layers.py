@@ -90,7 +90,7 @@ def canonical_args(kind: vocab.Kind, pos: list[Value], kw: dict[str, Value]) -> 
             act = _activation(value)
             if act is not None:
                 args[key] = act
-        elif key == "encoder_layer":
+        elif key == vocab.INNER_LAYER:
             if isinstance(value, LayerObj):
                 args.update({k: v for k, v in value.args.items() if k != "num_layers"})
         else:
@@ -230,16 +230,6 @@ def _torch(ix: "InterpreterState", name: str, last: str, api: str, pos: list[Val
     return make_layer(ix, "pytorch", kind.type, api, canonical_args(kind, pos, kw), node, frame)
 
 
-_FUNCTIONAL_POOLS = {
-    "max_pool1d": "MaxPool1D", "max_pool2d": "MaxPool2D", "max_pool3d": "MaxPool3D",
-    "avg_pool1d": "AvgPool1D", "avg_pool2d": "AvgPool2D", "avg_pool3d": "AvgPool3D",
-}
-_FUNCTIONAL_GLOBAL = {
-    "adaptive_avg_pool1d": "GlobalAvgPool1D", "adaptive_avg_pool2d": "GlobalAvgPool2D",
-    "adaptive_max_pool1d": "GlobalMaxPool1D", "adaptive_max_pool2d": "GlobalMaxPool2D",
-}
-
-
 def _functional(ix: "InterpreterState", name: str, last: str, api: str, pos: list[Value],
                 kw: dict[str, Value], node: cst.Call, frame: "Frame") -> Value | None:
     framework = "pytorch" if name.startswith("torch") else "keras"
@@ -259,17 +249,17 @@ def _functional(ix: "InterpreterState", name: str, last: str, api: str, pos: lis
             "p" in kw else None
         if isinstance(rate, (int, float)) and not isinstance(rate, bool):
             args = {"rate": rate}
-    elif last in _FUNCTIONAL_POOLS:
-        type_ = _FUNCTIONAL_POOLS[last]
+    elif last in vocab.FUNCTIONAL_POOLS:
+        type_ = vocab.FUNCTIONAL_POOLS[last]
         size = json_safe(plain(pos[1])) if len(pos) > 1 else None
         if size is not None:
             args = {"pool_size": size}
-    elif last in _FUNCTIONAL_GLOBAL:
+    elif last in vocab.FUNCTIONAL_GLOBAL:
         size = plain(pos[1]) if len(pos) > 1 else plain(kw.get("output_size")) \
             if "output_size" in kw else None
         if size not in (1, [1], [1, 1]):
             return Tensor(deps)
-        type_ = _FUNCTIONAL_GLOBAL[last]
+        type_ = vocab.FUNCTIONAL_GLOBAL[last]
     elif last == "flatten":
         type_ = "Flatten"
     elif last == "reshape":

@@ -1,16 +1,23 @@
-"""The canonical vocabulary: Keras and PyTorch names mapped onto one set of layer types.
+"""The canonical vocabulary as the extractor reads it: framework names -> layer types.
 
 A Keras model and a PyTorch model of the same structure compare as equal because both
-map here (docs/ARCHITECTURE.md, "Canonical vocabulary"). Each entry says which canonical type a
-class becomes and how its constructor arguments are named canonically: positional
-parameter names in order, and keyword renames. Anything not listed keeps its own class
-name as type, so nothing is lost.
+map onto one set of layer types (docs/ARCHITECTURE.md, "Canonical vocabulary"). The
+spellings live in the layer-type table, `exnet.layertypes`; this module indexes them by
+framework, name -> `Kind`: which canonical type a class becomes and how its constructor
+arguments are named canonically (positional parameter names in order, keyword renames,
+arguments the class implies). Anything not listed keeps its own class name as type, so
+nothing is lost. Name normalisation that is not about layer types (activation strings,
+pretrained backbone names) is here too.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+
+from exnet import layertypes
+from exnet.layertypes import Spelling
 
 
 @dataclass(frozen=True)
@@ -19,152 +26,71 @@ class Kind:
 
     type: str
     positional: tuple[str, ...] = ()
-    rename: dict[str, str] = field(default_factory=dict)
-    fixed: dict[str, object] = field(default_factory=dict)   # args implied by the class
+    rename: Mapping[str, str] = field(default_factory=dict)
+    fixed: Mapping[str, object] = field(default_factory=dict)   # args implied by the class
 
 
-def _k(type_: str, positional: str = "", fixed: dict[str, object] | None = None, /,
-       **rename: str) -> Kind:
-    """`fixed` is positional, so that no keyword rename (`**_KERAS_RNN`) can stand for it."""
-    return Kind(type_, tuple(positional.split()) if positional else (), dict(rename),
-                dict(fixed or {}))
+def _kind(type_: str, spelling: Spelling) -> Kind:
+    return Kind(type_, spelling.positional, spelling.rename, spelling.fixed)
 
 
-_KERAS_RNN = dict(return_sequences="return_sequences", dropout="dropout",
-                  recurrent_dropout="recurrent_dropout", activation="activation")
-_KERAS_CONV = dict(filters="filters", kernel_size="kernel_size", strides="strides",
-                   padding="padding", activation="activation", input_shape="input_shape")
-_KERAS_POOL = dict(pool_size="pool_size", strides="strides", padding="padding")
+def _spellings(column: str, *, adaptive: bool = False,
+               ranked: bool = False) -> dict[str, Kind]:
+    """name -> Kind for one spelling column of the table; a name spelled by two types is
+    an error in the table (tests/test_layertypes.py)."""
+    out: dict[str, Kind] = {}
+    for row in layertypes.TYPES:
+        for spelling in getattr(row, column):
+            if spelling.adaptive != adaptive or bool(spelling.rank) != ranked:
+                continue
+            key = f"{spelling.name}/{spelling.rank}" if ranked else spelling.name
+            if key in out:
+                raise ValueError(f"{column} spelling {key} is both {out[key].type} "
+                                 f"and {row.name} in exnet.layertypes")
+            out[key] = _kind(row.name, spelling)
+    return out
 
-KERAS: dict[str, Kind] = {
-    "Dense": _k("Dense", "units", units="units", activation="activation",
-                input_dim="input_dim", input_shape="input_shape"),
-    "Embedding": _k("Embedding", "input_dim output_dim", input_dim="input_dim",
-                    output_dim="output_dim", input_length="input_length",
-                    trainable="trainable", mask_zero="mask_zero"),
-    "LSTM": _k("LSTM", "units", units="units", **_KERAS_RNN),
-    "CuDNNLSTM": _k("LSTM", "units", units="units", **_KERAS_RNN),
-    "GRU": _k("GRU", "units", units="units", **_KERAS_RNN),
-    "CuDNNGRU": _k("GRU", "units", units="units", **_KERAS_RNN),
-    "SimpleRNN": _k("RNN", "units", units="units", **_KERAS_RNN),
-    "Dropout": _k("Dropout", "rate", rate="rate"),
-    "SpatialDropout1D": _k("Dropout", "rate", rate="rate"),
-    "SpatialDropout2D": _k("Dropout", "rate", rate="rate"),
-    "SpatialDropout3D": _k("Dropout", "rate", rate="rate"),
-    "GaussianDropout": _k("Dropout", "rate", rate="rate"),
-    "AlphaDropout": _k("Dropout", "rate", rate="rate"),
-    "BatchNormalization": _k("BatchNorm"),
-    "LayerNormalization": _k("LayerNorm"),
-    "Flatten": _k("Flatten"),
-    "Reshape": _k("Reshape", "target_shape", target_shape="target_shape"),
-    "Permute": _k("Reshape", "dims", dims="dims"),
-    "Attention": _k("Attention"),
-    "AdditiveAttention": _k("Attention"),
-    "MultiHeadAttention": _k("Attention", "num_heads key_dim", num_heads="num_heads",
-                             key_dim="key_dim"),
-    "Concatenate": _k("Concatenate"),
-    "Add": _k("Add"),
-    "Multiply": _k("Multiply"),
-    "ReLU": _k("Activation", "", {"function": "relu"}),
-    "LeakyReLU": _k("Activation", "", {"function": "leaky_relu"}),
-    "PReLU": _k("Activation", "", {"function": "prelu"}),
-    "ELU": _k("Activation", "", {"function": "elu"}),
-    "Softmax": _k("Activation", "", {"function": "softmax"}),
-    "ThresholdedReLU": _k("Activation", "", {"function": "thresholded_relu"}),
-    "Activation": _k("Activation", "function", activation="function"),
-}
-for _d in ("1", "2", "3"):
-    for _name in (f"Conv{_d}D", f"Convolution{_d}D"):
-        KERAS[_name] = _k(f"Conv{_d}D", "filters kernel_size strides", **_KERAS_CONV)
-    for _name in (f"MaxPooling{_d}D", f"MaxPool{_d}D"):
-        KERAS[_name] = _k(f"MaxPool{_d}D", "pool_size strides", **_KERAS_POOL)
-    for _name in (f"AveragePooling{_d}D", f"AvgPool{_d}D"):
-        KERAS[_name] = _k(f"AvgPool{_d}D", "pool_size strides", **_KERAS_POOL)
-    for _name in (f"GlobalMaxPooling{_d}D", f"GlobalMaxPool{_d}D"):
-        KERAS[_name] = _k(f"GlobalMaxPool{_d}D")
-    for _name in (f"GlobalAveragePooling{_d}D", f"GlobalAvgPool{_d}D"):
-        KERAS[_name] = _k(f"GlobalAvgPool{_d}D")
-for _name in ("SeparableConv1D", "SeparableConv2D", "SeparableConvolution2D",
-              "Conv2DTranspose", "Conv3DTranspose", "Conv1DTranspose"):
-    _t = _name.replace("Convolution", "Conv")
-    _t = re.sub(r"Conv(\dD)Transpose", r"ConvTranspose\1", _t)
-    KERAS[_name] = _k(_t, "filters kernel_size strides", **_KERAS_CONV)
-KERAS["DepthwiseConv2D"] = _k("DepthwiseConv2D", "kernel_size strides", **_KERAS_CONV)
+
+#: keras.layers.<Name> -> Kind
+KERAS: dict[str, Kind] = _spellings("keras")
+#: torch.nn.<Name> -> Kind (adaptive pools are TORCH_ADAPTIVE)
+TORCH: dict[str, Kind] = _spellings("torch")
+#: flax.linen.<Name> -> Kind; FLAX_RANKED["Conv/2"]: nn.Conv with a 2-D kernel_size
+FLAX: dict[str, Kind] = _spellings("flax")
+FLAX_RANKED: dict[str, Kind] = _spellings("flax", ranked=True)
+#: flax.linen.<name>(x) functions (activations), and by rank (nn.max_pool)
+FLAX_FUNCTIONS: dict[str, Kind] = _spellings("flax_functional")
+FLAX_FUNCTIONS_RANKED: dict[str, Kind] = _spellings("flax_functional", ranked=True)
+#: Keras functional merge helpers written in lower case: layers.concatenate([a, b]).
+KERAS_MERGE_FUNCTIONS: dict[str, str] = {
+    name: kind.type for name, kind in _spellings("keras_functional").items()}
+#: nn.AdaptiveAvgPool2d(1) is a global pool; other output sizes keep their own name.
+TORCH_ADAPTIVE: dict[str, str] = {
+    name: kind.type for name, kind in _spellings("torch", adaptive=True).items()}
+_FUNCTIONAL = _spellings("functional")
+#: Activation functions by the last part of their qualified name, for functional calls
+#: (F.relu, torch.sigmoid, tf.nn.softmax, x.relu(), and in place: torch.relu_).
+ACTIVATION_FUNCTIONS: dict[str, str] = {
+    name: str(kind.fixed["function"]) for name, kind in _FUNCTIONAL.items()
+    if kind.type == "Activation"}
+#: F.max_pool2d, F.avg_pool1d ... -> pooling type
+FUNCTIONAL_POOLS: dict[str, str] = {
+    name: kind.type for name, kind in _FUNCTIONAL.items()
+    if layertypes.family_of(kind.type) == "pooling"}
+#: F.adaptive_avg_pool2d ... -> global pooling type, when pooled to size 1
+FUNCTIONAL_GLOBAL: dict[str, str] = {
+    name: kind.type for name, kind in _FUNCTIONAL.items()
+    if layertypes.family_of(kind.type) == "global_pooling"}
+#: The canonical argument whose value is a layer this one repeats (its arguments are
+#: copied): nn.TransformerEncoder(encoder_layer, num_layers).
+INNER_LAYER = layertypes.INNER_LAYER
 
 #: Keras names that are not layers of the model.
 KERAS_INPUTS = frozenset({"Input", "InputLayer"})
-#: Keras functional merge helpers written in lower case: layers.concatenate([a, b]).
-KERAS_MERGE_FUNCTIONS = {"concatenate": "Concatenate", "add": "Add", "multiply": "Multiply",
-                         "average": "Average", "subtract": "Subtract", "maximum": "Maximum",
-                         "dot": "Dot"}
 KERAS_WRAPPERS = frozenset({"Bidirectional", "TimeDistributed"})
-
-_TORCH_RNN = dict(input_size="input_size", hidden_size="units", num_layers="num_layers",
-                  bidirectional="bidirectional", dropout="dropout", batch_first="batch_first")
-_TORCH_CONV = dict(in_channels="in_channels", out_channels="filters",
-                   kernel_size="kernel_size", stride="strides", padding="padding")
-_TORCH_POOL = dict(kernel_size="pool_size", stride="strides", padding="padding")
-
-TORCH: dict[str, Kind] = {
-    "Linear": _k("Dense", "in_features units", in_features="in_features",
-                 out_features="units", bias="bias"),
-    "LazyLinear": _k("Dense", "units", out_features="units"),
-    "Embedding": _k("Embedding", "input_dim output_dim", num_embeddings="input_dim",
-                    embedding_dim="output_dim", padding_idx="padding_idx"),
-    "EmbeddingBag": _k("Embedding", "input_dim output_dim", num_embeddings="input_dim",
-                       embedding_dim="output_dim", mode="mode"),
-    "LSTM": _k("LSTM", "input_size units num_layers", **_TORCH_RNN),
-    "GRU": _k("GRU", "input_size units num_layers", **_TORCH_RNN),
-    "RNN": _k("RNN", "input_size units num_layers", **_TORCH_RNN),
-    "Dropout": _k("Dropout", "rate", p="rate"),
-    "Dropout1d": _k("Dropout", "rate", p="rate"),
-    "Dropout2d": _k("Dropout", "rate", p="rate"),
-    "Dropout3d": _k("Dropout", "rate", p="rate"),
-    "AlphaDropout": _k("Dropout", "rate", p="rate"),
-    "LayerNorm": _k("LayerNorm", "normalized_shape", normalized_shape="normalized_shape"),
-    "Flatten": _k("Flatten"),
-    "MultiheadAttention": _k("Attention", "embed_dim num_heads", embed_dim="embed_dim",
-                             num_heads="num_heads"),
-    "TransformerEncoderLayer": _k("TransformerEncoder", "d_model num_heads dim_feedforward",
-                                  {"num_layers": 1}, d_model="d_model",
-                                  nhead="num_heads", dim_feedforward="dim_feedforward"),
-    "TransformerEncoder": _k("TransformerEncoder", "encoder_layer num_layers",
-                             num_layers="num_layers"),
-}
-_TORCH_ACTIVATIONS = {
-    "ReLU": "relu", "ReLU6": "relu6", "LeakyReLU": "leaky_relu", "PReLU": "prelu",
-    "ELU": "elu", "SELU": "selu", "GELU": "gelu", "SiLU": "silu", "Mish": "mish",
-    "Sigmoid": "sigmoid", "Tanh": "tanh", "Softmax": "softmax", "LogSoftmax": "log_softmax",
-    "Softplus": "softplus", "Hardswish": "hardswish", "Hardtanh": "hardtanh",
-}
-for _name, _fn in _TORCH_ACTIVATIONS.items():
-    TORCH[_name] = _k("Activation", "", {"function": _fn})
-for _d in ("1", "2", "3"):
-    TORCH[f"Conv{_d}d"] = _k(f"Conv{_d}D", "in_channels filters kernel_size strides padding",
-                             **_TORCH_CONV)
-    TORCH[f"ConvTranspose{_d}d"] = _k(f"ConvTranspose{_d}D",
-                                      "in_channels filters kernel_size strides", **_TORCH_CONV)
-    TORCH[f"MaxPool{_d}d"] = _k(f"MaxPool{_d}D", "pool_size strides", **_TORCH_POOL)
-    TORCH[f"AvgPool{_d}d"] = _k(f"AvgPool{_d}D", "pool_size strides", **_TORCH_POOL)
-    TORCH[f"BatchNorm{_d}d"] = _k("BatchNorm", "num_features", num_features="num_features")
-
-#: nn.AdaptiveAvgPool2d(1) is a global pool; other output sizes keep their own name.
-TORCH_ADAPTIVE = {"AdaptiveAvgPool1d": "GlobalAvgPool1D", "AdaptiveAvgPool2d": "GlobalAvgPool2D",
-                  "AdaptiveMaxPool1d": "GlobalMaxPool1D", "AdaptiveMaxPool2d": "GlobalMaxPool2D"}
 #: Modules that compute nothing a reader of the architecture would list.
 TORCH_NOT_LAYERS = frozenset({"Identity"})
 
-#: Activation functions by the last part of their qualified name, for functional calls
-#: (F.relu, torch.sigmoid, tf.nn.softmax, x.relu()).
-ACTIVATION_FUNCTIONS = {
-    "relu": "relu", "relu6": "relu6", "leaky_relu": "leaky_relu", "elu": "elu",
-    "selu": "selu", "gelu": "gelu", "silu": "silu", "mish": "mish", "sigmoid": "sigmoid",
-    "tanh": "tanh", "softmax": "softmax", "log_softmax": "log_softmax",
-    "softplus": "softplus", "hardswish": "hardswish", "swish": "silu",
-}
-# The in-place spellings (`torch.relu_`, `F.relu_`, `x.sigmoid_()`) compute the same.
-ACTIVATION_FUNCTIONS.update({f"{name}_": canonical for name, canonical in
-                             list(ACTIVATION_FUNCTIONS.items())})
 
 #: Canonical activation names for strings written in Keras (activation="LeakyReLU").
 def activation_name(text: str) -> str:

@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from exnet.errors import ExnetError
+from exnet.render.families import stylesheet
 
 #: logical name -> file in site_templates/assets/
 OWN_ASSETS = {"css": "exnet.css", "common": "exnet-common.js", "task": "exnet-task.js",
@@ -54,6 +55,8 @@ def site_assets() -> Assets:
     folder = templates_dir() / "assets"
     for key, name in OWN_ASSETS.items():
         data = (folder / name).read_bytes()
+        if key == "css":    # the family colours come from the layer-type table
+            data = stylesheet(data.decode("utf-8")).encode("utf-8")
         stem, ext = name.rsplit(".", 1)
         path = f"assets/{stem}.{hashlib.sha1(data).hexdigest()[:10]}.{ext}"
         files[path] = data

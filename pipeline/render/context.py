@@ -18,7 +18,7 @@ from exnet import __version__
 from exnet.figures import CATEGORICAL, NUMERIC, corpus_figures, corpus_models
 from exnet.render.charts import CONFIG, map_chart, task_charts
 from exnet.render.corpus import TaskSource
-from exnet.render.families import FAMILIES, family_of
+from exnet.render.families import FAMILIES, display_name, family_label, family_of
 from exnet.render.jsdata import FACETS, hyperparameter_dims, safe_json
 from exnet.render.links import source_url, task_slug
 from exnet.render.tables import TaskTables, seq_at
@@ -181,7 +181,8 @@ def task_context(task: TaskSource, tables: TaskTables, assets: Mapping[str, str]
                    "parcoords": charts["parcoords"]["title"]},
         "tricks": _tricks(summary), "frameworks": frameworks,
         "skeletons": _skeletons(summary, tables),
-        "families": [f for f in FAMILIES if f != "marker"],
+        "families": [{"name": f, "label": family_label(f)} for f in FAMILIES
+                     if f != "marker"],
     })
     return ctx
 
@@ -216,6 +217,7 @@ def _layers(rec: Mapping[str, Any], blob: str | None) -> list[dict[str, Any]]:
             url = f"{file_url}#L{line}"
         kind = str(layer.get("type"))
         out.append({"index": i, "type": kind, "family": family_of(kind),
+                    "display": display_name(kind),
                     "api": str(layer.get("api") or ""), "line": line,
                     "args": format_args(layer.get("args")), "url": url})
     return out

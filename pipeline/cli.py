@@ -230,5 +230,27 @@ def serve(port: int, site_dir: Path) -> None:
     run_server(site_dir, port, announce=lambda url: click.echo(f"Serving {site_dir} at {url}"))
 
 
+@main.command()
+@click.option("--corpus", "corpus_dir", type=click.Path(exists=True, file_okay=False,
+                                                         path_type=Path),
+              required=True, help="The corpus folder to update (projects.jsonl per task).")
+@click.option("--task", "tasks", multiple=True,
+              help="Only this task (repeat for several)  [default: every task folder]")
+@click.option("--token", envvar="GITHUB_TOKEN", show_envvar=True,
+              help="GitHub token: 5,000 requests an hour instead of 60.")
+@click.option("--api-url", envvar="GITHUB_API_URL", default="https://api.github.com",
+              show_default=True, help="GitHub's REST API (GitHub Enterprise: its /api/v3).")
+def refresh(corpus_dir: Path, tasks: tuple[str, ...], token: str | None,
+            api_url: str) -> None:
+    """Update the stars, forks, topics, description and last push of a corpus's GitHub
+    projects (projects.jsonl), keeping everything else. Run `exnet aggregate` after."""
+    from exnet.github_search import SearchOptions
+    from exnet.refresh import refresh_corpus
+
+    refresh_corpus(corpus_dir, list(tasks) or None,
+                   SearchOptions(token=token or None, api_url=api_url),
+                   note=lambda line: click.echo(line, err=True))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -33,11 +33,13 @@ from exnet.cache import Cache, read_json, remove_tree, write_json_atomic
 from exnet.gitsafe import GitError, GitTimeout, GitTooBig, dir_size, run_git
 from exnet.records import Failure, Project
 
-#: Files written into a checkout: what the extractor reads (code, notebooks, READMEs,
-#: configs and requirements). Everything else is not needed and not written.
+#: Files written into a checkout: what the extractor and the facts stage read (code,
+#: notebooks, READMEs, configs, requirements, Pipfile, .python-version, licences).
+#: Everything else is not needed and not written.
 KEEP_SUFFIXES = frozenset({".py", ".ipynb", ".md", ".rst", ".txt", ".cfg", ".ini",
                            ".toml", ".yaml", ".yml", ".json"})
-KEEP_PREFIXES = ("readme", "license", "licence", "copying")
+KEEP_PREFIXES = ("readme", "license", "licence", "copying", "unlicense", "pipfile",
+                 ".python-version")
 
 _SHA = re.compile(r"^[0-9a-f]{40}$|^[0-9a-f]{64}$")
 BATCH_BYTES = 50_000_000   # file contents held in memory at once while checking out

@@ -38,6 +38,7 @@ from exnet.cache import (
 from exnet.discover import OWNER_NAME, discover
 from exnet.errors import ExnetError
 from exnet.extract.version import extractor_version
+from exnet.facts import project_fields
 from exnet.fetch import FetchOptions, fetch, local_fingerprint, resolve_sha
 from exnet.folders import ensure_writable, output_lock
 from exnet.github_search import OFFLINE_HINT, SearchOptions
@@ -89,12 +90,14 @@ class Outcome:
     from_cache: bool = False
     fetched: bool = True
     mined: str | None = None             # UTC date the project was extracted
+    facts: dict[str, Any] | None = None  # the facts stage's findings (exnet.facts)
 
     def record(self) -> dict[str, Any]:
         # Not `from_cache`: the record must read the same whichever run produced it.
         return self.project.to_json(status=self.status, reason=self.reason,
                                     models=len(self.models), failures=len(self.failures),
-                                    mined=self.mined)
+                                    mined=self.mined,
+                                    **project_fields(self.facts, self.project.license))
 
 
 @dataclass(frozen=True)
@@ -269,7 +272,7 @@ def _outcome(project: Project, payload: dict[str, Any], from_cache: bool) -> Out
     return Outcome(project, payload["status"], payload.get("reason"),
                    list(payload.get("models") or []), list(payload.get("failures") or []),
                    from_cache=from_cache, fetched=payload.get("stage") != "fetch",
-                   mined=payload.get("mined"))
+                   mined=payload.get("mined"), facts=payload.get("facts"))
 
 
 def write_outputs(task_dir: Path, outcomes: list[Outcome]) -> None:

@@ -267,6 +267,182 @@ class Failure:
         return out
 
 
+# -- project facts (the facts stage, exnet.facts) --------------------------------------
+# Optional fields of exnet.project/1 that mine adds for every project it read:
+# `environment`, `results`, `curves` and `licence` (docs/RECORDS.md, "Project facts").
+
+#: Every reported result carries this label: the number is the project's, not ours.
+REPORTED = "reported by the project, not reproduced"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a fact is written: a repository-relative file, its line (1-based, in its
+    cell for notebooks) and notebook cell; line is null for a whole file or cell output."""
+
+    file: str
+    line: int | None = None
+    cell: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line, "cell": self.cell}
+
+
+@dataclass(frozen=True)
+class Pin:
+    """One requirement as a dependency file or a notebook's pip line writes it."""
+
+    name: str                  # canonical name ("tensorflow" for tensorflow-gpu too)
+    written: str               # the name as written ("tensorflow-gpu")
+    specifier: str             # the version specifier, normalised; "" when unpinned
+    marker: str | None         # an environment marker (python_version < "3.8")
+    evidence: Evidence
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "written": self.written, "specifier": self.specifier,
+                "marker": self.marker, **self.evidence.to_json()}
+
+
+@dataclass(frozen=True)
+class Dependency:
+    """A library the project names, with every pin of it; `specifier` combines the pins
+    that carry no marker, and `conflict` says no version satisfies them all."""
+
+    name: str
+    specifier: str
+    conflict: bool
+    pins: tuple[Pin, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "specifier": self.specifier, "conflict": self.conflict,
+                "pins": [p.to_json() for p in self.pins]}
+
+
+@dataclass(frozen=True)
+class Era:
+    """An API era the code shows where it is written: `api` is the marker
+    (`tf.Session`), `needs` the requirement it implies (`tensorflow<2`) if any."""
+
+    framework: str             # tensorflow | keras | torch | torchtext
+    era: str                   # "1.x", "2.x", "0.x", "legacy Field API", ...
+    needs: str | None
+    api: str
+    evidence: tuple[Evidence, ...]     # the first places it is seen (at most 3)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"framework": self.framework, "era": self.era, "needs": self.needs,
+                "api": self.api, "evidence": [e.to_json() for e in self.evidence]}
+
+
+@dataclass(frozen=True)
+class PythonVersion:
+    """The Python a project asks for (`specifier`), its major.minor when that is one
+    version (`version`), and where it is stated."""
+
+    specifier: str
+    version: str | None
+    evidence: tuple[Evidence, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"specifier": self.specifier, "version": self.version,
+                "evidence": [e.to_json() for e in self.evidence]}
+
+
+@dataclass(frozen=True)
+class Environment:
+    """What a project needs to run: see docs/RECORDS.md, "Project facts"."""
+
+    statement: str | None
+    uses: tuple[str, ...]              # frameworks the code imports
+    frameworks: tuple[Dependency, ...]
+    libraries: tuple[Dependency, ...]
+    python: PythonVersion | None
+    eras: tuple[Era, ...]
+    sources: tuple[str, ...]           # the files that state requirements
+
+    def to_json(self) -> dict[str, Any]:
+        return {"statement": self.statement, "uses": list(self.uses),
+                "frameworks": [d.to_json() for d in self.frameworks],
+                "libraries": [d.to_json() for d in self.libraries],
+                "python": None if self.python is None else self.python.to_json(),
+                "eras": [e.to_json() for e in self.eras], "sources": list(self.sources)}
+
+
+@dataclass(frozen=True)
+class Result:
+    """A number the project reports: metric, value as written (`unit` "%" or "s"),
+    split and dataset when stated, the model it belongs to when unambiguous."""
+
+    metric: str            # accuracy, loss, f1, auc, precision, recall, error, ...
+    value: float
+    unit: str | None
+    split: str | None      # train | validation | test
+    dataset: str | None
+    source: str            # "notebook-output" | "readme"
+    evidence: Evidence
+    model: str | None = None       # `model_id` of the model record, when unambiguous
+    label: str | None = None       # the row or model name a README table gives
+
+    def to_json(self) -> dict[str, Any]:
+        return {"metric": self.metric, "value": self.value, "unit": self.unit,
+                "split": self.split, "dataset": self.dataset, "model": self.model,
+                "label": self.label, "source": self.source,
+                "evidence": self.evidence.to_json(), "reported": REPORTED}
+
+
+@dataclass(frozen=True)
+class Curve:
+    """Per-epoch training logs printed in one notebook cell's output: `series` maps
+    loss, accuracy, val_loss, val_accuracy (and seconds) to one value per epoch (null
+    where an epoch did not print it)."""
+
+    source: str            # "keras-progress" | "epoch-log"
+    evidence: Evidence
+    epochs: tuple[int, ...]
+    series: Mapping[str, tuple[float | None, ...]]
+    model: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"model": self.model, "source": self.source,
+                "evidence": self.evidence.to_json(), "epochs": list(self.epochs),
+                "series": {k: list(self.series[k]) for k in sorted(self.series)},
+                "reported": REPORTED}
+
+
+@dataclass(frozen=True)
+class Licence:
+    """The licence: SPDX id (null when none or not recognised), kind (permissive |
+    copyleft | other | none), how it was found (file | metadata | github) and where."""
+
+    spdx: str | None
+    kind: str
+    how: str | None
+    evidence: Evidence | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"spdx": self.spdx, "kind": self.kind, "how": self.how,
+                "evidence": None if self.evidence is None else self.evidence.to_json()}
+
+
+@dataclass(frozen=True)
+class Facts:
+    """All facts of one project (the facts stage's output); `problems` are the files it
+    could not read, with the reason, kept in the cache only."""
+
+    environment: Environment
+    results: tuple[Result, ...]
+    curves: tuple[Curve, ...]
+    licence: Licence
+    problems: tuple[tuple[str, str], ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"environment": self.environment.to_json(),
+                "results": [r.to_json() for r in self.results],
+                "curves": [c.to_json() for c in self.curves],
+                "licence": self.licence.to_json(),
+                "problems": [list(p) for p in self.problems]}
+
+
 def model_id(record: Mapping[str, Any]) -> str:
     """A stable id for a model record (JSON form): project, file, cell, first line, name."""
     cell = record.get("cell")

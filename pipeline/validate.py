@@ -72,4 +72,27 @@ def result_problem(data: Any) -> str | None:
         if data.get(key) is not None and not isinstance(data[key], str):
             return f"field {key!r} is not a str"
     return records_problem(data.get("models"), "models") or \
-        records_problem(data.get("failures"), "failures")
+        records_problem(data.get("failures"), "failures") or facts_problem(data.get("facts"))
+
+
+def facts_problem(facts: Any) -> str | None:
+    """Why `facts` (a project's facts, `exnet.records.Facts` as JSON, or None when there
+    are none) cannot be used, or None."""
+    if facts is None:
+        return None
+    if not isinstance(facts, dict):
+        return "'facts' is not an object"
+    for key, kind in (("environment", dict), ("results", list), ("curves", list),
+                      ("licence", dict)):
+        if not isinstance(facts.get(key), kind):
+            return f"facts field {key!r} missing or not a {kind.__name__}"
+    for index, result in enumerate(facts["results"]):
+        if not (isinstance(result, dict) and isinstance(result.get("metric"), str)
+                and isinstance(result.get("value"), (int, float))
+                and isinstance(result.get("evidence"), dict)):
+            return f"facts results[{index}] is not a result with metric, value and evidence"
+    for index, curve in enumerate(facts["curves"]):
+        if not (isinstance(curve, dict) and isinstance(curve.get("epochs"), list)
+                and isinstance(curve.get("series"), dict)):
+            return f"facts curves[{index}] is not a curve with epochs and series"
+    return None

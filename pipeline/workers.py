@@ -26,6 +26,7 @@ from typing import Any
 
 from exnet.cache import read_json, write_json_atomic
 from exnet.extract.version import extractor_version
+from exnet.facts import facts_json, facts_version
 from exnet.records import Failure
 from exnet.validate import result_problem
 
@@ -38,7 +39,8 @@ TEST_DELAY_ENV = "EXNET_TEST_EXTRACT_DELAY"
 
 def result_payload(full_name: str, sha: str | None, status: str, reason: str | None,
                    models: list[dict[str, Any]], failures: list[dict[str, Any]],
-                   stage: str | None = None) -> dict[str, Any]:
+                   stage: str | None = None,
+                   facts: dict[str, Any] | None = None) -> dict[str, Any]:
     """An outcome; a failed project (`stage` "fetch" or "extract") also gets a failure
     record for the whole project (file ".") so failures.jsonl lists every problem."""
     if status == "failed" and reason:
@@ -46,7 +48,9 @@ def result_payload(full_name: str, sha: str | None, status: str, reason: str | N
     return {"schema": RESULT_SCHEMA, "exnet": extractor_version(), "full_name": full_name,
             "sha": sha, "status": status, "stage": stage, "reason": reason,
             "mined": time.strftime("%Y-%m-%d", time.gmtime()),
-            "models": models, "failures": failures}
+            "models": models, "failures": failures,
+            # The facts stage's findings (exnet.facts), made by the same process.
+            "facts_version": facts_version(), "facts": facts}
 
 
 def read_result(path: Path, full_name: str) -> dict[str, Any] | None:
@@ -55,6 +59,7 @@ def read_result(path: Path, full_name: str) -> dict[str, Any] | None:
     data = read_json(path)
     if (isinstance(data, dict) and data.get("schema") == RESULT_SCHEMA
             and data.get("exnet") == extractor_version() and data.get("full_name") == full_name
+            and data.get("facts_version") == facts_version()
             and result_problem(data) is None):
         return data
     return None
@@ -109,7 +114,8 @@ def _child(job: Job, max_memory: int | None, delay: float, timeout: float) -> No
         result = extract_project(job.root, job.full_name)
         models = [m.to_json() for m in result.models]
         failures += [f.to_json() for f in result.failures]
-        payload = result_payload(job.full_name, job.sha, "extracted", None, models, failures)
+        payload = result_payload(job.full_name, job.sha, "extracted", None, models, failures,
+                                 facts=facts_json(job.root, models))
     except MemoryError:
         payload = result_payload(job.full_name, job.sha, "failed",
                                  f"over the memory limit ({(max_memory or 0) >> 20} MB)",

@@ -20,6 +20,7 @@ from exnet.aggregate.distributions import (
     numeric_summary,
 )
 from exnet.aggregate.facets import build_facets, size_bucket, stars_bucket
+from exnet.aggregate.facts import build_facts, preprocessing_overview
 from exnet.aggregate.layer_counts import layer_distribution
 from exnet.aggregate.options import Options
 from exnet.aggregate.params import estimate_params
@@ -120,6 +121,7 @@ def build_summary(records: Sequence[Mapping[str, Any]],
         per_project[r["project"]] = per_project.get(r["project"], 0) + 1
     known = [p for p in params if p is not None]
     approximations = _approximations(space, alignment, opt)
+    facts_part, facts_facets = build_facts(records, ids, projects)
     mined = sorted(str(p["mined"]) for p in projects if p.get("mined"))
 
     return {
@@ -156,9 +158,13 @@ def build_summary(records: Sequence[Mapping[str, Any]],
         "tricks": summarise_tricks(tricks, frameworks),
         "params": {"estimated": True, "models": len(known), "missing": n - len(known),
                    **numeric_summary(known, "log10")},
-        "facets": build_facets(frameworks, styles, datasets,
-                               [sorted({layer["type"] for layer in r["layers"]})
-                                for r in records], sizes, stars, tricks),
+        "facets": {**build_facets(frameworks, styles, datasets,
+                                  [sorted({layer["type"] for layer in r["layers"]})
+                                   for r in records], sizes, stars, tricks),
+                   **facts_facets},
+        # The projects' facts (environment, reported results, licence; exnet.facts).
+        "facts": facts_part,
+        "preprocessing": preprocessing_overview(records),
         "space": {"method": space.method, "exact": space.exact, "landmarks": space.landmarks,
                   "explained": round(space.explained, 4), "k": opt.k_neighbours,
                   "distance": {"indel": editdistance.INDEL,

@@ -64,6 +64,10 @@ class CheckReport:
     models: list[ModelReport]
     failures: list[dict[str, Any]]
     figures: CorpusFigures
+    #: The checked code's environment (exnet.facts) and, per neighbour model id, what
+    #: its project reports (exnet.check.facts).
+    environment: dict[str, Any] | None = None
+    reported: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def worst(self) -> str | None:
         found = [f.severity for r in self.models for f in r.findings]
@@ -72,7 +76,8 @@ class CheckReport:
     def to_json(self) -> dict[str, Any]:
         return {"schema": REPORT_SCHEMA, "task": self.task,
                 "corpus_models": self.corpus_models, "corpus": self.figures.to_json(),
-                "models": [r.to_json() for r in self.models], "failures": self.failures}
+                "models": [r.to_json() for r in self.models], "failures": self.failures,
+                "environment": self.environment, "neighbour_results": self.reported}
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -128,4 +133,10 @@ def check_path(path: Path, task: str, corpus_dir: Path) -> CheckReport:
     result = extract_path(path).to_json()
     figures = corpus_figures(corpus)
     reports = [check_model(m, corpus, shas, task, figures) for m in result["models"]]
-    return CheckReport(task, len(corpus), reports, result["failures"], figures)
+    from exnet.check.facts import neighbour_results
+    from exnet.facts import path_environment
+
+    near = {(n.id, n.project) for r in reports for n in r.neighbours}
+    return CheckReport(task, len(corpus), reports, result["failures"], figures,
+                       path_environment(path).to_json(),
+                       neighbour_results(corpus_dir / task, sorted(near)))

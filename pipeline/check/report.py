@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from exnet.check import CheckReport, ModelReport
+from exnet.check.facts import environment_lines, results_lines
 from exnet.terminal import shown
 
 _MARK = {"error": "✗ error", "warning": "! warning", "info": "· info"}
@@ -33,6 +34,8 @@ def render_text(report: CheckReport, out: TextIO) -> None:
     def write(line: str) -> None:
         out.write(shown(line) + "\n")
 
+    for line in environment_lines(report.environment):
+        write(line)
     if not report.models:
         write("no model found to check")
     for r in report.models:
@@ -55,6 +58,8 @@ def render_text(report: CheckReport, out: TextIO) -> None:
                       f"(distance {n.distance:g}: {diff})")
                 if n.url:
                     write(f"      {n.url}")
+                for line in results_lines(report.reported.get(n.id, [])):
+                    write(f"      {line}")
         if r.findings:
             write("  findings:")
             for f in r.findings:

@@ -1,0 +1,170 @@
+"""Facts stage: training logs in notebook outputs, read as per-epoch series.
+
+Two shapes of log are read from a cell's output text:
+
+- Keras progress output: an `Epoch 3/10` line, then the progress bar whose last state
+  (after the carriage returns and backspaces that redraw it) ends with
+  `- 12s 58ms/step - loss: 0.41 - accuracy: 0.81 - val_loss: 0.45 - val_accuracy: 0.79`
+  (`acc`/`val_acc` of older Keras, the `━` bar of Keras 3 too);
+- printed epoch lines, as PyTorch loops write them: a line naming `epoch` and its
+  number with `name: value` pairs (`Epoch 3 | Train Loss: 0.41 | Val. Acc: 79.2%`), and
+  the lines right after it that carry more pairs. Lines that name a batch, step or
+  iteration are progress within an epoch and are skipped.
+
+A cell may hold several runs (k folds, a second model): the epoch count starting again
+starts a new run. Accuracy values printed as percentages are stored as fractions in the
+series; the final epoch's values, as printed, become results.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+SERIES = ("loss", "accuracy", "val_loss", "val_accuracy")
+_NUMBER = r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?"
+_EPOCH_KERAS = re.compile(r"^\s*Epoch\s+(\d+)\s*/\s*(\d+)\s*$")
+_KERAS_PAIR = re.compile(r"(?:^|\s[-─]\s|\s)([a-z_][a-z0-9_]*):\s*(" + _NUMBER + r"|nan)\b")
+_KERAS_TIME = re.compile(r"(?:\]|━|─|^)\s*-?\s*(\d+(?:\.\d+)?)(s|ms)\b")
+_EPOCH_LOG = re.compile(r"\bepoch\b\s*(?:\[|:|#|=)?\s*(\d+)(?:\s*(?:/|of)\s*(\d+))?", re.I)
+_INNER = re.compile(r"\b(?:batch|step|iter(?:ation)?|it)\b\s*(?:\[|:|#|=)?\s*\d+", re.I)
+_LOG_PAIR = re.compile(
+    r"(?P<split>train(?:ing)?|val(?:id(?:ation)?)?\.?|test|dev|eval)?[\s_]*"
+    r"(?P<name>loss|acc(?:uracy)?)\s*(?:[:=]|\bis\b)?\s*(?P<value>" + _NUMBER + r")\s*(?P<pct>%)?",
+    re.I)
+_EPOCH_TIME = re.compile(r"\btime\b[^\d]{0,12}(?:(\d+)\s*m(?:in)?\s*)?(\d+(?:\.\d+)?)\s*s\b",
+                         re.I)
+
+
+@dataclass
+class Run:
+    """One training run in a cell: per epoch, the last values printed."""
+
+    kind: str                                   # "keras-progress" | "epoch-log"
+    epochs: list[int] = field(default_factory=list)
+    values: list[dict[str, float]] = field(default_factory=list)
+    percent: set[str] = field(default_factory=set)   # names printed with a %
+
+    def at(self, epoch: int) -> dict[str, float]:
+        if self.epochs and self.epochs[-1] == epoch:
+            return self.values[-1]
+        self.epochs.append(epoch)
+        self.values.append({})
+        return self.values[-1]
+
+    def series(self) -> dict[str, tuple[float | None, ...]]:
+        out: dict[str, tuple[float | None, ...]] = {}
+        for name in (*SERIES, "seconds"):
+            column = tuple(_fraction(v.get(name), name in self.percent, "accuracy" in name)
+                           for v in self.values)
+            if any(x is not None for x in column):
+                out[name] = column
+        return out
+
+
+def _fraction(value: float | None, percent: bool, accuracy: bool) -> float | None:
+    """An accuracy as a fraction: printed with a %, or above 1 (then it is a percentage)."""
+    if value is None:
+        return None
+    if accuracy and (percent or 1 < value <= 100):
+        return round(value / 100, 6)
+    return value
+
+
+def screen_lines(text: str) -> list[str]:
+    """The lines as they were last shown: a carriage return or backspaces redraw a line."""
+    out = []
+    for raw in text.split("\n"):
+        parts = [p for p in raw.split("\r") if p.strip()]
+        line = parts[-1] if parts else ""
+        out.append(re.split(r"\x08+", line)[-1])
+    return out
+
+
+def _canonical(name: str, split: str | None) -> str | None:
+    base = "accuracy" if name.lower().startswith("acc") else "loss"
+    split = (split or "").lower().rstrip(".")
+    if split.startswith(("val", "dev", "eval")):
+        return "val_" + base
+    if split == "test":
+        return None
+    return base
+
+
+def keras_values(line: str) -> dict[str, float]:
+    """The metrics of a Keras progress line (`acc` as `accuracy`), and its seconds."""
+    values: dict[str, float] = {}
+    for name, value in _KERAS_PAIR.findall(line):
+        if value == "nan" or name in ("eta",):
+            continue
+        name = re.sub(r"^(val_)?(?:acc|binary_accuracy|categorical_accuracy|"
+                      r"sparse_categorical_accuracy)$", r"\1accuracy", name)
+        values[name] = float(value)
+    time = _KERAS_TIME.search(line)
+    if time and values and "ETA" not in line:
+        values["seconds"] = float(time.group(1)) / (1000 if time.group(2) == "ms" else 1)
+    return values
+
+
+def is_keras_progress(line: str) -> bool:
+    return bool(re.search(r"\d+/\d+\s*(?:\[|━|─)", line)) or line.lstrip().startswith("- ")
+
+
+def _new_run(runs: list[Run], kind: str, epoch: int) -> Run:
+    if not runs or runs[-1].kind != kind or (runs[-1].epochs and epoch <= runs[-1].epochs[-1]
+                                             and runs[-1].values[-1]):
+        runs.append(Run(kind))
+    return runs[-1]
+
+
+def parse_runs(text: str, used: set[int] | None = None) -> list[Run]:
+    """The training runs a cell's output shows (see the module docstring); the indexes
+    of the `screen_lines` they were read from are added to `used`."""
+    runs: list[Run] = []
+    used = used if used is not None else set()
+    keras_epoch: int | None = None
+    log_epoch: int | None = None
+    for index, line in enumerate(screen_lines(text)):
+        m = _EPOCH_KERAS.match(line)
+        if m:
+            keras_epoch, log_epoch = int(m.group(1)), None
+            _new_run(runs, "keras-progress", keras_epoch)
+            used.add(index)
+            continue
+        if keras_epoch is not None and is_keras_progress(line) and " ETA" not in line:
+            values = keras_values(line)
+            if "loss" in values or "accuracy" in values:
+                runs[-1].at(keras_epoch).update(values)
+                used.add(index)
+            continue
+        log_epoch = _epoch_line(line, runs, log_epoch)
+        if log_epoch is not None:
+            used.add(index)
+    return [r for r in runs if r.epochs and any(r.values)]
+
+
+def _epoch_line(line: str, runs: list[Run], epoch: int | None) -> int | None:
+    """Reads a printed epoch line (or a line continuing one); the current epoch."""
+    m = _EPOCH_LOG.search(line)
+    pairs = list(_LOG_PAIR.finditer(line))
+    if m and _INNER.search(line):
+        return None
+    if m:
+        epoch = int(m.group(1))
+        run = _new_run(runs, "epoch-log", epoch)
+    elif epoch is not None and pairs:
+        run = runs[-1]
+    else:
+        return None
+    values = run.at(epoch)
+    for pair in pairs:
+        name = _canonical(pair.group("name"), pair.group("split"))
+        if name is None:
+            continue
+        values[name] = float(pair.group("value"))
+        if pair.group("pct"):
+            run.percent.add(name)
+    t = _EPOCH_TIME.search(line)
+    if t:
+        values["seconds"] = int(t.group(1) or 0) * 60 + float(t.group(2))
+    return epoch

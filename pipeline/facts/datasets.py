@@ -1,0 +1,44 @@
+"""Facts stage: the dataset a reported number names ("89.2% accuracy on IMDB").
+
+The ids are the extractor's (`exnet.extract.datasets`), so a result and a model tagged
+with the same dataset agree; the table is kept here, not imported, because the stages
+share records, not code. Only names that identify a benchmark count: the words
+"tweets" or "reviews" alone name none.
+"""
+
+from __future__ import annotations
+
+import re
+
+NAMES = (
+    (r"\bimdb", "imdb"),
+    (r"\bsst[-_ ]?2\b|stanford sentiment treebank", "sst2"),
+    (r"\bag[-_ ]?news\b", "ag_news"),
+    (r"\byelp", "yelp"),
+    (r"sentiment140", "twitter"),
+    (r"20[-_ ]?news[-_ ]?groups?", "20newsgroups"),
+    (r"\bfashion[-_ ]?mnist\b", "fashion_mnist"),
+    (r"\bham[-_ ]?10000\b", "ham10000"),
+    (r"(?<!fashion[-_ ])(?<!fashion)(?<![\w-])mnist(?![\w-])", "mnist"),
+    (r"\boxford[-_ ]?(?:iiit[-_ ]?)?pets?\b", "oxford_pets"),
+    (r"\bflowers?[-_ ]?(?:102|recognition|photos)\b|\btf_flowers\b", "flowers"),
+    (r"\bcifar[-_ ]?100\b", "cifar100"),
+    (r"\bcifar[-_ ]?10\b", "cifar10"),
+    (r"\bsms[-_ ]?spam|\bspam[-_ ]?collection", "sms_spam"),
+    (r"\bfake[-_ ]?news\b", "fake_news"),
+    (r"\bjigsaw", "jigsaw_toxic"),
+    (r"\bamazon[-_ ]?(?:fine[-_ ]?food|review)", "amazon_reviews"),
+    (r"\breuters\b", "reuters"),
+    (r"\bbbc[-_ ]?news\b", "bbc_news"),
+    (r"\bcats?[-_ ]?(?:vs\.?|and)[-_ ]?dogs?\b|\bdogs?[-_ ]?vs\.?[-_ ]?cats?\b", "cats_vs_dogs"),
+    (r"\bsvhn\b", "svhn"),
+    (r"\bstl[-_ ]?10\b", "stl10"),
+    (r"\bimagenet\b", "imagenet"),
+)
+_PATTERNS = tuple((re.compile(p, re.I), d) for p, d in NAMES)
+
+
+def dataset_named(text: str) -> str | None:
+    """The one dataset `text` names; None when it names none or several."""
+    found = {d for pattern, d in _PATTERNS if pattern.search(text)}
+    return found.pop() if len(found) == 1 else None

@@ -1,0 +1,133 @@
+"""Facts stage: results a project's notebooks print, and its training curves.
+
+From each code cell's output text (`exnet.facts.curves` reads the epoch logs):
+
+- a training run's final epoch: loss and accuracy (split "train") and val_loss and
+  val_accuracy ("validation"), as printed; only when the cell holds one run (k folds
+  or several models in one cell are left to the curves), and the per-epoch seconds of
+  its last epoch (`epoch_time`);
+- printed lines that name a metric and a number: "Test accuracy: 0.87",
+  "Validation loss = 0.31", "accuracy on test set: 87.2%", a classification report's
+  `accuracy` row; the split when the line names it;
+- a Keras evaluation progress line (a cell that calls `.evaluate(` and no `.fit(`):
+  its loss and accuracy, split "test" when the call names test data;
+- `Wall time: 1min 5s` of a cell that trains (calls `.fit(`, `train(` or loops over
+  epochs): the training time (`wall_time`, seconds).
+
+No prose is kept: metric, number, unit, split and the cell they came from.
+"""
+
+from __future__ import annotations
+
+import re
+
+from exnet.facts.curves import SERIES, keras_values, parse_runs, screen_lines
+from exnet.facts.files import Cell, Notebook
+from exnet.records import Curve, Evidence, Result
+
+_METRIC = (r"(?P<metric>top[-_ ]?5[-_ ]accuracy|accuracy|acc|f1[-_ ]?score|f1|roc[-_ ]auc|auc|"
+           r"precision|recall|loss|error(?:[-_ ]rate)?)")
+_SPLIT = r"(?P<split>test(?:ing)?|validation|valid|val|dev|train(?:ing)?)"
+_NUM = r"(?P<value>[-+]?(?:\d+\.\d+|\.\d+|\d+))\s*(?P<pct>%)?"
+_LINE = re.compile(
+    r"^\W{0,4}(?:(?:final|overall|model|mean|average|avg|the)\s+)*"
+    r"(?:" + _SPLIT + r"(?:\s+set|\s+data)?[\s_-]+)?" + _METRIC +
+    r"(?:\s+(?:score|on|of)\s*(?:the\s+)?" + _SPLIT.replace("split", "split2") +
+    r"?(?:\s+(?:set|data))?)?\s*(?:[:=]|\bis\b)\s*" + _NUM + r"\s*$", re.I)
+_REPORT = re.compile(r"^\s*accuracy\s+(?P<value>\d?\.\d+)\s+\d+\s*$")
+_WALL = re.compile(r"^\s*Wall time:\s*(.+?)\s*$")
+_TRAINS = re.compile(r"\.fit(?:_generator)?\(|\btrain\w*\(|\bfor\s+epoch\b")
+_UNITS = {"h": 3600.0, "min": 60.0, "s": 1.0, "ms": 1e-3, "µs": 1e-6, "us": 1e-6, "ns": 1e-9}
+SPLITS = {"test": "test", "testing": "test", "validation": "validation", "valid": "validation",
+          "val": "validation", "dev": "validation", "train": "train", "training": "train"}
+METRICS = {"acc": "accuracy", "f1score": "f1", "f1_score": "f1", "f1-score": "f1",
+           "f1 score": "f1", "roc auc": "auc", "roc-auc": "auc", "roc_auc": "auc",
+           "error rate": "error", "error-rate": "error", "error_rate": "error"}
+
+
+def metric_name(text: str) -> str:
+    key = text.lower()
+    if key.startswith("top"):
+        return "top5_accuracy"
+    return METRICS.get(key, key)
+
+
+def seconds(text: str) -> float | None:
+    """`1min 5s`, `12.3 s`, `850 ms`, `1h 2min 3s` in seconds."""
+    parts = re.findall(r"(\d+(?:\.\d+)?)\s*(h|min|ms|µs|us|ns|s)\b", text)
+    if not parts:
+        return None
+    return round(sum(float(n) * _UNITS[u] for n, u in parts), 3)
+
+
+def _result(metric: str, value: float, unit: str | None, split: str | None,
+            ev: Evidence) -> Result:
+    return Result(metric, value, unit, split, None, "notebook-output", ev)
+
+
+def _final_epoch(cell: Cell, ev: Evidence, runs: list) -> list[Result]:
+    if len(runs) != 1:
+        return []
+    run = runs[0]
+    last = run.values[-1]
+    out = []
+    for name in SERIES:
+        if name in last:
+            unit = "%" if name in run.percent else None
+            split = "validation" if name.startswith("val_") else "train"
+            out.append(_result(name.removeprefix("val_"), last[name], unit, split, ev))
+    if "seconds" in last:
+        out.append(_result("epoch_time", last["seconds"], "s", None, ev))
+    return out
+
+
+def _printed(cell: Cell, ev: Evidence, used: set[int]) -> list[Result]:
+    """Printed metrics, evaluation and wall time (lines of epoch logs, `used`, are not)."""
+    out = []
+    evaluates = ".evaluate(" in cell.source and not _TRAINS.search(cell.source)
+    for index, line in enumerate(screen_lines(cell.outputs)):
+        if index in used:
+            continue
+        pairs = [m for part in re.split(r"\s*[|,;\t]\s*", line) if (m := _LINE.match(part))]
+        if pairs and "epoch" not in line.lower():
+            for m in pairs:
+                split = m.group("split") or m.group("split2")
+                out.append(_result(metric_name(m.group("metric")), float(m.group("value")),
+                                   "%" if m.group("pct") else None,
+                                   SPLITS.get((split or "").lower()), ev))
+            continue
+        m = _REPORT.match(line)
+        if m:
+            out.append(_result("accuracy", float(m.group("value")), None, None, ev))
+            continue
+        if evaluates and re.search(r"\d+/\d+\s*(?:\[|━)", line) and "ETA" not in line:
+            values = keras_values(line)
+            call = cell.source[cell.source.find(".evaluate("):][:80].lower()
+            split = "test" if "test" in call else "validation" if "val" in call else None
+            for name in ("loss", "accuracy"):
+                if name in values:
+                    out.append(_result(name, values[name], None, split, ev))
+        m = _WALL.match(line)
+        if m and _TRAINS.search(cell.source):
+            value = seconds(m.group(1))
+            if value is not None:
+                out.append(_result("wall_time", value, "s", None, ev))
+    return out
+
+
+def notebook_outputs(nb: Notebook) -> tuple[list[Result], list[Curve]]:
+    """The results and curves of one notebook (see the module docstring)."""
+    results: list[Result] = []
+    curves: list[Curve] = []
+    for cell in nb.cells:
+        if not cell.outputs.strip():
+            continue
+        ev = Evidence(nb.rel, None, cell.index)
+        used: set[int] = set()
+        runs = parse_runs(cell.outputs, used)
+        results += _final_epoch(cell, ev, runs)
+        results += _printed(cell, ev, used)
+        for run in runs:
+            if len(run.epochs) >= 2:
+                curves.append(Curve(run.kind, ev, tuple(run.epochs), run.series()))
+    return results, curves

@@ -1,0 +1,151 @@
+"""Facts stage: results a project's README states, in tables and sentences.
+
+- Markdown tables: a header cell naming a metric (`Accuracy`, `Test Acc`, `F1`) makes
+  its column a result column; each row gives one result per such column, labelled
+  with the row's first other cell (a model's name, at most 60 characters). The dataset
+  is a `Dataset` column's value or one named in the header cell.
+- Sentences: a metric next to a number ("reaches 89.2% accuracy on IMDB", "test
+  accuracy of 0.91", "F1 score: 0.88"), with the split named just before the metric
+  and the dataset named in the same line, when exactly one is.
+
+Lines inside code blocks are skipped. Datasets are named as the extractor names them
+(`exnet.facts.datasets`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from exnet.facts.datasets import dataset_named
+from exnet.records import Evidence, Result
+
+_METRIC = (r"top[-_ ]?5[-_ ]accuracy|accuracy|acc|f1[-_ ]?score|f1|roc[-_ ]auc|auc|"
+           r"precision|recall|error[-_ ]rate|loss")
+_HEADER = re.compile(r"^\W*(?:(?P<split>test(?:ing)?|validation|valid|val|dev|"
+                     r"train(?:ing)?)\.?\s*)?(?P<metric>" + _METRIC + r")\b", re.I)
+_NUMBER = re.compile(r"^\**\s*(?P<value>\d{1,3}(?:\.\d+)?|0?\.\d+)\s*(?P<pct>%)?\s*\**$")
+_SENTENCE = re.compile(
+    r"(?:(?P<pre>\d{1,3}(?:\.\d+)?)\s*(?P<prepct>%)\s+(?:\w+\s+){0,2}?"
+    r"(?P<metric1>" + _METRIC + r")\b)"
+    r"|(?:\b(?P<metric2>" + _METRIC + r")\b(?:\s+score)?[^.\d\n|]{0,40}?"
+    r"(?:\bof|\bis|=|:|\breach(?:es|ed)?|\bachiev(?:es|ed|ing)|\bto|\bat|\baround|\babout|"
+    r"\bapproximately|\bgets?|\bgot|\bwith|\bwas|\bwere|\bare)\s*[~≈]?\s*"
+    r"(?P<post>\d{1,3}(?:\.\d+)?|0?\.\d+)\s*(?P<postpct>%)?)", re.I)
+_SPLIT_BEFORE = re.compile(r"\b(test(?:ing)?|validation|valid|val|dev|train(?:ing)?)"
+                           r"(?:\s+set)?[\s-]*$", re.I)
+SPLITS = {"test": "test", "testing": "test", "validation": "validation", "valid": "validation",
+          "val": "validation", "dev": "validation", "train": "train", "training": "train"}
+
+
+def metric_name(text: str) -> str:
+    key = re.sub(r"[-_ ]", "", text.lower())
+    if key.startswith("top5"):
+        return "top5_accuracy"
+    return {"acc": "accuracy", "f1score": "f1", "rocauc": "auc", "errorrate": "error"}.get(
+        key, key)
+
+
+def _dataset(text: str) -> str | None:
+    return dataset_named(text)
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
+def _plain(text: str) -> str:
+    """A table cell's words without markdown emphasis, links or code marks."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    return re.sub(r"[*_`]", "", text).strip()[:60]
+
+
+def _table(rows: list[tuple[int, str]], rel: str) -> list[Result]:
+    header = _cells(rows[0][1])
+    metrics = {i: m for i, h in enumerate(header) if (m := _HEADER.match(_plain(h)))}
+    if not metrics:
+        return []
+    label_col = next((i for i in range(len(header)) if i not in metrics), None)
+    data_col = next((i for i, h in enumerate(header) if h.lower().strip("* ") == "dataset"),
+                    None)
+    out = []
+    for number, line in rows[2:]:
+        cells = _cells(line)
+        label = _plain(cells[label_col]) if label_col is not None and \
+            label_col < len(cells) else None
+        for i, m in metrics.items():
+            value = _NUMBER.match(cells[i]) if i < len(cells) else None
+            if not value:
+                continue
+            dataset = _dataset(cells[data_col]) if data_col is not None and \
+                data_col < len(cells) else _dataset(header[i])
+            out.append(Result(metric_name(m.group("metric")), float(value.group("value")),
+                              "%" if value.group("pct") else None,
+                              SPLITS.get((m.group("split") or "").lower()), dataset, "readme",
+                              Evidence(rel, number), label=label or None))
+    return out
+
+
+def _sentences(lines: list[tuple[int, str]], rel: str) -> list[Result]:
+    """Results of one paragraph (lines joined, so a sentence may wrap); each result's
+    line is the one where its metric is written."""
+    text, starts = "", []
+    for number, line in lines:
+        starts.append((len(text), number))
+        text += re.sub(r"!?\[[^\]]*\]\([^)]*\)", "", line) + " "
+    out = []
+    for m in _SENTENCE.finditer(text):
+        metric = m.group("metric1") or m.group("metric2")
+        at = m.start("metric1") if m.group("metric1") else m.start("metric2")
+        value = m.group("pre") or m.group("post")
+        pct = m.group("prepct") or m.group("postpct")
+        before = _SPLIT_BEFORE.search(text[:at])
+        num = float(value)
+        if not pct and num > 1 and metric_name(metric) != "loss":
+            continue            # "accuracy of 3 models": not a score
+        number = max(n for offset, n in starts if offset <= at)
+        sentence = re.split(r"(?<=[.!?])\s", text[:at])[-1] + text[at:m.end()]
+        out.append(Result(metric_name(metric), num, "%" if pct else None,
+                          SPLITS.get(before.group(1).lower()) if before else None,
+                          _dataset(sentence + text[m.end():m.end() + 40].split(".")[0]),
+                          "readme", Evidence(rel, number)))
+    return out
+
+
+def readme_results(rel: str, text: str) -> list[Result]:
+    """The results a README states (see the module docstring)."""
+    out: list[Result] = []
+    fenced = False
+    table: list[tuple[int, str]] = []
+    paragraph: list[tuple[int, str]] = []
+
+    def flush() -> None:
+        nonlocal table, paragraph
+        if len(table) >= 3 and re.fullmatch(r"[\s|:\-]+", table[1][1]):
+            out.extend(_table(table, rel))
+        if paragraph:
+            out.extend(_sentences(paragraph, rel))
+        table, paragraph = [], []
+
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.lstrip().startswith(("```", "~~~")):
+            flush()
+            fenced = not fenced
+            continue
+        if fenced or line.startswith("    ") or not line.strip():
+            flush()
+            continue
+        if line.strip().startswith("|") or (table and "|" in line):
+            if paragraph:
+                flush()
+            table.append((number, line))
+            continue
+        if table:
+            flush()
+        if line.lstrip().startswith("#"):
+            flush()
+            paragraph = [(number, line)]
+            flush()
+            continue
+        paragraph.append((number, line))
+    flush()
+    return out

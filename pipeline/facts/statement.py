@@ -1,0 +1,150 @@
+"""Facts stage: one plain sentence saying what a project needs to run.
+
+Examples: "TensorFlow 1.x era — needs tensorflow<2 (tf.Session)", "PyTorch ≥ 1.8,
+torchtext 0.x legacy Field API — needs torchtext<0.9 (torchtext.data.Field)",
+"Keras 2.3.1, TensorFlow 1.15.x; Python 3.7". A pin comes from a file, an era from the
+code; both are in the environment record with their evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import InvalidVersion, Version
+
+from exnet.records import Dependency, Era, PythonVersion
+
+NAMES = {"tensorflow": "TensorFlow", "keras": "Keras", "torch": "PyTorch",
+         "torchvision": "torchvision", "torchtext": "torchtext", "torchaudio": "torchaudio",
+         "transformers": "Transformers", "pytorch-lightning": "PyTorch Lightning",
+         "lightning": "Lightning", "jax": "JAX", "flax": "Flax"}
+#: The order frameworks are named in.
+ORDER = ("tensorflow", "keras", "torch", "torchvision", "torchtext", "torchaudio",
+         "transformers", "pytorch-lightning", "lightning", "jax", "flax")
+MAIN = ("tensorflow", "keras", "torch")
+_SYMBOLS = {">=": "≥ ", "<=": "≤ ", "<": "< ", ">": "> ", "!=": "≠ ", "~=": "~= ",
+            "===": "", "==": ""}
+
+
+def pretty(specifier: str) -> str:
+    """`==2.3.0` -> "2.3.0", `==1.15.*` -> "1.15.x", `<2,>=1.15` -> "≥ 1.15 and < 2"."""
+    try:
+        specs = sorted(SpecifierSet(specifier), key=lambda s: (s.operator[0] != ">",
+                                                                s.operator))
+    except InvalidSpecifier:
+        return specifier
+    exact = [s for s in specs if s.operator in ("==", "===")]
+    specs = exact[:1] or specs          # an exact pin says it all
+    words = [_SYMBOLS.get(s.operator, s.operator) + s.version.replace(".*", ".x")
+             for s in specs]
+    return " and ".join(words)
+
+
+def tightest(needs: list[str]) -> str:
+    """The needs of several markers as one specifier: the lowest upper bound and the
+    highest lower bound (`tensorflow<2.16`, `tensorflow<2.6` -> `tensorflow<2.6`)."""
+    name = needs[0].split("<")[0].split(">")[0].split("=")[0]
+    uppers: list[Version] = []
+    lowers: list[Version] = []
+    for need in needs:
+        for spec in SpecifierSet(need[len(name):]):
+            try:
+                version = Version(spec.version)
+            except InvalidVersion:
+                continue
+            (uppers if spec.operator.startswith("<") else lowers).append(version)
+    parts = ([f">={max(lowers)}"] if lowers else []) + ([f"<{min(uppers)}"] if uppers else [])
+    return name + ",".join(parts)
+
+
+def _upper(specifier: str) -> tuple[Version, bool] | None:
+    """The lowest upper bound a specifier sets, and whether the bound itself is allowed."""
+    bounds: list[tuple[Version, bool]] = []
+    for spec in SpecifierSet(specifier):
+        try:
+            version = Version(spec.version.replace(".*", ""))
+        except InvalidVersion:
+            continue
+        if spec.operator == "<":
+            bounds.append((version, False))
+        elif spec.operator in ("<=", "==", "==="):
+            if spec.version.endswith(".*"):
+                release = list(version.release)
+                release[-1] += 1
+                bounds.append((Version(".".join(map(str, release))), False))
+            else:
+                bounds.append((version, True))
+    return min(bounds) if bounds else None
+
+
+def _satisfies(dep: Dependency, need: str, name: str) -> bool:
+    """Whether the pins already keep below the upper bound the code needs."""
+    try:
+        pin, wanted = _upper(dep.specifier), _upper(need[len(name):])
+    except InvalidSpecifier:
+        return False
+    if pin is None or wanted is None:
+        return False
+    return pin[0] < wanted[0] or (pin[0] == wanted[0] and not pin[1])
+
+
+def _needs(fw: str, dep: Dependency | None, eras: list[Era]) -> list[str]:
+    """What the code needs, per package, as "tensorflow<2 (tf.Session)": the tightest
+    bound of the markers and the marker that sets it; left out when a pin meets it."""
+    groups: dict[str, list[Era]] = {}
+    for era in eras:
+        if era.needs:
+            groups.setdefault(re.match(r"[\w.\-]+", era.needs).group(), []).append(era)  # type: ignore[union-attr]
+    out = []
+    for package, group in groups.items():
+        need = tightest([e.needs for e in group if e.needs])
+        if package == fw and dep is not None and _satisfies(dep, need, package):
+            continue
+        bound = need[len(package):].split(",")[-1]
+        api = next((e.api for e in group if e.needs and bound in e.needs), group[0].api)
+        out.append(f"{need} ({api})")
+    return out
+
+
+def _segment(fw: str, dep: Dependency | None, eras: list[Era]) -> str:
+    name = NAMES.get(fw, fw)
+    strict = [e for e in eras if e.needs]
+    if dep is not None and dep.conflict:
+        pins = ", ".join(f"{p.specifier or 'any'} in {p.evidence.file}" for p in dep.pins)
+        head = f"{name} pins conflict ({pins})"
+    elif dep is not None and dep.specifier:
+        head = f"{name} {pretty(dep.specifier)}"
+    elif strict:
+        label = strict[0].era
+        head = f"{name} {label}" if label.startswith("with ") else f"{name} {label} era"
+    elif eras:
+        return (f"{name} (version not pinned; {eras[0].era}-era {eras[0].api}, still "
+                f"accepted by current releases)")
+    else:
+        return f"{name} (version not pinned; no removed API in the code)"
+    needs = _needs(fw, dep, eras)
+    return head + (" — needs " + " and ".join(needs) if needs else "")
+
+
+def statement(uses: set[str], frameworks: list[Dependency], eras: list[Era],
+              python: PythonVersion | None) -> str | None:
+    """The sentence (see the module docstring); None when no framework is known."""
+    pinned = {d.name: d for d in frameworks}
+    by_fw: dict[str, list[Era]] = {}
+    for era in eras:
+        by_fw.setdefault(era.framework, []).append(era)
+    named = [fw for fw in ORDER if fw in pinned or fw in by_fw or (fw in uses and fw in MAIN)]
+    if "keras" in named and "keras" not in pinned and "keras" not in uses \
+            and "tensorflow" in named:
+        # tf.keras: the Keras markers speak about TensorFlow releases
+        by_fw.setdefault("tensorflow", []).extend(
+            replace(e, era=f"with the Keras {e.era} API") for e in by_fw.pop("keras", []))
+        named.remove("keras")
+    if not named:
+        return None
+    text = ", ".join(_segment(fw, pinned.get(fw), by_fw.get(fw, [])) for fw in named)
+    if python is not None:
+        text += "; Python " + (python.version or pretty(python.specifier))
+    return text

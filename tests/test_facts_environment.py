@@ -1,0 +1,144 @@
+"""The facts stage's environment: pins from every kind of file, conflicts, the Python
+version, API eras from the code and the statement (fixtures in tests/fixtures/facts/)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from packaging.specifiers import SpecifierSet
+
+from exnet.facts import path_environment, project_facts
+from exnet.facts.environment import satisfiable
+from exnet.facts.requirements import conda_requirement, poetry_specifier
+from exnet.facts.statement import pretty
+
+FIXTURES = Path(__file__).parent / "fixtures" / "facts"
+
+
+def env(name: str) -> dict:
+    return project_facts(FIXTURES / name).to_json()["environment"]
+
+
+def pins(dep: dict) -> list[tuple]:
+    return [(p["written"], p["specifier"], p["marker"], p["file"], p["line"], p["cell"])
+            for p in dep["pins"]]
+
+
+def test_requirements_includes_markers_options_and_conflicting_pins() -> None:
+    e = env("conflicting")
+    fw = {d["name"]: d for d in e["frameworks"]}
+    assert fw["tensorflow"]["conflict"] is True and fw["tensorflow"]["specifier"] == ""
+    assert pins(fw["tensorflow"]) == [
+        ("tensorflow-gpu", "==1.15.0", None, "requirements.txt", 3, None),
+        ("tensorflow", ">=2.0", None, "setup.py", 4, None)]
+    assert pins(fw["keras"]) == [("keras", "==2.3.1", None, "setup.py", 5, None)]
+    libs = {d["name"]: d for d in e["libraries"]}
+    assert sorted(libs) == ["h5py", "matplotlib", "mylib", "numpy", "pandas", "scikit-learn"]
+    # -r base.txt (which includes itself again: read once)
+    assert pins(libs["pandas"]) == [("pandas", "==1.1.5", None, "base.txt", 1, None)]
+    assert pins(libs["numpy"]) == [("numpy", ">=1.16", 'python_version >= "3.6"',
+                                    "requirements.txt", 4, None)]
+    assert libs["numpy"]["specifier"] == ""          # a marker's pin is not combined
+    assert libs["h5py"]["specifier"] == "<3"          # --hash dropped
+    assert libs["matplotlib"]["specifier"] == ">=3.1"  # a continued line
+    assert libs["mylib"]["specifier"] == ""           # -e URL#egg=mylib
+    assert e["python"] == {"specifier": ">=3.6", "version": None,
+                           "evidence": [{"file": "setup.py", "line": 13, "cell": None}]}
+    assert e["sources"] == ["requirements.txt", "base.txt", "setup.py"]
+    assert e["statement"] == ("TensorFlow pins conflict (==1.15.0 in requirements.txt, >=2.0 "
+                              "in setup.py) — needs tensorflow<2 (tf.Session), Keras 2.3.1; "
+                              "Python ≥ 3.6")
+
+
+def test_eras_come_from_code_lines_not_comments() -> None:
+    e = env("conflicting")
+    eras = {(x["framework"], x["api"]): x for x in e["eras"]}
+    assert eras["tensorflow", "tf.Session"]["evidence"] == [
+        {"file": "train.py", "line": 7, "cell": None}]            # line 6 is a comment
+    assert eras["tensorflow", "tf.placeholder"]["needs"] == "tensorflow<2"
+    assert eras["keras", "nb_epoch="]["needs"] == "keras<2.4"
+
+
+def test_pyproject_environment_yml_and_runtime() -> None:
+    e = env("pinned")
+    fw = {d["name"]: d for d in e["frameworks"]}
+    assert pins(fw["torch"]) == [("pytorch", "==1.8.1.*", None, "environment.yml", 6, None),
+                                 ("torch", ">=1.8", None, "pyproject.toml", 7, None)]
+    assert fw["torch"]["specifier"] == "==1.8.1.*,>=1.8" and not fw["torch"]["conflict"]
+    assert [d["name"] for d in e["libraries"]] == ["numpy", "pip", "spacy", "tqdm"]
+    assert e["python"]["version"] == "3.8"
+    assert [x["file"] for x in e["python"]["evidence"]] == ["environment.yml",
+                                                           "pyproject.toml", "runtime.txt"]
+    # the pin <= 0.8.1 already meets what the legacy Field API needs (< 0.9)
+    assert e["statement"] == "PyTorch 1.8.1.x, torchtext ≤ 0.8.1; Python 3.8"
+    assert [(x["framework"], x["needs"]) for x in e["eras"]] == [
+        ("torchtext", "torchtext<0.9"), ("torch", None)]
+
+
+def test_poetry_and_python_version_file() -> None:
+    e = env("poetry")
+    fw = {d["name"]: d for d in e["frameworks"]}
+    assert fw["tensorflow"]["specifier"] == "<2.5,>=2.4"
+    assert {d["name"]: d["specifier"] for d in e["libraries"]} == {"pillow": "",
+                                                                   "scipy": "<2,>=1.5.4"}
+    assert e["python"]["version"] == "3.9"
+    # tf.keras markers speak about TensorFlow; the pin (< 2.5) already meets < 2.6
+    assert e["statement"] == "TensorFlow ≥ 2.4 and < 2.5; Python 3.9"
+    apis = sorted(x["api"] for x in e["eras"])
+    assert apis == ["fit_generator", "keras.preprocessing.text", "optimizer lr=",
+                    "predict_classes"]
+
+
+def test_pipfile_and_a_pin_the_code_contradicts() -> None:
+    e = env("pipenv")
+    assert e["python"]["specifier"] == "==3.7.*" and e["python"]["version"] == "3.7"
+    assert e["statement"] == ("PyTorch 1.4.0 — needs torch<0.5 (loss.data[0]), "
+                              "torchvision ≥ 0.5; Python 3.7")
+
+
+def test_notebook_pip_lines_and_kernel_versions() -> None:
+    e = env("notebooks")
+    fw = {d["name"]: d for d in e["frameworks"]}
+    assert pins(fw["tensorflow"]) == [("tensorflow", "==2.3.0", None, "keras_imdb.ipynb",
+                                       1, 1)]
+    assert {d["name"]: d["specifier"] for d in e["libraries"]} == {"keras-tuner": ">=1.0",
+                                                                   "nltk": ""}
+    # three kernels, one each: 3.6.9, 3.7.10, 3.8.5; the highest of the most common
+    assert e["python"]["version"] == "3.8" and e["python"]["specifier"] == ""
+    assert e["statement"] == ("TensorFlow 2.3.0, PyTorch (version not pinned; no removed "
+                              "API in the code); Python 3.8")
+
+
+def test_path_environment_of_one_file() -> None:
+    e = path_environment(FIXTURES / "pipenv" / "main.py").to_json()
+    assert e["statement"] == "PyTorch 0.x era — needs torch<0.5 (loss.data[0])"
+
+
+@pytest.mark.parametrize("spec, ok", [("==1.15.0,>=2.0", False), (">=1.15,<2", True),
+                                      (">1.8,<1.9", True), ("==1.15.*,<1.15.2", True),
+                                      ("<1.0,>=1.0", False)])
+def test_satisfiable(spec: str, ok: bool) -> None:
+    assert satisfiable(SpecifierSet(spec)) is ok
+
+
+@pytest.mark.parametrize("spec, want", [("^1.2.3", "<2,>=1.2.3"), ("^0.2.3", "<0.3,>=0.2.3"),
+                                        ("~1.2", "<1.3,>=1.2"), ("*", ""), ("2.0", "==2.0"),
+                                        (">=1,<2", "<2,>=1")])
+def test_poetry_specifier(spec: str, want: str) -> None:
+    assert poetry_specifier(spec) == want
+
+
+@pytest.mark.parametrize("spec, want", [("python=3.7", "python==3.7.*"),
+                                        ("pytorch::pytorch>=1.8", "pytorch>=1.8"),
+                                        ("numpy 1.19 py37_0", "numpy==1.19.*"),
+                                        ("cudatoolkit", "cudatoolkit"),
+                                        ("tensorflow==1.15", "tensorflow==1.15")])
+def test_conda_requirement(spec: str, want: str) -> None:
+    assert conda_requirement(spec) == want
+
+
+@pytest.mark.parametrize("spec, want", [("==2.3.0", "2.3.0"), ("==1.15.*", "1.15.x"),
+                                        ("<2,>=1.15", "≥ 1.15 and < 2"), (">=1.8", "≥ 1.8")])
+def test_pretty(spec: str, want: str) -> None:
+    assert pretty(spec) == want

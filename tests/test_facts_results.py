@@ -1,0 +1,145 @@
+"""Reported results and training curves from notebook outputs and READMEs, and the
+rule that attaches them to a model only when it is clear (tests/fixtures/facts/)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from exnet.facts import project_facts
+from exnet.facts.curves import parse_runs
+from exnet.facts.outputs import seconds
+from exnet.records import REPORTED, model_id
+
+FIXTURES = Path(__file__).parent / "fixtures" / "facts"
+
+
+def model(project: str, file: str, cell: int | None, line: int, name: str,
+          settings: dict[str, tuple[str, int | None]]) -> dict[str, Any]:
+    """A model record as the extractor writes it, with settings at (file, cell)."""
+    return {"schema": "exnet.model/2", "project": project, "file": file, "cell": cell,
+            "span": [line, line + 5], "name": name, "framework": "keras", "layers": [],
+            "hyperparameters": {k: {"value": 1, "file": f, "cell": c, "line": 1,
+                                    "how": "literal"} for k, (f, c) in settings.items()},
+            "occurrences": [{"file": file, "cell": cell, "span": [line, line + 5],
+                             "name": name, "role": "trained"}]}
+
+
+KERAS = model("nb", "keras_imdb.ipynb", 2, 3, "model",
+              {"epochs": ("keras_imdb.ipynb", 3), "optimizer": ("keras_imdb.ipynb", 2)})
+TORCH = model("nb", "torch_sentiment.ipynb", 0, 4, "SentimentGRU",
+              {"optimizer": ("torch_sentiment.ipynb", 1)})
+
+
+def rows(results: list[dict[str, Any]]) -> list[tuple]:
+    return [(r["metric"], r["value"], r["unit"], r["split"], r["dataset"], r["label"],
+             r["model"], r["evidence"]["file"], r["evidence"]["line"], r["evidence"]["cell"])
+            for r in results]
+
+
+def test_notebook_results_and_their_models() -> None:
+    facts = project_facts(FIXTURES / "notebooks", [KERAS, TORCH]).to_json()
+    k, t = model_id(KERAS), model_id(TORCH)
+    assert rows(facts["results"]) == [
+        # the fit cell's last epoch, its seconds and the cell's wall time
+        ("loss", 0.285, None, "train", None, None, k, "keras_imdb.ipynb", None, 3),
+        ("accuracy", 0.8861, None, "train", None, None, k, "keras_imdb.ipynb", None, 3),
+        ("loss", 0.3502, None, "validation", None, None, k, "keras_imdb.ipynb", None, 3),
+        ("accuracy", 0.8575, None, "validation", None, None, k, "keras_imdb.ipynb", None, 3),
+        ("epoch_time", 9.0, "s", None, None, None, k, "keras_imdb.ipynb", None, 3),
+        ("wall_time", 31.4, "s", None, None, None, k, "keras_imdb.ipynb", None, 3),
+        # printed after evaluate(): the cell's code names the notebook's one model
+        ("loss", 0.3611, None, "test", None, None, k, "keras_imdb.ipynb", None, 4),
+        ("accuracy", 0.8512, None, "test", None, None, k, "keras_imdb.ipynb", None, 4),
+        # a scikit-learn baseline's score: not the model's, so at project level
+        ("accuracy", 0.79, None, None, None, None, None, "keras_imdb.ipynb", None, 5),
+        ("loss", 0.42, None, "train", None, None, t, "torch_sentiment.ipynb", None, 1),
+        ("accuracy", 81.33, "%", "train", None, None, t, "torch_sentiment.ipynb", None, 1),
+        ("loss", 0.455, None, "validation", None, None, t, "torch_sentiment.ipynb", None, 1),
+        ("accuracy", 79.8, "%", "validation", None, None, t, "torch_sentiment.ipynb", None,
+         1),
+        ("epoch_time", 6.0, "s", None, None, None, t, "torch_sentiment.ipynb", None, 1),
+        # the code says `model`, not SentimentGRU: not attached
+        ("loss", 0.462, None, "test", None, None, None, "torch_sentiment.ipynb", None, 3),
+        ("accuracy", 78.95, "%", "test", None, None, None, "torch_sentiment.ipynb", None, 3),
+    ]
+    assert {r["reported"] for r in facts["results"]} == {REPORTED}
+
+
+def test_curves_per_epoch_train_and_validation() -> None:
+    facts = project_facts(FIXTURES / "notebooks", [KERAS, TORCH]).to_json()
+    keras, torch = facts["curves"]
+    assert keras == {"model": model_id(KERAS), "source": "keras-progress",
+                     "evidence": {"file": "keras_imdb.ipynb", "line": None, "cell": 3},
+                     "epochs": [1, 2, 3], "reported": REPORTED, "series": {
+                         "accuracy": [0.712, 0.8305, 0.8861], "loss": [0.5512, 0.3904, 0.285],
+                         "seconds": [12.0, 10.0, 9.0], "val_accuracy": [0.8015, 0.842, 0.8575],
+                         "val_loss": [0.441, 0.3711, 0.3502]}}
+    assert torch["source"] == "epoch-log" and torch["model"] == model_id(TORCH)
+    assert torch["series"] == {"accuracy": [0.5012, 0.685, 0.8133], "loss": [0.693, 0.601, 0.42],
+                               "seconds": [7.0, 6.0, 6.0], "val_accuracy": [0.524, 0.7105, 0.798],
+                               "val_loss": [0.69, 0.58, 0.455]}
+
+
+def test_a_notebook_without_outputs_reports_nothing() -> None:
+    facts = project_facts(FIXTURES / "notebooks").to_json()
+    assert not [r for r in facts["results"] if r["evidence"]["file"] == "no_outputs.ipynb"]
+    assert not [c for c in facts["curves"] if c["evidence"]["file"] == "no_outputs.ipynb"]
+
+
+def test_readme_numbers_for_several_models() -> None:
+    bilstm = model("r", "models.py", None, 10, "BiLSTMAttention", {})
+    cnn = model("r", "models.py", None, 40, "TextCNN", {})
+    facts = project_facts(FIXTURES / "readme", [bilstm, cnn]).to_json()
+    b, c = model_id(bilstm), model_id(cnn)
+    assert rows(facts["results"]) == [
+        ("accuracy", 91.2, "%", "test", None, "BiLSTMAttention", b, "README.md", 9, None),
+        ("f1", 0.9, None, None, None, "BiLSTMAttention", b, "README.md", 9, None),
+        ("accuracy", 88.7, "%", "test", None, "TextCNN", c, "README.md", 10, None),
+        ("f1", 0.87, None, None, None, "TextCNN", c, "README.md", 10, None),
+        ("accuracy", 79.0, "%", "test", None, "Logistic regression (baseline)", None,
+         "README.md", 11, None),
+        ("accuracy", 88.7, "%", None, "sst2", None, c, "README.md", 13, None),
+        ("accuracy", 97.5, "%", "train", "sst2", None, c, "README.md", 13, None),
+        ("loss", 0.25, None, "validation", "imdb", None, b, "README.md", 20, None),
+    ]
+
+
+def test_readme_numbers_stay_at_project_level_when_two_models_are_named(
+        tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("TextCNN and BiLSTMAttention reach 90% accuracy.\n")
+    models = [model("r", "m.py", None, 1, "TextCNN", {}),
+              model("r", "m.py", None, 9, "BiLSTMAttention", {})]
+    facts = project_facts(tmp_path, models).to_json()
+    assert [(r["value"], r["model"]) for r in facts["results"]] == [(90.0, None)]
+
+
+def test_keras_one_and_batch_lines() -> None:
+    text = ("Epoch 1/2\n - 3s - loss: 0.70 - acc: 0.51 - val_loss: 0.69 - val_acc: 0.55\n"
+            "Epoch 2/2\n - 3s - loss: 0.60 - acc: 0.66 - val_loss: 0.62 - val_acc: 0.64\n"
+            "epoch 1 batch 10 loss 0.3\n")
+    (run,) = parse_runs(text)
+    assert run.epochs == [1, 2]
+    assert run.series() == {"loss": (0.7, 0.6), "accuracy": (0.51, 0.66),
+                            "val_loss": (0.69, 0.62), "val_accuracy": (0.55, 0.64),
+                            "seconds": (3.0, 3.0)}
+
+
+def test_two_runs_in_one_cell_give_curves_but_no_final_result(tmp_path: Path) -> None:
+    log = "".join(f"Fold {f} Epoch {e}: loss {1 / e:.2f} acc 0.{e}0\n"
+                  for f in (1, 2) for e in (1, 2, 3))
+    nb = {"nbformat": 4, "nbformat_minor": 4, "metadata": {}, "cells": [
+        {"cell_type": "code", "source": "for fold in range(2):\n    train(fold)",
+         "metadata": {}, "outputs": [{"output_type": "stream", "name": "stdout",
+                                      "text": log}]}]}
+    (tmp_path / "kfold.ipynb").write_text(json.dumps(nb))
+    facts = project_facts(tmp_path).to_json()
+    assert facts["results"] == []
+    assert [c["epochs"] for c in facts["curves"]] == [[1, 2, 3], [1, 2, 3]]
+
+
+def test_wall_time_units() -> None:
+    assert seconds("1min 5s") == 65.0
+    assert seconds("850 ms") == 0.85
+    assert seconds("1h 2min 3s") == 3723.0

@@ -143,3 +143,26 @@ def test_wall_time_units() -> None:
     assert seconds("1min 5s") == 65.0
     assert seconds("850 ms") == 0.85
     assert seconds("1h 2min 3s") == 3723.0
+
+
+def test_keras_three_bar_with_colours() -> None:
+    text = ("Epoch 1/2\n\x1b[1m313/313\x1b[0m \x1b[32m━━━━━━━━━━━━━━━━━━━━\x1b[0m\x1b[37m\x1b[0m "
+            "\x1b[1m12s\x1b[0m 35ms/step - accuracy: 0.7012 - loss: 0.5566 - val_accuracy: "
+            "0.8120 - val_loss: 0.4210\nEpoch 2/2\n\x1b[1m313/313\x1b[0m \x1b[32m━━━━━━━━━━━━━━"
+            "━━━━━━\x1b[0m\x1b[37m\x1b[0m \x1b[1m11s\x1b[0m 34ms/step - accuracy: 0.8450 - loss: "
+            "0.3551 - val_accuracy: 0.8410 - val_loss: 0.3720\n")
+    (run,) = parse_runs(text)
+    assert run.series() == {"loss": (0.5566, 0.3551), "accuracy": (0.7012, 0.845),
+                            "val_loss": (0.421, 0.372), "val_accuracy": (0.812, 0.841),
+                            "seconds": (12.0, 11.0)}
+
+
+def test_a_metric_printed_in_a_loop_is_not_a_result(tmp_path: Path) -> None:
+    log = "".join(f"loss: {1 / i:.3f}\n" for i in range(1, 6)) + "Test accuracy: 0.91\n"
+    nb = {"nbformat": 4, "nbformat_minor": 4, "metadata": {}, "cells": [
+        {"cell_type": "code", "source": "for i in range(5):\n    step()", "metadata": {},
+         "outputs": [{"output_type": "stream", "name": "stdout", "text": log}]}]}
+    (tmp_path / "loop.ipynb").write_text(json.dumps(nb))
+    facts = project_facts(tmp_path).to_json()
+    assert [(r["metric"], r["value"], r["split"]) for r in facts["results"]] == [
+        ("accuracy", 0.91, "test")]

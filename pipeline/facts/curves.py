@@ -72,8 +72,10 @@ def _fraction(value: float | None, percent: bool, accuracy: bool) -> float | Non
 
 
 def screen_lines(text: str) -> list[str]:
-    """The lines as they were last shown: a carriage return or backspaces redraw a line."""
+    """The lines as they were last shown: a carriage return or backspaces redraw a line,
+    and terminal colour codes are dropped."""
     out = []
+    text = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", text)     # colours of Keras 3's bar
     for raw in text.split("\n"):
         parts = [p for p in raw.split("\r") if p.strip()]
         line = parts[-1] if parts else ""

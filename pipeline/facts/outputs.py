@@ -6,7 +6,8 @@ From each code cell's output text (`exnet.facts.curves` reads the epoch logs):
   val_accuracy ("validation"), as printed; only when the cell holds one run (k folds
   or several models in one cell are left to the curves), and the per-epoch seconds of
   its last epoch (`epoch_time`);
-- printed lines that name a metric and a number: "Test accuracy: 0.87",
+- printed lines that name a metric and a number, once in the cell (a metric printed
+  again and again is a log of steps): "Test accuracy: 0.87",
   "Validation loss = 0.31", "accuracy on test set: 87.2%", a classification report's
   `accuracy` row; the split when the line names it;
 - a Keras evaluation progress line (a cell that calls `.evaluate(` and no `.fit(`):
@@ -20,6 +21,7 @@ No prose is kept: metric, number, unit, split and the cell they came from.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from exnet.facts.curves import SERIES, keras_values, parse_runs, screen_lines
 from exnet.facts.files import Cell, Notebook
@@ -115,6 +117,13 @@ def _printed(cell: Cell, ev: Evidence, used: set[int]) -> list[Result]:
     return out
 
 
+def _once(results: list[Result]) -> list[Result]:
+    """The printed results whose metric and split a cell prints once: one printed in a
+    loop is a log of many steps, not a result."""
+    seen = Counter((r.metric, r.split) for r in results)
+    return [r for r in results if seen[r.metric, r.split] == 1]
+
+
 def notebook_outputs(nb: Notebook) -> tuple[list[Result], list[Curve]]:
     """The results and curves of one notebook (see the module docstring)."""
     results: list[Result] = []
@@ -126,7 +135,7 @@ def notebook_outputs(nb: Notebook) -> tuple[list[Result], list[Curve]]:
         used: set[int] = set()
         runs = parse_runs(cell.outputs, used)
         results += _final_epoch(cell, ev, runs)
-        results += _printed(cell, ev, used)
+        results += _once(_printed(cell, ev, used))
         for run in runs:
             if len(run.epochs) >= 2:
                 curves.append(Curve(run.kind, ev, tuple(run.epochs), run.series()))

@@ -27,10 +27,20 @@ _NUMBER = re.compile(r"^\**\s*(?P<value>\d{1,3}(?:\.\d+)?|0?\.\d+)\s*(?P<pct>%)?
 _SENTENCE = re.compile(
     r"(?:(?P<pre>\d{1,3}(?:\.\d+)?)\s*(?P<prepct>%)\s+(?:\w+\s+){0,2}?"
     r"(?P<metric1>" + _METRIC + r")\b)"
-    r"|(?:\b(?P<metric2>" + _METRIC + r")\b(?:\s+score)?[^.\d\n|]{0,40}?"
+    r"|(?:\b(?P<metric2>" + _METRIC + r")\b(?:\s+score)?"
+    r"(?:\s*[:=]\s*|\s+|[^.\d\n|]{0,40}?"
     r"(?:\bof|\bis|=|:|\breach(?:es|ed)?|\bachiev(?:es|ed|ing)|\bto|\bat|\baround|\babout|"
-    r"\bapproximately|\bgets?|\bgot|\bwith|\bwas|\bwere|\bare)\s*[~≈]?\s*"
+    r"\bapproximately|\bgets?|\bgot|\bwith|\bwas|\bwere|\bare)\s*)[~≈]?\s*"
     r"(?P<post>\d{1,3}(?:\.\d+)?|0?\.\d+)\s*(?P<postpct>%)?)", re.I)
+#: A sentence with one of these words is about something else than the project's own
+#: result (a paper, a benchmark, a target, a comparison): its numbers are not taken.
+_ELSEWHERE = re.compile(
+    r"\b(?:paper|arxiv|benchmark|official|state[- ]of[- ]the[- ]art|sota|human|target|goal|"
+    r"aim|expect\w*|competition|ilsvrc|winner|won|place|vs\.?|versus|compared|improv\w*|"
+    r"increase\w*|gap|difference|higher|lower|better|worse|drop\w*|gain\w*|boost\w*|"
+    r"up to|var(?:y|ied|ies)|more than|less than|over|above|below|at least|per class|"
+    r"class|fell|rose)\b|[<>≥≤`]", re.I)
+_LABEL_BEFORE = re.compile(r"(?:^|[-*+]\s)\s*[A-Z][\w /-]{0,30}:\s*$")
 _SPLIT_BEFORE = re.compile(r"\b(test(?:ing)?|validation|valid|val|dev|train(?:ing)?)"
                            r"(?:\s+set)?[\s-]*$", re.I)
 SPLITS = {"test": "test", "testing": "test", "validation": "validation", "valid": "validation",
@@ -64,6 +74,10 @@ def _table(rows: list[tuple[int, str]], rel: str) -> list[Result]:
     metrics = {i: m for i, h in enumerate(header) if (m := _HEADER.match(_plain(h)))}
     if not metrics:
         return []
+    names = [_plain(h).lower() for h in header]
+    if any(n in ("support", "class", "category", "label", "digit", "species", "flower")
+           for n in names):
+        return []               # a per-class report, not one model's results
     label_col = next((i for i in range(len(header)) if i not in metrics), None)
     data_col = next((i for i, h in enumerate(header) if h.lower().strip("* ") == "dataset"),
                     None)
@@ -78,11 +92,36 @@ def _table(rows: list[tuple[int, str]], rel: str) -> list[Result]:
                 continue
             dataset = _dataset(cells[data_col]) if data_col is not None and \
                 data_col < len(cells) else _dataset(header[i])
+            if label is not None and re.fullmatch(r"\d+", label):
+                continue        # a class number's row
+            percent = value.group("pct") or "%" in header[i]
             out.append(Result(metric_name(m.group("metric")), float(value.group("value")),
-                              "%" if value.group("pct") else None,
+                              "%" if percent else None,
                               SPLITS.get((m.group("split") or "").lower()), dataset, "readme",
                               Evidence(rel, number), label=label or None))
     return out
+
+
+def _plausible(text: str, m: re.Match[str], metric: str, value: float, pct: bool) -> bool:
+    """Whether a matched number is the project's own result, as far as the words say:
+    not a range ("65-70%"), a signed difference ("+24.8%"), a per-class figure
+    ("Shirt: 78% F1"), a loss without decimals, nor in a sentence about a paper, a
+    target or a comparison (`_ELSEWHERE`)."""
+    start = m.start("pre") if m.group("pre") else m.start("post")
+    if text[max(0, start - 1):start] in ("-", "–", "+", "±", ",", ".") or \
+            re.match(r"\s*%?\s*[-–]\s*\d", text[m.end():]):
+        return False
+    if metric_name(metric) == "loss":
+        if pct or "." not in (m.group("pre") or m.group("post")) or value >= 10:
+            return False
+    elif not pct and value > 1:
+        return False            # "accuracy of 3 models": not a score
+    if m.group("pre") and _LABEL_BEFORE.search(text[:start]):
+        return False
+    sentence_start = max(text.rfind(". ", 0, start), text.rfind("; ", 0, start)) + 1
+    end = min([i for i in (text.find(". ", m.end()), text.find("; ", m.end())) if i >= 0]
+              or [len(text)])
+    return _ELSEWHERE.search(text[sentence_start:end]) is None
 
 
 def _sentences(lines: list[tuple[int, str]], rel: str) -> list[Result]:
@@ -91,17 +130,18 @@ def _sentences(lines: list[tuple[int, str]], rel: str) -> list[Result]:
     text, starts = "", []
     for number, line in lines:
         starts.append((len(text), number))
-        text += re.sub(r"!?\[[^\]]*\]\([^)]*\)", "", line) + " "
+        text += re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", line) + " "
     out = []
+    text = re.sub(r"(\d),(\d{1,2})\s*%", r"\1.\2%", text)     # 84,4% is 84.4%
     for m in _SENTENCE.finditer(text):
         metric = m.group("metric1") or m.group("metric2")
         at = m.start("metric1") if m.group("metric1") else m.start("metric2")
         value = m.group("pre") or m.group("post")
         pct = m.group("prepct") or m.group("postpct")
+        if not _plausible(text, m, metric, float(value), bool(pct)):
+            continue
         before = _SPLIT_BEFORE.search(text[:at])
         num = float(value)
-        if not pct and num > 1 and metric_name(metric) != "loss":
-            continue            # "accuracy of 3 models": not a score
         number = max(n for offset, n in starts if offset <= at)
         sentence = re.split(r"(?<=[.!?])\s", text[:at])[-1] + text[at:m.end()]
         out.append(Result(metric_name(metric), num, "%" if pct else None,
@@ -141,6 +181,8 @@ def readme_results(rel: str, text: str) -> list[Result]:
             continue
         if table:
             flush()
+        if re.match(r"\s*(?:[-*+]|\d+[.)])\s", line) and paragraph:
+            flush()             # a list item is a sentence of its own
         if line.lstrip().startswith("#"):
             flush()
             paragraph = [(number, line)]

@@ -112,6 +112,10 @@ space         {method ("classical-mds" | "landmark-mds" | "none"), exact, landma
               explained (variance share of the two axes), k, distance: {indel,
               same_family, other_type, families: {type: family}}}; the coordinates and
               neighbours are in the model table
+
+facts, preprocessing, and the facets api_era, reported_results, license_kind, python
+              the projects' facts (environment, reported results, curves, licence)
+              and the preprocessing overview: see `exnet.aggregate.facts`
 """
 
 from __future__ import annotations

@@ -273,6 +273,10 @@ FLOWS = [
     ("wrappers/torch_bilstm.py", "LSTM", {
         "input_size": 100, "units": 128, "num_layers": 2, "bidirectional": True,
         "batch_first": True, "dropout": 0.3}, 3_131_298),
+    # Embedding 160,000 + 2 decoder layers of 2·(4·32² + 4·32) + 2·32·64 + 64 + 32 + 3·2·32
+    # (self- and cross-attention, feed-forward, three LayerNorms) + Linear 66
+    ("transformer_decoder", "TransformerDecoder", {
+        "d_model": 32, "num_heads": 4, "dim_feedforward": 64, "num_layers": 2}, 185_730),
 ]
 
 

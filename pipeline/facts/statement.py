@@ -128,20 +128,32 @@ def _segment(fw: str, dep: Dependency | None, eras: list[Era]) -> str:
     return head + (" — needs " + " and ".join(needs) if needs else "")
 
 
+def _by_package(eras: list[Era], keras_alone: bool) -> dict[str, list[Era]]:
+    """The eras under the package whose releases they speak about: a Keras marker that
+    needs `tensorflow<2.16` is said of TensorFlow ("TensorFlow with the Keras 2.x API");
+    without standalone Keras, every Keras marker is."""
+    out: dict[str, list[Era]] = {}
+    for era in eras:
+        key = era.framework
+        if era.needs:
+            package = re.match(r"[\w.\-]+", era.needs)
+            key = package.group() if package and package.group() in ORDER else key
+        if era.framework == "keras" and not keras_alone:
+            key = "tensorflow"
+        if key != era.framework and era.framework == "keras":
+            era = replace(era, era=f"with the Keras {era.era} API")
+        out.setdefault(key, []).append(era)
+    return out
+
+
 def statement(uses: set[str], frameworks: list[Dependency], eras: list[Era],
               python: PythonVersion | None) -> str | None:
     """The sentence (see the module docstring); None when no framework is known."""
     pinned = {d.name: d for d in frameworks}
-    by_fw: dict[str, list[Era]] = {}
-    for era in eras:
-        by_fw.setdefault(era.framework, []).append(era)
+    keras_alone = "keras" in pinned or "keras" in uses or "tensorflow" not in uses | set(
+        pinned)
+    by_fw = _by_package(eras, keras_alone)
     named = [fw for fw in ORDER if fw in pinned or fw in by_fw or (fw in uses and fw in MAIN)]
-    if "keras" in named and "keras" not in pinned and "keras" not in uses \
-            and "tensorflow" in named:
-        # tf.keras: the Keras markers speak about TensorFlow releases
-        by_fw.setdefault("tensorflow", []).extend(
-            replace(e, era=f"with the Keras {e.era} API") for e in by_fw.pop("keras", []))
-        named.remove("keras")
     if not named:
         return None
     text = ", ".join(_segment(fw, pinned.get(fw), by_fw.get(fw, [])) for fw in named)

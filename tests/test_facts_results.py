@@ -166,3 +166,32 @@ def test_a_metric_printed_in_a_loop_is_not_a_result(tmp_path: Path) -> None:
     facts = project_facts(tmp_path).to_json()
     assert [(r["metric"], r["value"], r["split"]) for r in facts["results"]] == [
         ("accuracy", 0.91, "test")]
+
+
+def test_callback_messages_widgets_and_tqdm_bars_are_not_epochs() -> None:
+    keras = ("Epoch 1/2\n\nEpoch 00001: val_loss improved from inf to 0.50000, saving model\n"
+             " - 10s - loss: 0.6 - acc: 0.7 - val_loss: 0.5 - val_acc: 0.75\n"
+             "HBox(children=(IntProgress(value=0, description='Epoch 1', max=10)))\n"
+             "Epoch 2/2\n - 9s - loss: 0.4 - acc: 0.8 - val_loss: 0.45 - val_acc: 0.8\n")
+    (run,) = parse_runs(keras)
+    assert (run.kind, run.epochs, run.series()["val_accuracy"]) == ("keras-progress", [1, 2],
+                                                                    (0.75, 0.8))
+    tqdm = ("Epoch 1/2: 100%|██████████| 10/10 [00:01<00:00,  9.10it/s, loss=0.700]\n"
+            "Epoch 1: Train Loss = 0.6, Val Accuracy = 0.7\n"
+            "Epoch 2/2: 100%|██████████| 10/10 [00:01<00:00,  9.10it/s, loss=0.500]\n"
+            "Epoch 2: Train Loss = 0.4, Val Accuracy = 0.8\n")
+    (run,) = parse_runs(tqdm)
+    assert run.series() == {"loss": (0.6, 0.4), "val_accuracy": (0.7, 0.8)}
+
+
+def test_a_readme_table_whose_rows_name_the_metric(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text(
+        "| Metric | Value |\n|---|---|\n| **Test Accuracy** | 🟢 **99.37%** (1,108 / 1,115) |\n"
+        "| F1 | 0.98 |\n| Epochs | 3 |\n\n| Metric | Small | Large |\n|---|---|---|\n"
+        "| Val Accuracy | 88.5% | 90.1% |\n")
+    facts = project_facts(tmp_path).to_json()
+    assert [(r["metric"], r["value"], r["unit"], r["split"], r["label"], r["evidence"]["line"])
+            for r in facts["results"]] == [
+        ("accuracy", 99.37, "%", "test", None, 3), ("f1", 0.98, None, None, None, 4),
+        ("accuracy", 88.5, "%", "validation", "Small", 9),
+        ("accuracy", 90.1, "%", "validation", "Large", 9)]

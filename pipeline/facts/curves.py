@@ -27,6 +27,11 @@ _EPOCH_KERAS = re.compile(r"^\s*Epoch\s+(\d+)\s*/\s*(\d+)\s*$")
 _KERAS_PAIR = re.compile(r"(?:^|\s[-─]\s|\s)([a-z_][a-z0-9_]*):\s*(" + _NUMBER + r"|nan)\b")
 _KERAS_TIME = re.compile(r"(?:\]|━|─|^)\s*-?\s*(\d+(?:\.\d+)?)(s|ms)\b")
 _EPOCH_LOG = re.compile(r"\bepoch\b\s*(?:\[|:|#|=)?\s*(\d+)(?:\s*(?:/|of)\s*(\d+))?", re.I)
+#: tqdm bars ("100%|███| 782/782 [10:50<00:00, 1.20it/s, loss=0.764]") show a batch's
+#: values, and Keras callbacks print "Epoch 00003: val_loss improved from ...".
+_NOT_A_LOG = re.compile(r"\d+(?:\.\d+)?\s*(?:it/s|s/it)\b|\d+%\||(?:Int|Float)Progress\(|"
+                        r"^\s*Epoch \d+:\s*(?:\w+\s+)?"
+                        r"(?:improved|did not improve|early stopping|ReduceLROnPlateau|saving)")
 _INNER = re.compile(r"\b(?:batch|step|iter(?:ation)?|it)\b\s*(?:\[|:|#|=)?\s*\d+", re.I)
 _LOG_PAIR = re.compile(
     r"(?P<split>train(?:ing)?|val(?:id(?:ation)?)?\.?|test|dev|eval)?[\s_]*"
@@ -109,14 +114,17 @@ def keras_values(line: str) -> dict[str, float]:
 
 
 def is_keras_progress(line: str) -> bool:
-    return bool(re.search(r"\d+/\d+\s*(?:\[|━|─)", line)) or line.lstrip().startswith("- ")
+    return bool(re.search(r"\d+/\d+\s*(?:\[|━|─|-\s)", line)) or line.lstrip().startswith("- ")
 
 
 def _new_run(runs: list[Run], kind: str, epoch: int) -> Run:
-    if not runs or runs[-1].kind != kind or (runs[-1].epochs and epoch <= runs[-1].epochs[-1]
-                                             and runs[-1].values[-1]):
-        runs.append(Run(kind))
-    return runs[-1]
+    """The run an epoch line continues (the last of its kind, while epochs go up), or a
+    new one."""
+    last = next((r for r in reversed(runs) if r.kind == kind), None)
+    if last is None or (last.epochs and epoch <= last.epochs[-1] and last.values[-1]):
+        last = Run(kind)
+        runs.append(last)
+    return last
 
 
 def parse_runs(text: str, used: set[int] | None = None) -> list[Run]:
@@ -125,18 +133,23 @@ def parse_runs(text: str, used: set[int] | None = None) -> list[Run]:
     runs: list[Run] = []
     used = used if used is not None else set()
     keras_epoch: int | None = None
+    keras_run: Run | None = None
     log_epoch: int | None = None
     for index, line in enumerate(screen_lines(text)):
+        if _NOT_A_LOG.search(line):
+            used.add(index)
+            continue
         m = _EPOCH_KERAS.match(line)
         if m:
             keras_epoch, log_epoch = int(m.group(1)), None
-            _new_run(runs, "keras-progress", keras_epoch)
+            keras_run = _new_run(runs, "keras-progress", keras_epoch)
             used.add(index)
             continue
-        if keras_epoch is not None and is_keras_progress(line) and " ETA" not in line:
+        if keras_run is not None and keras_epoch is not None and is_keras_progress(line) \
+                and " ETA" not in line:
             values = keras_values(line)
             if "loss" in values or "accuracy" in values:
-                runs[-1].at(keras_epoch).update(values)
+                keras_run.at(keras_epoch).update(values)
                 used.add(index)
             continue
         log_epoch = _epoch_line(line, runs, log_epoch)
@@ -155,7 +168,7 @@ def _epoch_line(line: str, runs: list[Run], epoch: int | None) -> int | None:
         epoch = int(m.group(1))
         run = _new_run(runs, "epoch-log", epoch)
     elif epoch is not None and pairs:
-        run = runs[-1]
+        run = next(r for r in reversed(runs) if r.kind == "epoch-log")
     else:
         return None
     values = run.at(epoch)

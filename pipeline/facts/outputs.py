@@ -90,7 +90,8 @@ def _printed(cell: Cell, ev: Evidence, used: set[int]) -> list[Result]:
     for index, line in enumerate(screen_lines(cell.outputs)):
         if index in used:
             continue
-        pairs = [m for part in re.split(r"\s*[|,;\t]\s*", line) if (m := _LINE.match(part))]
+        plain = re.sub(r"\s*\([^)]*\)", "", line)      # "(818 validation images)"
+        pairs = [m for part in re.split(r"\s*[|,;\t]\s*", plain) if (m := _LINE.match(part))]
         if pairs and "epoch" not in line.lower():
             for m in pairs:
                 split = m.group("split") or m.group("split2")
@@ -102,7 +103,7 @@ def _printed(cell: Cell, ev: Evidence, used: set[int]) -> list[Result]:
         if m:
             out.append(_result("accuracy", float(m.group("value")), None, None, ev))
             continue
-        if evaluates and re.search(r"\d+/\d+\s*(?:\[|━)", line) and "ETA" not in line:
+        if evaluates and re.search(r"\d+/\d+\s*(?:\[|━|-\s)", line) and "ETA" not in line:
             values = keras_values(line)
             call = cell.source[cell.source.find(".evaluate("):][:80].lower()
             split = "test" if "test" in call else "validation" if "val" in call else None

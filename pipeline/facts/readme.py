@@ -69,11 +69,33 @@ def _plain(text: str) -> str:
     return re.sub(r"[*_`]", "", text).strip()[:60]
 
 
+def _row_table(rows: list[tuple[int, str]], rel: str) -> list[Result]:
+    """A table whose rows name the metric (`| Test Accuracy | 93.4% |`): one result per
+    number, labelled with its column's header when there are several value columns."""
+    header = [_plain(h) for h in _cells(rows[0][1])]
+    out = []
+    for number, line in rows[2:]:
+        cells = _cells(line)
+        m = _HEADER.match(_plain(cells[0])) if cells else None
+        if m is None or not re.fullmatch(r"[\w .-]*", _plain(cells[0])):
+            continue
+        values = [(i, v) for i, c in enumerate(cells[1:], start=1)
+                  if (v := _NUMBER.match(re.sub(r"\s*\(.*\)|[^\d.%*\s]+$|^[^\d.]+", "",
+                                                _plain(c)).strip()))]
+        for i, value in values:
+            label = header[i] if len(values) > 1 and i < len(header) else None
+            out.append(Result(metric_name(m.group("metric")), float(value.group("value")),
+                              "%" if value.group("pct") else None,
+                              SPLITS.get((m.group("split") or "").lower()), None, "readme",
+                              Evidence(rel, number), label=label or None))
+    return out
+
+
 def _table(rows: list[tuple[int, str]], rel: str) -> list[Result]:
     header = _cells(rows[0][1])
     metrics = {i: m for i, h in enumerate(header) if (m := _HEADER.match(_plain(h)))}
     if not metrics:
-        return []
+        return _row_table(rows, rel)
     names = [_plain(h).lower() for h in header]
     if any(n in ("support", "class", "category", "label", "digit", "species", "flower")
            for n in names):

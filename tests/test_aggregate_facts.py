@@ -111,5 +111,8 @@ def test_api_eras_and_scores() -> None:
     assert api_eras(env("", [], [{"framework": "torch", "era": "0.x", "needs": None}], None,
                         ["torch"])) == ["PyTorch 0.x"]
     assert api_eras(env("", [], [], None, ["keras"])) == ["Keras (version not pinned)"]
+    keras2 = [{"framework": "keras", "era": "2.x", "needs": "tensorflow<2.16"}]
+    assert api_eras(env("", [], keras2, None, ["tensorflow"])) == [
+        "TensorFlow (version not pinned)", "Keras 2.x"]
     assert score({"metric": "accuracy", "value": 91.0, "unit": None}) == 0.91
     assert score({"metric": "loss", "value": 0.3, "unit": None}) is None

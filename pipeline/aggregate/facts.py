@@ -75,7 +75,7 @@ def api_eras(env: Mapping[str, Any]) -> list[str]:
         major = _major(pins.get(fw, ""))
         marked = [e for e in eras if e.get("framework") == fw]
         if major is None and fw == "tensorflow" and any(
-                str(e.get("needs") or "").startswith("tensorflow<2") for e in eras):
+                e.get("needs") in ("tensorflow<2", "tensorflow<2.0") for e in eras):
             major = "1.x"
         if major is None and marked and fw != "tensorflow":
             major = str(marked[0].get("era"))

@@ -118,10 +118,10 @@ def is_keras_progress(line: str) -> bool:
 
 
 def _new_run(runs: list[Run], kind: str, epoch: int) -> Run:
-    """The run an epoch line continues (the last of its kind, while epochs go up), or a
-    new one."""
+    """The run an epoch line continues (the last of its kind, while epochs do not go
+    down: a second line about the same epoch adds to it), or a new one."""
     last = next((r for r in reversed(runs) if r.kind == kind), None)
-    if last is None or (last.epochs and epoch <= last.epochs[-1] and last.values[-1]):
+    if last is None or (last.epochs and epoch < last.epochs[-1]):
         last = Run(kind)
         runs.append(last)
     return last

@@ -1,17 +1,34 @@
-"""Calls: library calls (handed to layers, hyperparameters and datasets), builtins,
-methods on abstract values, project functions inlined with their arguments bound, and
-project classes instantiated by running their `__init__`."""
+"""Calls: library calls (handed to the settings files, datasets and framework handlers),
+builtins, methods on abstract values, project functions inlined with their arguments
+bound, and project classes instantiated by running their `__init__` (or, for a Flax
+module, binding its fields and running its `setup()`).
+
+`Calls` holds the project (`Program`), the shared `State`, the `Graph`, the `Evaluator`
+it evaluates arguments and function bodies with, and the `Host` it hands library calls
+to (the handlers' view of the interpreter, `frameworks.base.Host`).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import libcst as cst
 
-from exnet.extract import datasets, hyperparameters, layers, settings_files
-from exnet.extract.graph import _tensor_deps, is_model_object
+from exnet.extract import datasets, frameworks, hyperparameters, layers, settings_files
+from exnet.extract.frameworks.base import Host
+from exnet.extract.graph import Graph, tensor_deps
 from exnet.extract.names import dotted, fold
-from exnet.extract.program import MAX_DEPTH, ClassInfo, Event, Frame, FunctionInfo, ModuleInfo
+from exnet.extract.program import (
+    MAX_DEPTH,
+    ClassInfo,
+    Evaluator,
+    Event,
+    Frame,
+    FunctionInfo,
+    ModuleInfo,
+    Program,
+)
+from exnet.extract.state import State
 from exnet.extract.values import (
     MAX_SEQUENCE,
     UNKNOWN,
@@ -27,7 +44,6 @@ from exnet.extract.values import (
     LayerObj,
     ListVal,
     Namespace,
-    Parameters,
     Qualified,
     SequentialObj,
     Super,
@@ -35,32 +51,31 @@ from exnet.extract.values import (
     Unknown,
     Value,
     all_of,
+    is_model_object,
     plain,
     source_text,
 )
 
-BUILTINS = frozenset({
-    "range", "len", "list", "tuple", "dict", "int", "float", "str", "bool", "enumerate",
-    "zip", "print", "super", "min", "max", "abs", "round", "sum", "sorted", "reversed",
-    "getattr", "setattr", "isinstance", "open", "map", "filter", "iter", "next", "type",
-})
-
-if TYPE_CHECKING:
-    # The state and the other parts' operations an Interpreter provides; only for
-    # the type checker: at run time the mixin derives from object, as before.
-    from exnet.extract.program import InterpreterState as _State
-else:
-    _State = object
+#: Methods that run a model object on its input, whatever the framework.
+FORWARD_METHODS = ("forward", "call", "__call__")
 
 
-class CallsMixin(_State):
-    """Call evaluation for `Interpreter` (which provides the state)."""
+class Calls:
+    """Call evaluation."""
+
+    def __init__(self, program: Program, state: State, graph: Graph, evaluator: Evaluator,
+                 host: Host) -> None:
+        self.program = program
+        self.state = state
+        self.graph = graph
+        self.evaluator = evaluator
+        self.host = host
 
     def arguments(self, call: cst.Call, frame: Frame) -> tuple[list[Value], dict[str, Value]]:
         pos: list[Value] = []
         kw: dict[str, Value] = {}
         for arg in call.args:
-            value = self.eval(arg.value, frame)
+            value = self.evaluator.eval(arg.value, frame)
             if arg.keyword is not None:
                 kw[arg.keyword.value] = value
             elif arg.star == "*" and isinstance(value, ListVal):
@@ -75,10 +90,10 @@ class CallsMixin(_State):
         func = node.func
         receiver: Value | None = None
         if isinstance(func, cst.Attribute):
-            receiver = self.eval(func.value, frame)
+            receiver = self.evaluator.eval(func.value, frame)
             method = func.attr.value
             if isinstance(receiver, Qualified):
-                imported = self.imported_value(f"{receiver.name}.{method}")
+                imported = self.program.imported_value(f"{receiver.name}.{method}")
                 callee: Value = imported if imported is not None else \
                     Qualified(fold(f"{receiver.name}.{method}"))
             elif isinstance(receiver, Instance) and method in receiver.attrs:
@@ -89,7 +104,7 @@ class CallsMixin(_State):
                 pos, kw = self.arguments(node, frame)
                 return self.method_call(receiver, method, pos, kw, node, frame)
         else:
-            callee = self.eval(func, frame)
+            callee = self.evaluator.eval(func, frame)
         pos, kw = self.arguments(node, frame)
         return self.call_value(callee, pos, kw, node, frame)
 
@@ -97,8 +112,9 @@ class CallsMixin(_State):
                    node: cst.Call, frame: Frame) -> Value:
         line = frame.module.line(node)
         if isinstance(callee, Choice):   # `MODELS[args.model](vocab, ...)`
-            return self.make_choice([self.call_value(option, pos, kw, node, frame)
-                                     for option in callee.options], callee.line, callee.file)
+            return self.state.make_choice([self.call_value(option, pos, kw, node, frame)
+                                           for option in callee.options],
+                                          callee.line, callee.file)
         if isinstance(callee, Qualified):
             return self.library_call(callee.name, pos, kw, node, frame)
         if isinstance(callee, ClassRef):
@@ -108,22 +124,21 @@ class CallsMixin(_State):
         if isinstance(callee, Namespace):
             return callee          # `cfg = Config()` of a configuration class
         if isinstance(callee, (LayerObj, SequentialObj, Instance, FunctionalModel)):
-            return self.apply(callee, pos, kw, frame, line)
-        tensors = _tensor_deps(pos, kw)
-        return Tensor(tensors) if tensors is not None else Unknown(source_text(node))
+            return self.graph.apply(callee, pos, kw, frame, line)
+        return _passed_through(pos, kw, node)
 
     def library_call(self, name: str, pos: list[Value], kw: dict[str, Value], node: cst.Call,
                      frame: Frame) -> Value:
-        # datasets only records findings (it returns None), so it sees every call first,
-        # including preprocessing layers that layers turns into LayerObjs.
-        settings = settings_files.on_library_call(self.root, frame.module.rel, name, pos, kw)
+        settings = settings_files.on_library_call(self.program.root, frame.module.rel, name,
+                                                  pos, kw)
         if settings is not None:
             return settings
-        for handler in (datasets.on_library_call, layers.on_library_call,
-                        hyperparameters.on_library_call):
-            result = handler(self, name, pos, kw, node, frame)
-            if result is not None:
-                return result
+        # datasets only records findings, so it sees every call first, including
+        # preprocessing layers that a framework handler turns into LayerObjs.
+        datasets.on_library_call(self.state, name, pos, kw, node, frame)
+        made = frameworks.library_call(self.host, name, pos, kw, node, frame)
+        if made is not None:
+            return made
         if name.startswith("builtins."):
             return self.builtin(name[9:], pos, kw, node, frame)
         if name == "argparse.ArgumentParser":
@@ -137,8 +152,7 @@ class CallsMixin(_State):
             return self.builtin("dict", pos, kw, node, frame)
         if name.endswith(".deepcopy") or name.endswith(".copy"):
             return pos[0] if pos else UNKNOWN
-        tensors = _tensor_deps(pos, kw)
-        return Tensor(tensors) if tensors is not None else Unknown(source_text(node))
+        return _passed_through(pos, kw, node)
 
     def builtin(self, name: str, pos: list[Value], kw: dict[str, Value], node: cst.Call,
                 frame: Frame) -> Value:
@@ -148,93 +162,59 @@ class CallsMixin(_State):
                 Unknown(source_text(node))
         if name == "open" and pos and isinstance(plain(pos[0]), str):
             return FileHandle(plain(pos[0]))
-        if name == "range":
-            bounds = [plain(p) for p in pos]
-            if bounds and all(isinstance(b, int) and not isinstance(b, bool) for b in bounds):
-                rng = range(*bounds[:3]) if len(bounds) <= 3 else range(0)
-                if 0 <= len(rng) <= MAX_SEQUENCE:
-                    return ListVal([Const(i, line) for i in rng], line)
-            return Unknown(source_text(node))
-        if name in ("list", "tuple", "reversed", "sorted"):
-            if pos and isinstance(pos[0], ListVal):
-                return ListVal(list(pos[0].items), line)
-            return ListVal([], line) if not pos else Unknown(source_text(node))
-        if name == "len" and pos and isinstance(pos[0], ListVal):
-            return Const(len(pos[0].items), line, "literal")
         if name == "dict":
-            items: dict[str, Value] = {}
-            if pos and isinstance(pos[0], DictVal):
-                items.update(pos[0].items)
-            elif pos and isinstance(pos[0], ListVal):
-                for pair in pos[0].items:
-                    if isinstance(pair, ListVal) and len(pair.items) == 2 and \
-                            isinstance(plain(pair.items[0]), str):
-                        items[plain(pair.items[0])] = pair.items[1]
-            for key, value in kw.items():
-                items[key] = Const(value.value, value.line, "config") \
-                    if isinstance(value, Const) and value.how == "literal" else value
-            return DictVal(items, line)
-        if name in ("int", "float") and pos and isinstance(pos[0], Const):
-            try:
-                return Const((int if name == "int" else float)(pos[0].value), pos[0].line,
-                             pos[0].how, pos[0].file)
-            except (TypeError, ValueError, OverflowError):
-                return Unknown(source_text(node))
-        lists = all_of(ListVal, pos) if name == "zip" and pos else None
-        if lists is not None:
-            return ListVal([ListVal(list(group)) for group in zip(*(p.items for p in lists))])
-        if name == "enumerate" and pos and isinstance(pos[0], ListVal):
-            return ListVal([ListVal([Const(i, line), v]) for i, v in enumerate(pos[0].items)])
-        consts = all_of(Const, pos) if name in ("min", "max") and pos else None
-        if consts is not None:
-            try:
-                values = [p.value for p in consts]
-                return Const((min if name == "min" else max)(values), line, "literal")
-            except (TypeError, ValueError):
-                return Unknown(source_text(node))
+            return _dict(pos, kw, line)
         if name == "super":
             if frame.self_val is None:
                 return UNKNOWN
             return Super(frame.self_val, frame.cls) if frame.cls is not None \
                 else frame.self_val
-        return Unknown(source_text(node))
+        return _builtin_value(name, pos, line, node)
 
+    # ----------------------------------------------------------------- methods
     def method_call(self, receiver: Value, method: str, pos: list[Value],
                     kw: dict[str, Value], node: cst.Call, frame: Frame) -> Value:
         line = frame.module.line(node)
-        hooked = hyperparameters.on_method_call(self, receiver, method, pos, kw, node, frame)
+        hooked = frameworks.training_method(self.host, receiver, method, pos, kw, node, frame)
         if hooked is not None:
             return hooked
-        if method in ("load_state_dict", "load_weights") and is_model_object(receiver):
+        if method in frameworks.WEIGHT_LOADERS and is_model_object(receiver):
             # Weights loaded into a rebuilt model: inference code, not a new model.
-            self.clock += 1
-            self.emit(Event("load", method, None, line, "literal", frame.module, self.unit,
-                            self.clock, target=receiver, file=frame.module.rel))
-        found = receiver.cls.method(method) if isinstance(receiver, (ClassRef, Instance)) \
-            else None
-        if isinstance(receiver, ClassRef) and found is not None:
-            # `HyperParams.get_hyper_params()`, `Config.from_yaml(path)`: a static or class
-            # method called on the class itself.
-            cls, fn = found
-            return self.call_function(FunctionRef(FunctionInfo(method, fn, cls.module, cls)),
-                                      pos, kw, frame, line)
-        if isinstance(receiver, Instance) and found is not None:
-            cls, fn = found
-            return self.call_function(FunctionRef(FunctionInfo(method, fn, cls.module, cls),
-                                                  receiver), pos, kw, frame, line)
-        if method == "save_hyperparameters" and isinstance(receiver, Instance):
-            # Lightning: `self.hparams.lr` reads the arguments of __init__.
-            receiver.attrs["hparams"] = Namespace(
-                {k: v for k, v in frame.env.items() if isinstance(v, Const)})
-            return UNKNOWN
-        if method == "from_pretrained" and isinstance(receiver, LayerObj) and \
-                receiver.type == "Embedding":
-            freeze = plain(kw["freeze"]) if "freeze" in kw else True
-            args = {**receiver.args, "pretrained": True}
-            if isinstance(freeze, bool):
-                args["trainable"] = not freeze
-            return LayerObj(receiver.framework, "Embedding", receiver.api, receiver.line, args,
-                            receiver.site)
+            self.state.clock += 1
+            self.state.emit(Event("load", method, None, line, "literal", frame.module,
+                                  self.state.unit, self.state.clock, target=receiver,
+                                  file=frame.module.rel))
+        ran = self.project_method(receiver, method, pos, kw, node, frame)
+        if ran is not None:
+            return ran
+        if method == "submit" and pos and isinstance(pos[0], (FunctionRef, ClassRef)):
+            # `executor.submit(run_model, ...)` runs run_model(...) (threads, processes)
+            return self.call_value(pos[0], pos[1:], kw, node, frame)
+        if isinstance(receiver, FileHandle) and method in ("read", "__enter__"):
+            return receiver   # `json.loads(open(path).read())`
+        framework = frameworks.object_method(self.host, receiver, method, pos, kw, node, frame)
+        if framework is not None:
+            return framework
+        if isinstance(receiver, LayerObj) and receiver.type == "Pretrained" and \
+                method not in ("state_dict", "load_state_dict", "save", "save_weights",
+                               "summary", "predict", "evaluate", "requires_grad_"):
+            return self.graph.apply(receiver, pos, kw, frame, line)   # backbone.features(x)
+        if isinstance(receiver, Tensor):
+            return layers.tensor_method(self.state, self.graph, receiver, method, pos, kw,
+                                        node, frame)
+        contained = self.container_method(receiver, method, pos, kw, node, frame)
+        if contained is not None:
+            return contained
+        if isinstance(receiver, ArgParser):
+            return hyperparameters.argparse_call(self.state, receiver, method, pos, kw, node,
+                                                 frame)
+        return self.data_path_method(receiver, method, pos, kw, node, frame)
+
+    def project_method(self, receiver: Value, method: str, pos: list[Value],
+                       kw: dict[str, Value], node: cst.Call, frame: Frame) -> Value | None:
+        """A method the project defines, called on a class (a static or class method:
+        `Config.from_yaml(path)`), on an instance, or through `super()`."""
+        line = frame.module.line(node)
         if isinstance(receiver, Super):
             for base in receiver.cls.bases:   # the next class in line that defines it
                 found = base.method(method)
@@ -244,130 +224,95 @@ class CallsMixin(_State):
                         FunctionRef(FunctionInfo(method, fn, owner.module, owner),
                                     receiver.instance), pos, kw, frame, line)
             return UNKNOWN if method != "__init__" else Const(None, line)
-        if method == "submit" and pos and isinstance(pos[0], (FunctionRef, ClassRef)):
-            # `executor.submit(run_model, ...)` runs run_model(...) (threads, processes)
-            return self.call_value(pos[0], pos[1:], kw, node, frame)
-        if isinstance(receiver, FileHandle) and method in ("read", "__enter__"):
-            return receiver   # `json.loads(open(path).read())`
-        if method in ("to", "cuda", "cpu", "double", "float", "half", "train", "eval",
-                      "requires_grad_", "share_memory", "type") and \
-                not isinstance(receiver, Tensor):
-            return receiver
-        if method == "parameters" or method == "named_parameters":
-            return Parameters(receiver)
-        if method in ("children", "modules") and isinstance(receiver, LayerObj):
-            return ListVal([receiver])
-        if method == "requires_grad_" and isinstance(receiver, LayerObj) and \
-                plain(pos[0] if pos else Const(True, 0)) is False:
-            receiver.trainable_attr = False
-        if isinstance(receiver, LayerObj) and receiver.type == "Pretrained" and \
-                method not in ("state_dict", "load_state_dict", "save", "save_weights",
-                               "summary", "predict", "evaluate", "requires_grad_"):
-            return self.apply(receiver, pos, kw, frame, line)   # backbone.features(x)
-        if isinstance(receiver, Tensor):
-            return layers.tensor_method(self, receiver, method, pos, kw, node, frame)
+        if not isinstance(receiver, (ClassRef, Instance)):
+            return None
+        found = receiver.cls.method(method)
+        if found is None:
+            return None
+        cls, fn = found
+        bound = receiver if isinstance(receiver, Instance) else None
+        return self.call_function(FunctionRef(FunctionInfo(method, fn, cls.module, cls), bound),
+                                  pos, kw, frame, line)
+
+    def container_method(self, receiver: Value, method: str, pos: list[Value],
+                         kw: dict[str, Value], node: cst.Call, frame: Frame) -> Value | None:
+        """Methods of containers: a Sequential grown by `add`/`append`/`extend`, a list,
+        a dict."""
+        line = frame.module.line(node)
         if isinstance(receiver, SequentialObj) and method == "extend" and pos and \
                 isinstance(pos[0], (ListVal, SequentialObj)):
             receiver.items.extend(pos[0].items)   # nn.Sequential.extend (PyTorch 2)
-            self.built += 1
+            self.state.built += 1
             receiver.last_line = max(receiver.last_line, frame.module.end_line(node))
             return Const(None, line)
         if isinstance(receiver, SequentialObj) and method in ("add", "append", "add_module"):
             item = pos[-1] if pos else kw.get("module", kw.get("layer", UNKNOWN))
             receiver.items.append(item)
-            self.built += 1
+            self.state.built += 1
             receiver.last_line = max(receiver.last_line, frame.module.end_line(node))
             return Const(None, line)
         if isinstance(receiver, ListVal):
             if method == "append" and pos:
-                receiver.items[:] = self.capped(receiver.items + [pos[0]], node, frame)
+                receiver.items[:] = self.state.capped(receiver.items + [pos[0]], node, frame)
             elif method == "extend" and pos and isinstance(pos[0], ListVal):
-                receiver.items[:] = self.capped(receiver.items + pos[0].items, node, frame)
+                receiver.items[:] = self.state.capped(receiver.items + pos[0].items, node,
+                                                      frame)
             elif method == "insert" and len(pos) == 2:
                 index = plain(pos[0])
                 if isinstance(index, int):
                     receiver.items.insert(index, pos[1])
             return Const(None, line)
         if isinstance(receiver, DictVal):
-            if method == "get" and pos and isinstance(plain(pos[0]), str):
-                return receiver.items.get(plain(pos[0]), pos[1] if len(pos) > 1 else UNKNOWN)
-            if method in ("values",):
-                return ListVal(list(receiver.items.values()))
-            if method == "items":
-                return ListVal([ListVal([Const(k, line), v]) for k, v in receiver.items.items()])
-            if method == "update" and pos and isinstance(pos[0], DictVal):
-                receiver.items.update(pos[0].items)
-            return UNKNOWN
-        if isinstance(receiver, ArgParser):
-            return hyperparameters.argparse_call(self, receiver, method, pos, kw, node, frame)
+            return _dict_method(receiver, method, pos, line)
+        return None
+
+    def data_path_method(self, receiver: Value, method: str, pos: list[Value],
+                         kw: dict[str, Value], node: cst.Call, frame: Frame) -> Value:
+        """What is left: running a model object (`self.encoder.forward(x)`), a module's
+        `add_module`, a class's library method, string methods, else a tensor passed
+        through or an unknown value."""
+        line = frame.module.line(node)
         if isinstance(receiver, Instance):
-            found = receiver.cls.method(method)
-            if found is not None:
-                cls, fn = found
-                return self.call_function(FunctionRef(FunctionInfo(method, fn, cls.module, cls),
-                                                      receiver), pos, kw, frame, line)
             if method == "add_module" and len(pos) == 2 and isinstance(plain(pos[0]), str):
                 receiver.attrs[plain(pos[0])] = pos[1]
-            if method in ("forward", "call", "__call__"):
-                return self.apply(receiver, pos, kw, frame, line)
+            if method in FORWARD_METHODS:
+                return self.graph.apply(receiver, pos, kw, frame, line)
             return UNKNOWN
         if isinstance(receiver, FunctionRef) and method in ("forward", "call"):
             return UNKNOWN
         if isinstance(receiver, ClassRef):
             return self.library_call(f"{receiver.cls.name}.{method}", pos, kw, node, frame)
-        if isinstance(receiver, (LayerObj, SequentialObj)) and method in ("forward", "call",
-                                                                           "__call__"):
-            return self.apply(receiver, pos, kw, frame, line)
+        if isinstance(receiver, (LayerObj, SequentialObj)) and method in FORWARD_METHODS:
+            return self.graph.apply(receiver, pos, kw, frame, line)
         if isinstance(receiver, Const) and isinstance(receiver.value, str):
             return _string_method(receiver, method, pos, node)
-        tensors = _tensor_deps(pos, kw)
-        return Tensor(tensors) if tensors is not None else Unknown(source_text(node))
+        return _passed_through(pos, kw, node)
 
     def getattr_of_module(self, module_name: str, key: Value, frame: Frame,
                           line: int) -> Value | None:
         """`getattr(models, args.model)` on a project module: the named class or builder,
         or, when the name is chosen at run time, a Choice of the module's model classes
         and builders (every one the command line can reach)."""
-        module = self.project_module(module_name)
+        module = self.program.project_module(module_name)
         if module is None:
             return None
         if isinstance(key, Const) and key.how != "argparse" and isinstance(key.value, str):
-            return self.imported_value(f"{module_name}.{key.value}")
+            return self.program.imported_value(f"{module_name}.{key.value}")
         # a package offers what its modules define (`models/__init__.py` re-exports them)
         folder = module.rel.rsplit("/", 1)[0] + "/" \
             if module.rel.endswith("__init__.py") else None
-        mine = {id(m) for m in self.modules
+        mine = {id(m) for m in self.program.modules
                 if m is module or folder is not None and m.rel.startswith(folder)}
-        options: list[Value] = [ClassRef(c) for infos in self.classes.values() for c in infos
+        options: list[Value] = [ClassRef(c) for c in self.program.every_class()
                                 if id(c.module) in mine and c.framework is not None]
         if folder is None:
-            options += [FunctionRef(f) for infos in self.functions.values() for f in infos
-                        if f.module is module and not f.name.startswith("_")]
+            options += [FunctionRef(f) for infos in self.program.functions.values()
+                        for f in infos if f.module is module and not f.name.startswith("_")]
         if isinstance(key, Const) and isinstance(key.value, str):   # the default first
             options.sort(key=lambda o: getattr(getattr(o, "cls", None) or
                                                getattr(o, "func", None), "name", "")
                          != key.value)
-        return self.make_choice(options, line, frame.module.rel) \
-            if options else None
-
-    def dataclass_fields(self, cls: ClassInfo, inst: Instance, pos: list[Value],
-                         kw: dict[str, Value]) -> None:
-        """`TrainingConfig(**cfg["training"])` of a `@dataclass`: its fields, in order, take
-        the arguments, else the defaults written in the class body."""
-        fields = [(first.target.value, first) for stmt in cls.node.body.body
-                  if isinstance(stmt, cst.SimpleStatementLine)
-                  for first in stmt.body[:1]
-                  if isinstance(first, cst.AnnAssign) and isinstance(first.target, cst.Name)]
-        frame = Frame(cls.module, cls.module.env)
-        for i, (name, field) in enumerate(fields):
-            if name in kw:
-                inst.attrs[name] = kw[name]
-            elif i < len(pos):
-                inst.attrs[name] = pos[i]
-            elif field.value is not None:
-                value = self.eval(field.value, frame)
-                inst.attrs[name] = Const(value.value, value.line, "config", value.file) \
-                    if isinstance(value, Const) else value
+        return self.state.make_choice(options, line, frame.module.rel) if options else None
 
     # ----------------------------------------------------------------- functions, classes
     def call_function(self, ref: FunctionRef, pos: list[Value], kw: dict[str, Value],
@@ -375,7 +320,7 @@ class CallsMixin(_State):
         func = ref.func
         if frame.depth >= MAX_DEPTH:
             return UNKNOWN
-        self.executed.add(id(func.node))
+        self.state.executed.add(id(func.node))
         env: dict[str, Value] = {}
         self_val = ref.bound_self if isinstance(ref.bound_self, Instance) else None
         decorators = {dotted(d.decorator) for d in func.node.decorators}
@@ -386,17 +331,16 @@ class CallsMixin(_State):
             and standalone
         self.bind_params(func, pos, kw, env, has_self, standalone)
         if not standalone:
-            hyperparameters.on_project_call(self, func, env, frame, line)
+            hyperparameters.on_project_call(self.state, func, env, frame)
         params = func.node.params.params
         if "classmethod" in decorators and func.cls is not None and params:
             env[params[0].name.value] = ClassRef(func.cls)   # `cls` in a classmethod
         in_model = frame.in_model or (self_val is not None and self_val.cls.framework is not None)
         local = Frame(func.module, env, self_val, func.cls, in_model, func, None, frame.depth + 1)
-        self.exec_block(func.node.body.body if isinstance(func.node.body, cst.IndentedBlock)
-                        else func.node.body.body, local)
+        self.evaluator.exec_block(func.node.body.body, local)
         result = local.returned if local.returned is not None else UNKNOWN
         if func.cls is None or func.cls.framework is None:
-            for cand in reversed(self.candidates[-50:]):
+            for cand in reversed(self.state.candidates[-50:]):
                 if cand.obj is result and cand.func_name is None:
                     # A builder method of a plain class (`LeNet.build()`) names the model
                     # after its class, as its author does.
@@ -418,7 +362,7 @@ class CallsMixin(_State):
             elif name in kw:
                 env[name] = kw[name]
             elif param.default is not None:
-                env[name] = self._default(param, module)
+                env[name] = self.default(param, module)
             elif standalone and name in module.env and \
                     not isinstance(module.env[name], (Unknown, Tensor)):
                 # Nobody called it; learners pass module globals of the same name
@@ -429,7 +373,7 @@ class CallsMixin(_State):
                     _tensor_like(name) else Unknown(name)
         for param in params.kwonly_params:
             name = param.name.value
-            env[name] = kw.get(name) or (self._default(param, module) if param.default
+            env[name] = kw.get(name) or (self.default(param, module) if param.default
                                          is not None else Unknown(name))
         if isinstance(params.star_arg, cst.Param):
             env[params.star_arg.name.value] = ListVal(pos[len(ordered):])
@@ -437,8 +381,8 @@ class CallsMixin(_State):
             env[params.star_kwarg.name.value] = DictVal(
                 {k: v for k, v in kw.items() if k not in env})
 
-    def _default(self, param: cst.Param, module: ModuleInfo) -> Value:
-        value = self.eval(param.default, Frame(module, module.env, is_module=True))
+    def default(self, param: cst.Param, module: ModuleInfo) -> Value:
+        value = self.evaluator.eval(param.default, Frame(module, module.env, is_module=True))
         if isinstance(value, Const) and value.how == "literal":
             return Const(value.value, value.line, "constant")
         return value
@@ -446,20 +390,55 @@ class CallsMixin(_State):
     def instantiate(self, cls: ClassInfo, pos: list[Value], kw: dict[str, Value],
                     node: cst.CSTNode | None, frame: Frame) -> Instance:
         line = frame.module.line(node) if node is not None else cls.module.line(cls.node)
-        self.count_instance()
+        self.state.count_instance()
         inst = Instance(cls, line=line, site=(cls.module.rel, cls.module.line(cls.node), 0))
-        self.instantiated.add(id(cls.node))
-        self.instances[inst.uid] = inst
+        self.state.instantiated.add(id(cls.node))
+        self.state.instances[inst.uid] = inst
+        framework = frameworks.get(cls.framework)
         found = cls.method("__init__")
-        if found is None and _is_dataclass(cls):
+        if found is None and (_is_dataclass(cls) or framework is not None and
+                              framework.fields_are_arguments):
             self.dataclass_fields(cls, inst, pos, kw)
         if found is not None:
             owner, init = found
             self.call_function(FunctionRef(FunctionInfo("__init__", init, owner.module, owner),
                                            inst), pos, kw, frame, line, standalone=node is None)
+        for name in framework.setup_methods if framework is not None else ():
+            setup = cls.method(name)
+            if setup is not None:   # Flax's `setup()`: the submodules, as __init__ makes them
+                owner, fn = setup
+                self.call_function(FunctionRef(FunctionInfo(name, fn, owner.module, owner),
+                                               inst), [], {}, frame, line)
         if cls.framework is not None and not frame.in_model:
-            self.add_candidate(inst, cls.module, cls.module.line(cls.node))
+            self.state.add_candidate(inst, cls.module, cls.module.line(cls.node))
         return inst
+
+    def dataclass_fields(self, cls: ClassInfo, inst: Instance, pos: list[Value],
+                         kw: dict[str, Value]) -> None:
+        """`TrainingConfig(**cfg["training"])` of a `@dataclass` (or a Flax module): its
+        fields, in order, take the arguments, else the defaults written in the class
+        body."""
+        fields = [(first.target.value, first) for stmt in cls.node.body.body
+                  if isinstance(stmt, cst.SimpleStatementLine)
+                  for first in stmt.body[:1]
+                  if isinstance(first, cst.AnnAssign) and isinstance(first.target, cst.Name)]
+        frame = Frame(cls.module, cls.module.env)
+        for i, (name, field) in enumerate(fields):
+            if name in kw:
+                inst.attrs[name] = kw[name]
+            elif i < len(pos):
+                inst.attrs[name] = pos[i]
+            elif field.value is not None:
+                value = self.evaluator.eval(field.value, frame)
+                inst.attrs[name] = Const(value.value, value.line, "config", value.file) \
+                    if isinstance(value, Const) else value
+
+
+def _passed_through(pos: list[Value], kw: dict[str, Value], node: cst.Call) -> Value:
+    """The value of a call nothing models: the tensors its arguments carry (a data-flow
+    step the model does not name, `torch.matmul(a, b)`), else an unknown value."""
+    tensors = tensor_deps(pos, kw)
+    return Tensor(tensors) if tensors is not None else Unknown(source_text(node))
 
 
 def _is_dataclass(cls: ClassInfo) -> bool:
@@ -477,6 +456,70 @@ def _tensor_like(name: str) -> bool:
     low = name.lower()
     return low in _TENSOR_NAMES or low.startswith(("x", "input", "text", "img", "image", "seq"))
 
+
+def _dict(pos: list[Value], kw: dict[str, Value], line: int) -> DictVal:
+    """`dict(...)` of a dict, of pairs, or of keyword arguments (configuration)."""
+    items: dict[str, Value] = {}
+    if pos and isinstance(pos[0], DictVal):
+        items.update(pos[0].items)
+    elif pos and isinstance(pos[0], ListVal):
+        for pair in pos[0].items:
+            if isinstance(pair, ListVal) and len(pair.items) == 2 and \
+                    isinstance(plain(pair.items[0]), str):
+                items[plain(pair.items[0])] = pair.items[1]
+    for key, value in kw.items():
+        items[key] = Const(value.value, value.line, "config") \
+            if isinstance(value, Const) and value.how == "literal" else value
+    return DictVal(items, line)
+
+
+def _builtin_value(name: str, pos: list[Value], line: int, node: cst.Call) -> Value:
+    """The builtins computed on abstract values: range, list and friends, len, int and
+    float of a constant, zip, enumerate, min and max."""
+    if name == "range":
+        bounds = [plain(p) for p in pos]
+        if bounds and all(isinstance(b, int) and not isinstance(b, bool) for b in bounds):
+            rng = range(*bounds[:3]) if len(bounds) <= 3 else range(0)
+            if 0 <= len(rng) <= MAX_SEQUENCE:
+                return ListVal([Const(i, line) for i in rng], line)
+        return Unknown(source_text(node))
+    if name in ("list", "tuple", "reversed", "sorted"):
+        if pos and isinstance(pos[0], ListVal):
+            return ListVal(list(pos[0].items), line)
+        return ListVal([], line) if not pos else Unknown(source_text(node))
+    if name == "len" and pos and isinstance(pos[0], ListVal):
+        return Const(len(pos[0].items), line, "literal")
+    if name in ("int", "float") and pos and isinstance(pos[0], Const):
+        try:
+            return Const((int if name == "int" else float)(pos[0].value), pos[0].line,
+                         pos[0].how, pos[0].file)
+        except (TypeError, ValueError, OverflowError):
+            return Unknown(source_text(node))
+    lists = all_of(ListVal, pos) if name == "zip" and pos else None
+    if lists is not None:
+        return ListVal([ListVal(list(group)) for group in zip(*(p.items for p in lists))])
+    if name == "enumerate" and pos and isinstance(pos[0], ListVal):
+        return ListVal([ListVal([Const(i, line), v]) for i, v in enumerate(pos[0].items)])
+    consts = all_of(Const, pos) if name in ("min", "max") and pos else None
+    if consts is not None:
+        try:
+            values = [p.value for p in consts]
+            return Const((min if name == "min" else max)(values), line, "literal")
+        except (TypeError, ValueError):
+            return Unknown(source_text(node))
+    return Unknown(source_text(node))
+
+
+def _dict_method(receiver: DictVal, method: str, pos: list[Value], line: int) -> Value:
+    if method == "get" and pos and isinstance(plain(pos[0]), str):
+        return receiver.items.get(plain(pos[0]), pos[1] if len(pos) > 1 else UNKNOWN)
+    if method in ("values",):
+        return ListVal(list(receiver.items.values()))
+    if method == "items":
+        return ListVal([ListVal([Const(k, line), v]) for k, v in receiver.items.items()])
+    if method == "update" and pos and isinstance(pos[0], DictVal):
+        receiver.items.update(pos[0].items)
+    return UNKNOWN
 
 
 def _string_method(receiver: Const, method: str, pos: list[Value], node: cst.Call) -> Value:

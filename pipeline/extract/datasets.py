@@ -10,14 +10,14 @@ padding length and pretrained embeddings also become hyperparameters.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import libcst as cst
 
+from exnet.extract import hyperparameters
+from exnet.extract.program import Event, Frame
+from exnet.extract.state import State
 from exnet.extract.values import Const, ListVal, Value, json_safe, plain, source_text
-
-if TYPE_CHECKING:
-    from exnet.extract.program import Frame, InterpreterState
 
 #: Loader names (last part of a qualified name, lower-cased, no punctuation) -> dataset id.
 _LOADERS = {
@@ -138,13 +138,11 @@ def readme_mentions(text: str) -> list[tuple[str, int]]:
     return list(found.items())
 
 
-def _event(ix: "InterpreterState", kind: str, name: str, value: Any, frame: "Frame", line: int,
+def _event(state: State, kind: str, name: str, value: Any, frame: Frame, line: int,
            **extra: Any) -> None:
-    from exnet.extract.interpreter import Event
-
-    ix.clock += 1
-    ix.emit(Event(kind, name, value, line, "literal", frame.module, ix.unit, ix.clock,
-                  file=frame.module.rel, extra=extra))
+    state.clock += 1
+    state.emit(Event(kind, name, value, line, "literal", frame.module, state.unit, state.clock,
+                     file=frame.module.rel, extra=extra))
 
 
 def _strings(values: list[Value]) -> list[str]:
@@ -158,8 +156,8 @@ def _strings(values: list[Value]) -> list[str]:
     return out
 
 
-def on_library_call(ix: "InterpreterState", name: str, pos: list[Value], kw: dict[str, Value],
-                    node: cst.Call, frame: "Frame") -> Value | None:
+def on_library_call(state: State, name: str, pos: list[Value], kw: dict[str, Value],
+                    node: cst.Call, frame: Frame) -> None:
     """Record dataset and preparation findings; never changes the call's value."""
     parts = name.split(".")
     last = parts[-1]
@@ -189,27 +187,24 @@ def on_library_call(ix: "InterpreterState", name: str, pos: list[Value], kw: dic
         for text in _strings(list(pos)):
             for pattern, embedding in _EMBEDDINGS:
                 if pattern.search(text):
-                    _embeddings(ix, embedding, frame, line, source_text(node.func))
+                    _embeddings(state, embedding, frame, line, source_text(node.func))
                     break
     if dataset is not None:
-        _event(ix, "dataset", dataset, dataset, frame, line)
-    _preparation(ix, name, last, pos, kw, node, frame)
-    return None
+        _event(state, "dataset", dataset, dataset, frame, line)
+    _preparation(state, name, last, pos, kw, node, frame)
 
 
-def _embeddings(ix: "InterpreterState", embedding: str, frame: "Frame", line: int,
+def _embeddings(state: State, embedding: str, frame: Frame, line: int,
                 api: str) -> None:
-    from exnet.extract import hyperparameters
-
-    _event(ix, "prep", "embeddings", {"kind": "embeddings", "api": api,
+    _event(state, "prep", "embeddings", {"kind": "embeddings", "api": api,
                                       "args": {"name": embedding}}, frame, line)
-    hyperparameters.emit(ix, "pretrained_embeddings",
+    hyperparameters.emit(state, "pretrained_embeddings",
                          Const(embedding, line, "literal", frame.module.rel),
                          frame.module.tree, frame)
 
 
-def _preparation(ix: "InterpreterState", name: str, last: str, pos: list[Value],
-                 kw: dict[str, Value], node: cst.Call, frame: "Frame") -> None:
+def _preparation(state: State, name: str, last: str, pos: list[Value],
+                 kw: dict[str, Value], node: cst.Call, frame: Frame) -> None:
     line = frame.module.line(node)
     api = source_text(node.func)
     if last in ("GloVe", "FastText", "Vectors") and "torchtext" in name or \
@@ -217,19 +212,19 @@ def _preparation(ix: "InterpreterState", name: str, last: str, pos: list[Value],
         text = " ".join(_strings(list(pos) + list(kw.values()))) + " " + name
         for pattern, embedding in _EMBEDDINGS:
             if pattern.search(text) or pattern.search(last):
-                _embeddings(ix, embedding, frame, line, api)
+                _embeddings(state, embedding, frame, line, api)
                 return
         if "word2vec" in name.lower() or "keyedvectors" in name.lower():
-            _embeddings(ix, "word2vec", frame, line, api)
+            _embeddings(state, "word2vec", frame, line, api)
         return
     if last == "ImageDataGenerator":
         augment = [k for k in _IMAGE_GENERATOR_AUGMENT if k in kw]
         if augment:
-            _event(ix, "prep", "augmentation", {"kind": "augmentation", "api": api,
+            _event(state, "prep", "augmentation", {"kind": "augmentation", "api": api,
                                                 "args": {k: json_safe(plain(kw[k])) for k in
                                                          augment}}, frame, line)
         if "rescale" in kw:
-            _event(ix, "prep", "normalization", {"kind": "normalization", "api": api,
+            _event(state, "prep", "normalization", {"kind": "normalization", "api": api,
                                                  "args": {"rescale": json_safe(
                                                      plain(kw["rescale"]))}}, frame, line)
         return
@@ -237,7 +232,7 @@ def _preparation(ix: "InterpreterState", name: str, last: str, pos: list[Value],
             name.startswith(("transformers.", "tokenizers.")) and "Tokenizer" in name:
         checkpoint = plain(pos[0]) if pos else None
         args = {"name": checkpoint} if isinstance(checkpoint, str) else {}
-        _event(ix, "prep", "tokenizer", {"kind": "tokenizer", "api": api, "args": args},
+        _event(state, "prep", "tokenizer", {"kind": "tokenizer", "api": api, "args": args},
                frame, line)
         return
     spec = _PREPARATION.get(last)
@@ -255,13 +250,9 @@ def _preparation(ix: "InterpreterState", name: str, last: str, pos: list[Value],
         if key in kw:
             raw[key] = plain(kw[key])
     args = {k: json_safe(v) for k, v in raw.items() if k in keep and json_safe(v) is not None}
-    _event(ix, "prep", kind, {"kind": kind, "api": api, "args": args}, frame, line)
+    _event(state, "prep", kind, {"kind": kind, "api": api, "args": args}, frame, line)
     if last == "TextVectorization" and "output_sequence_length" in kw:
-        from exnet.extract import hyperparameters
-
-        hyperparameters.emit(ix, "max_sequence_length", kw["output_sequence_length"], node,
+        hyperparameters.emit(state, "max_sequence_length", kw["output_sequence_length"], node,
                              frame)
     if last == "pad_sequences" and "maxlen" not in kw and len(pos) > 1:
-        from exnet.extract import hyperparameters
-
-        hyperparameters.emit(ix, "max_sequence_length", pos[1], node, frame)
+        hyperparameters.emit(state, "max_sequence_length", pos[1], node, frame)

@@ -1,17 +1,20 @@
 """Expressions: names, attributes, subscripts, operators, literals, comprehensions and
-comparisons of constants, each mapped to an abstract value (`values`)."""
+comparisons of constants, each mapped to an abstract value (`values`).
+
+`Expressions` holds the project (`Program`, for names imported from other modules), the
+shared `State`, the `Graph` (operators on tensors are layers), and the `Caller` and the
+`Evaluator` it hands calls, assignments and iteration to."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import Any, Callable, Iterable
 
 import libcst as cst
 
-from exnet.extract import layers
-from exnet.extract.calls import BUILTINS
-from exnet.extract.graph import is_model_object
-from exnet.extract.names import dotted, fold
-from exnet.extract.program import ClassInfo, Frame, FunctionInfo
+from exnet.extract.graph import Graph
+from exnet.extract.names import BUILTINS, dotted, fold
+from exnet.extract.program import Caller, ClassInfo, Evaluator, Frame, FunctionInfo, Program
+from exnet.extract.state import State
 from exnet.extract.values import (
     MAX_SEQUENCE,
     UNKNOWN,
@@ -30,6 +33,7 @@ from exnet.extract.values import (
     Unknown,
     Value,
     arithmetic,
+    is_model_object,
     literal,
     plain,
     source_text,
@@ -47,21 +51,27 @@ _COMPARE = {
 _TENSOR_OPERATORS: dict[type[cst.BaseBinaryOp | None], str] = {
     cst.Add: "Add", cst.Multiply: "Multiply"}
 
-if TYPE_CHECKING:
-    # The state and the other parts' operations an Interpreter provides; only for
-    # the type checker: at run time the mixin derives from object, as before.
-    from exnet.extract.program import InterpreterState as _State
-else:
-    _State = object
+#: The qualified name a bare name has through a star import of a framework module
+#: (`from keras.layers import *`), given the file's star imports and frameworks.
+StarImport = Callable[[str, list[str], set[str]], "str | None"]
 
 
-class ExpressionsMixin(_State):
-    """Expression evaluation for `Interpreter` (which provides the state)."""
+class Expressions:
+    """Expression evaluation."""
+
+    def __init__(self, program: Program, state: State, graph: Graph, calls: Caller,
+                 evaluator: Evaluator, star_import: StarImport) -> None:
+        self.program = program
+        self.state = state
+        self.graph = graph
+        self.calls = calls
+        self.evaluator = evaluator
+        self.star_import = star_import
 
     def eval(self, node: cst.BaseExpression | None, frame: Frame) -> Value:
         if node is None:
             return UNKNOWN
-        self.tick()
+        self.state.tick()
         ok, value = literal(node)
         if ok:
             return Const(value, frame.module.line(node), "literal", frame.module.rel)
@@ -70,7 +80,7 @@ class ExpressionsMixin(_State):
         if isinstance(node, cst.Attribute):
             return self.attribute(node, frame)
         if isinstance(node, cst.Call):
-            return self.call(node, frame)
+            return self.calls.call(node, frame)
         if isinstance(node, cst.Subscript):
             return self.subscript(node, frame)
         if isinstance(node, cst.BinaryOperation):
@@ -114,7 +124,7 @@ class ExpressionsMixin(_State):
             return self.eval(node.expression, frame)
         if isinstance(node, cst.NamedExpr):
             value = self.eval(node.value, frame)
-            self.assign(node.target, value, frame)
+            self.evaluator.assign(node.target, value, frame)
             return value
         return Unknown(source_text(node))
 
@@ -177,7 +187,7 @@ class ExpressionsMixin(_State):
                       frame: Frame) -> ListVal:
         loop = node.for_in
         iterable = self.eval(loop.iter, frame)
-        items = self.iter_items(iterable, loop.iter)
+        items = self.evaluator.iter_items(iterable, loop.iter)
         if items is None:
             items = [UNKNOWN]
         local = Frame(frame.module, dict(frame.env), frame.self_val, frame.cls, frame.in_model,
@@ -186,7 +196,7 @@ class ExpressionsMixin(_State):
             local.env = dict(frame.env)
         out = []
         for item in items[:MAX_SEQUENCE]:
-            self.assign(loop.target, item, local)
+            self.evaluator.assign(loop.target, item, local)
             out.append(self.eval(node.elt, local))
         return ListVal(out, frame.module.line(node))
 
@@ -200,41 +210,35 @@ class ExpressionsMixin(_State):
             return frame.self_val
         qual = frame.module.imports.qualify(node)
         if qual is not None:
-            imported = self.imported_value(qual)
+            imported = self.program.imported_value(qual)
             if imported is not None:
                 return imported
         if qual is not None and not qual.startswith("."):
-            local_cls = self.classes.get(name)
-            if local_cls is None or not self._is_project_import(qual):
+            local_cls = self.program.classes.get(name)
+            if local_cls is None or not self.program.is_project_import(qual):
                 return Qualified(qual)
-        cls = self.find_class(name, frame.module)
+        cls = self.program.find_class(name, frame.module)
         if cls is not None:
             return ClassRef(cls)
-        func = self.find_function(name, frame.module)
+        func = self.program.find_function(name, frame.module)
         if func is not None:
             return FunctionRef(func)
         if name in BUILTINS:
             return Qualified(f"builtins.{name}")
         for star_module in frame.module.imports.star_modules:
-            env = self.module_env(star_module)
+            env = self.program.module_env(star_module)
             if env is not None and name in env:
                 return env[name]
-        star = layers.star_import(name, frame.module.imports.star_modules, frame.module.frameworks)
+        star = self.star_import(name, frame.module.imports.star_modules, frame.module.frameworks)
         if star is not None:
             return Qualified(star)
         return Unknown(name)
-
-    def _is_project_import(self, qual: str) -> bool:
-        top = qual.split(".")[0]
-        return any(m.rel.split("/")[0].removesuffix(".py") == top or
-                   m.rel.removesuffix(".py").replace("/", ".").endswith(qual.rsplit(".", 1)[0])
-                   for m in self.modules)
 
     def attribute(self, node: cst.Attribute, frame: Frame) -> Value:
         base = self.eval(node.value, frame)
         attr = node.attr.value
         if isinstance(base, Qualified):
-            imported = self.imported_value(f"{base.name}.{attr}")
+            imported = self.program.imported_value(f"{base.name}.{attr}")
             return imported if imported is not None else Qualified(fold(f"{base.name}.{attr}"))
         if isinstance(base, Instance):
             if attr in base.attrs:
@@ -247,7 +251,7 @@ class ExpressionsMixin(_State):
                                                 "cached_property")
                        for d in method.decorators):
                     # `self.optimizer` of a `@property def optimizer(self)`: its value
-                    return self.call_function(ref, [], {}, frame, frame.module.line(node))
+                    return self.calls.call_function(ref, [], {}, frame, frame.module.line(node))
                 return ref
             class_attr = self.class_attribute(base.cls, attr, frame)
             return class_attr if class_attr is not None else Unknown(source_text(node))
@@ -263,7 +267,7 @@ class ExpressionsMixin(_State):
             return base.attrs.get(attr, Unknown(source_text(node)))
         if isinstance(base, (LayerObj, SequentialObj, FunctionalModel, Instance)):
             if attr == "output":
-                return self.output_of(base, frame)
+                return self.graph.output_of(base, frame)
             if attr in ("input", "inputs"):
                 return Tensor(())
             if attr == "layers" and isinstance(base, SequentialObj):
@@ -331,7 +335,7 @@ class ExpressionsMixin(_State):
                 # `MODELS[args.model]`: a registry of models, any of which a run can pick
                 first = base.items.get(key) if isinstance(key, str) else None
                 ordered = [first] + [o for o in options if o is not first] if first else options
-                return self.make_choice(ordered, frame.module.line(node), frame.module.rel)
+                return self.state.make_choice(ordered, frame.module.line(node), frame.module.rel)
         if isinstance(base, DictVal) and isinstance(key, str) and key in base.items:
             return base.items[key]
         if isinstance(base, (ListVal, SequentialObj)) and isinstance(key, int) and \
@@ -360,17 +364,17 @@ class ExpressionsMixin(_State):
             if isinstance(n, int) and not isinstance(n, bool) and 0 <= n:
                 if n * len(items.items) <= MAX_SEQUENCE:
                     return ListVal(list(items.items) * n)
-                return ListVal(self.capped(list(items.items) * min(n, MAX_SEQUENCE + 1),
+                return ListVal(self.state.capped(list(items.items) * min(n, MAX_SEQUENCE + 1),
                                            node, frame))
             return Unknown(source_text(node))
         if isinstance(left, ListVal) and isinstance(right, ListVal) and isinstance(op, cst.Add):
-            return ListVal(self.capped(left.items + right.items, node, frame))
+            return ListVal(self.state.capped(left.items + right.items, node, frame))
         if isinstance(left, Tensor) and isinstance(right, Tensor):
             kind = _TENSOR_OPERATORS.get(type(op))
             if kind is not None:
                 layer = LayerObj("", kind, "+" if kind == "Add" else "*",
                                  frame.module.line(node))
-                return self.apply_layer(layer, left.deps + right.deps, frame.module,
+                return self.graph.apply_layer(layer, left.deps + right.deps, frame.module,
                                         frame.module.line(node))
             return Tensor(left.deps + right.deps)
         if isinstance(left, Tensor):
@@ -378,8 +382,6 @@ class ExpressionsMixin(_State):
         if isinstance(right, Tensor):
             return right
         return Unknown(source_text(node))
-
-    # ----------------------------------------------------------------- calls
 
 
 def _repetition(op: cst.BaseBinaryOp | None, left: Value,

@@ -1,20 +1,15 @@
 """The data-flow graph: applying layers, containers, project modules and functional
-models to tensors adds nodes; a model's layers are the nodes its output depends on."""
+models to tensors adds nodes; a model's layers are the nodes its output depends on.
+
+`Graph` holds the nodes and the stack of owners (the containers and project modules a
+node is applied inside); running a project module's `forward()`/`call()` is asked of
+the `Caller` it is given."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import TYPE_CHECKING, Iterable, overload
+from typing import Iterable, overload
 
-from exnet.extract.program import (
-    MAX_DEPTH,
-    Candidate,
-    Event,
-    Frame,
-    FunctionInfo,
-    ModuleInfo,
-    Node,
-)
+from exnet.extract.program import MAX_DEPTH, Caller, Frame, FunctionInfo, ModuleInfo, Node
 from exnet.extract.values import (
     MAX_SEQUENCE,
     Choice,
@@ -28,40 +23,14 @@ from exnet.extract.values import (
     Value,
 )
 
-if TYPE_CHECKING:
-    # The state and the other parts' operations an Interpreter provides; only for
-    # the type checker: at run time the mixin derives from object, as before.
-    from exnet.extract.program import InterpreterState as _State
-else:
-    _State = object
 
+class Graph:
+    """The nodes applied so far, one project's data-flow graph."""
 
-class GraphMixin(_State):
-    """Graph building for `Interpreter` (which provides the state)."""
-
-    def add_candidate(self, obj: Value, module: ModuleInfo, line: int) -> None:
-        self.clock += 1
-        self.candidates.append(Candidate(obj, self.unit, self.clock, module, line))
-
-    def make_choice(self, options: list[Value], line: int, file: str) -> Choice:
-        """A run-time choice among `options` made at `file`:`line`, remembered so that
-        settings made after it without naming a model (`criterion =
-        nn.CrossEntropyLoss()`) reach every option."""
-        choice = Choice(options, line, file)
-        if any(is_model_object(o) for o in options):
-            self.choices.append(choice)
-        return choice
-
-    def emit(self, event: Event) -> None:
-        if isinstance(event.target, Choice):
-            # A setting for the model chosen at run time holds for each option.
-            for option in event.target.options:
-                if is_model_object(option):
-                    self.events.append(replace(event, target=option, extra={
-                        **event.extra, "selected_at": (event.target.file,
-                                                       event.target.line)}))
-            return
-        self.events.append(event)
+    def __init__(self, caller: Caller) -> None:
+        self.caller = caller
+        self.nodes: list[Node] = []
+        self.owner_stack: list[int] = []
 
     def apply_layer(self, layer: LayerObj, deps: tuple[int, ...], module: ModuleInfo,
                     line: int) -> Tensor:
@@ -77,7 +46,7 @@ class GraphMixin(_State):
               line: int) -> Value: ...
     def apply(self, callee: Value, pos: list[Value], kw: dict[str, Value], frame: Frame,
               line: int) -> Value:
-        deps = _tensor_deps(pos, kw) or ()
+        deps = tensor_deps(pos, kw) or ()
         if isinstance(callee, LayerObj):   # always a Tensor (the first overload)
             if callee.type == "Identity":
                 return Tensor(deps)
@@ -113,8 +82,8 @@ class GraphMixin(_State):
                        frame: Frame, line: int) -> Value:
         cls = inst.cls
         if frame.depth >= MAX_DEPTH:
-            return Tensor(_tensor_deps(pos, kw) or ())
-        deps = _tensor_deps(pos, kw) or ()
+            return Tensor(tensor_deps(pos, kw) or ())
+        deps = tensor_deps(pos, kw) or ()
         start = len(self.nodes)
         self.owner_stack.append(inst.uid)
         found = cls.method("forward") or cls.method("call") or cls.method("__call__")
@@ -122,8 +91,8 @@ class GraphMixin(_State):
         if found is not None:
             owner, method = found
             ref = FunctionRef(FunctionInfo(method.name.value, method, owner.module, owner), inst)
-            result = self.call_function(ref, pos, kw, Frame(frame.module, {}, inst, cls, True,
-                                                            None, None, frame.depth), line)
+            inner = Frame(frame.module, {}, inst, cls, True, None, None, frame.depth)
+            result = self.caller.call_function(ref, pos, kw, inner, line)
         if len(self.nodes) == start:
             # No forward()/call(), or one that built nothing: __init__ order, else the
             # class itself as one layer (a custom layer computing with raw weights).
@@ -180,7 +149,7 @@ class GraphMixin(_State):
         return sorted(seen)
 
 
-def _tensor_deps(pos: list[Value], kw: dict[str, Value]) -> tuple[int, ...] | None:
+def tensor_deps(pos: list[Value], kw: dict[str, Value]) -> tuple[int, ...] | None:
     deps: list[int] = []
     found = False
     for value in list(pos) + list(kw.values()):
@@ -207,9 +176,3 @@ def _first_tensor(value: Value) -> Tensor | None:
         deps.extend(t.deps)
     return Tensor(tuple(dict.fromkeys(deps)))
 
-
-def is_model_object(value: Value) -> bool:
-    if isinstance(value, Choice):
-        return any(is_model_object(option) for option in value.options)
-    return isinstance(value, (SequentialObj, FunctionalModel, Instance)) or \
-        isinstance(value, LayerObj) and value.type == "Pretrained"

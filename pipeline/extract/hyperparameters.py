@@ -12,41 +12,37 @@ a rank that says how directly it is tied to a model:
   though nothing was seen using it.
 
 `project.py` attaches events to models; the lowest rank wins, then the earliest.
+
+This module is framework-neutral: the canonical names, recording a finding, and what
+any training code shows (argparse options, epoch loops, batch-size parameters, names
+that say what they hold). Which library objects and methods configure training is
+each framework handler's knowledge (`frameworks`), which records through `emit`.
 """
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any, Callable
 
 import libcst as cst
 
-from exnet.extract.graph import is_model_object
 from exnet.extract.names import dotted
-from exnet.extract.program import Event
+from exnet.extract.program import Event, Frame, FunctionInfo
+from exnet.extract.state import State
 from exnet.extract.values import (
     UNKNOWN,
     ArgParser,
     Const,
-    DictVal,
-    FunctionalModel,
-    Instance,
-    LayerObj,
     ListVal,
     Namespace,
-    Parameters,
     Qualified,
-    SequentialObj,
     Tagged,
     Unknown,
     Value,
-    argument,
+    is_model_object,
     plain,
     source_text,
 )
-
-if TYPE_CHECKING:
-    from exnet.extract.program import Frame, InterpreterState
 
 _OPTIMIZERS = {
     "sgd": "sgd", "adam": "adam", "adamw": "adamw", "rmsprop": "rmsprop",
@@ -98,18 +94,29 @@ _NAMES = {
 MAX_EXPRESSION = 60
 
 
-def _key(name: str) -> str:
+def key(name: str) -> str:
+    """A name as the tables spell it: lower case, letters and digits only."""
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
+def known_optimizer(name: str) -> bool:
+    """Whether the optimizer table knows `name` (`adam`, `RMSprop`, `AdamW`)."""
+    return key(name) in _OPTIMIZERS
+
+
+def known_loss(name: str) -> bool:
+    """Whether the loss table knows `name`, with or without a `loss` in it."""
+    return key(name).replace("loss", "") in _LOSSES
+
+
 def canonical_optimizer(name: str) -> str:
-    key = _key(name).removesuffix("optimizer")
-    return _OPTIMIZERS.get(key, re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower())
+    spelled = key(name).removesuffix("optimizer")
+    return _OPTIMIZERS.get(spelled, re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower())
 
 
 def canonical_loss(name: str) -> str:
-    key = _key(name)
-    return _LOSSES.get(key, _LOSSES.get(key.removesuffix("loss"),
+    spelled = key(name)
+    return _LOSSES.get(spelled, _LOSSES.get(spelled.removesuffix("loss"),
                                         re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()))
 
 
@@ -138,7 +145,7 @@ def _typed(name: str, value: Any) -> Any:
     return value
 
 
-def emit(ix: "InterpreterState", name: str, value: Value | None, node: cst.CSTNode, frame: "Frame",
+def emit(state: State, name: str, value: Value | None, node: cst.CSTNode, frame: Frame,
          target: Value | None = None, rank: int | None = None, **extra: Any) -> None:
     """Record one hyperparameter finding (see the module docstring for ranks)."""
 
@@ -183,104 +190,71 @@ def emit(ix: "InterpreterState", name: str, value: Value | None, node: cst.CSTNo
         found = (text, module.line(node), "expression", module.rel)
     else:
         return
-    ix.clock += 1
-    ix.emit(Event("hyper", name, found[0], found[1], found[2], module, ix.unit, ix.clock,
-                  target, rank, found[3], dict(extra)))
+    state.clock += 1
+    state.emit(Event("hyper", name, found[0], found[1], found[2], module, state.unit,
+                     state.clock, target, rank, found[3], dict(extra)))
 
 
-def _tagged(kind: str, name: str, node: cst.CSTNode, frame: "Frame",
-            **extra: Value | None) -> Tagged:
+def tagged(kind: str, name: str, node: cst.CSTNode, frame: Frame,
+           **extra: Value | None) -> Tagged:
+    """A recognised library object (an optimizer, a loss, a callback, a schedule) made
+    at `node`, with the values it carries (`learning_rate`, ...)."""
     api = source_text(node.func) if isinstance(node, cst.Call) else ""
     return Tagged(kind, name, frame.module.line(node), frame.module.rel,
                   {k: v for k, v in extra.items() if v is not None}, api)
 
 
-def on_library_call(ix: "InterpreterState", name: str, pos: list[Value], kw: dict[str, Value],
-                    node: cst.Call, frame: "Frame") -> Value | None:
-    last = name.rsplit(".", 1)[-1]
-    if _is_optimizer(name, last):
-        torch = name.startswith(("torch", "transformers", "torch_optimizer"))
-        lr = kw.get("lr", kw.get("learning_rate"))
-        if lr is None and not torch and pos:
-            lr = pos[0]
-        if lr is None and torch and len(pos) > 1:
-            lr = pos[1]
-        tag = _tagged("optimizer", canonical_optimizer(last), node, frame, learning_rate=lr,
-                      weight_decay=kw.get("weight_decay"), momentum=kw.get("momentum"),
-                      gradient_clipping=kw.get("clipnorm", kw.get("clipvalue",
-                                                                   kw.get("global_clipnorm"))))
-        params = pos[0] if pos else kw.get("params")
-        owner = params.owner if isinstance(params, Parameters) else None
-        emit_optimizer(ix, tag, node, frame, owner, rank=None if torch else 2)
-        return tag
-    if _is_loss(name, last):
-        tag = _tagged("loss", canonical_loss(last), node, frame)
-        if plain(kw.get("from_logits", Const(False, 0))) is True:
-            tag.api += "(from_logits=True)"   # `check` needs to know what the loss expects
-        if name.startswith("torch"):
-            emit(ix, "loss", tag, node, frame)
-        return tag
-    if name.startswith("torch.nn.functional.") and _key(last).replace("loss", "") in _LOSSES \
-            and last not in ("softmax", "log_softmax", "sigmoid"):
-        emit(ix, "loss", Tagged("loss", canonical_loss(last), frame.module.line(node),
-                                frame.module.rel, api=source_text(node.func)), node, frame)
-        return None
-    if last in ("clip_grad_norm_", "clip_grad_value_", "clip_grad_norm") and \
-            name.startswith("torch.nn.utils"):
-        bound = argument(pos, kw, 1, "max_norm", "clip_value")
-        emit(ix, "gradient_clipping", bound if bound is not None else
-             Const(True, frame.module.line(node)), node, frame)
-        return None
-    if last in ("EarlyStopping",) and ("callbacks" in name or name.startswith("pytorch_")):
-        tag = _tagged("callback", "early_stopping", node, frame)
-        emit(ix, "early_stopping", Const(True, frame.module.line(node), "literal",
-                                         frame.module.rel), node, frame)
-        return tag
-    if _key(last) in _SCHEDULERS and ("lr_scheduler" in name or "callbacks" in name or
-                                      "schedules" in name or name.startswith("transformers")):
-        emit(ix, "lr_scheduler", Const(_SCHEDULERS[_key(last)], frame.module.line(node),
-                                       "literal", frame.module.rel), node, frame)
-        return _tagged("scheduler", _SCHEDULERS[_key(last)], node, frame)
-    if last == "DataLoader" and name.startswith("torch"):
-        size = kw.get("batch_size", pos[1] if len(pos) > 1 else None)
-        dataset = source_text(node.args[0].value) if node.args else ""
-        train = "train" in dataset.lower() or plain(kw.get("shuffle", Const(False, 0))) is True
-        emit(ix, "batch_size", size, node, frame, train=train)
-        return None
-    if last in ("KerasClassifier", "KerasRegressor"):
-        # scikit-learn wrappers (keras.wrappers.scikit_learn, scikeras): the builder makes
-        # the model, the wrapper's arguments train it.
-        build = argument(pos, kw, 0, "build_fn", "model")
-        model = ix.call_value(build, [], {}, node, frame) if build is not None else None
-        target = model if model is not None and is_model_object(model) else None
-        for key in ("epochs", "batch_size"):
-            if key in kw:
-                emit(ix, key, kw[key], node, frame, target)
-        return model if target is not None else None
-    if last == "Trainer" and "lightning" in name and "gradient_clip_val" in kw:
-        emit(ix, "gradient_clipping", kw["gradient_clip_val"], node, frame, train=True)
-    if last in ("TrainingArguments", "TFTrainingArguments"):
-        for key, hp in (("lr_scheduler_type", "lr_scheduler"), ("max_grad_norm",
-                                                                "gradient_clipping")):
-            if key in kw:
-                emit(ix, hp, kw[key], node, frame, train=True)
-    if last in ("image_dataset_from_directory", "text_dataset_from_directory") or \
-            last in ("TrainingArguments", "TFTrainingArguments") or \
-            last == "Trainer" and "lightning" in name:
-        for key, hp in (("batch_size", "batch_size"), ("per_device_train_batch_size",
-                                                       "batch_size"),
-                        ("num_train_epochs", "epochs"), ("max_epochs", "epochs"),
-                        ("learning_rate", "learning_rate"), ("weight_decay", "weight_decay")):
-            if key in kw:
-                emit(ix, hp, kw[key], node, frame, train=True)
-        return None
-    if last == "pad_sequences" and "maxlen" in kw:
-        emit(ix, "max_sequence_length", kw["maxlen"], node, frame)
-    return None
+def emit_optimizer(state: State, tag: Tagged, node: cst.CSTNode, frame: Frame,
+                   target: Value | None, rank: int | None = None) -> None:
+    emit(state, "optimizer", tag, node, frame, target, rank)
+    for name in ("learning_rate", "weight_decay", "momentum", "gradient_clipping"):
+        value = tag.extra.get(name)
+        if isinstance(value, Tagged):    # a schedule passed as learning rate
+            continue
+        emit(state, name, value, node, frame, target, rank)
 
 
-def on_project_call(ix: "InterpreterState", func: Any, env: dict[str, Value], frame: "Frame",
-                    line: int) -> None:
+def early_stopping(state: State, name: str, node: cst.Call, frame: Frame) -> Tagged | None:
+    """An early-stopping callback (Keras's, Lightning's): a finding of its own, and a
+    tag that `fit(callbacks=[...])` ties to the model; None when `name` is not one."""
+    if name.rsplit(".", 1)[-1] != "EarlyStopping" or not (
+            "callbacks" in name or name.startswith("pytorch_")):
+        return None
+    tag = tagged("callback", "early_stopping", node, frame)
+    emit(state, "early_stopping", Const(True, frame.module.line(node), "literal",
+                                        frame.module.rel), node, frame)
+    return tag
+
+
+def scheduler(state: State, name: str, node: cst.Call, frame: Frame) -> Tagged | None:
+    """A learning-rate schedule (`lr_scheduler.StepLR`, a Keras schedule or callback,
+    `transformers.get_linear_schedule_with_warmup`): a finding, and a tag that
+    `fit(callbacks=[...])` ties to the model; None when `name` is not one."""
+    kind = _SCHEDULERS.get(key(name.rsplit(".", 1)[-1]))
+    if kind is None or not ("lr_scheduler" in name or "callbacks" in name or
+                            "schedules" in name or name.startswith("transformers")):
+        return None
+    emit(state, "lr_scheduler", Const(kind, frame.module.line(node), "literal",
+                                      frame.module.rel), node, frame)
+    return tagged("scheduler", kind, node, frame)
+
+
+def training_arguments(state: State, kw: dict[str, Value], node: cst.Call,
+                       frame: Frame) -> None:
+    """The keyword arguments of a call that sets up training for a model it is not
+    given (`TrainingArguments(...)`, Lightning's `Trainer(...)`, a Keras dataset made
+    from a folder)."""
+    for name, canonical in (("batch_size", "batch_size"),
+                            ("per_device_train_batch_size", "batch_size"),
+                            ("num_train_epochs", "epochs"), ("max_epochs", "epochs"),
+                            ("learning_rate", "learning_rate"),
+                            ("weight_decay", "weight_decay")):
+        if name in kw:
+            emit(state, canonical, kw[name], node, frame, train=True)
+
+
+def on_project_call(state: State, func: FunctionInfo, env: dict[str, Value],
+                    frame: Frame) -> None:
     """A call of a project function with a batch-size parameter (`for x, y in
     batch_iter(data, config.batch_size):`, a custom batch iterator): its value is the
     batch size, ranked below a DataLoader's or fit()'s own."""
@@ -289,96 +263,15 @@ def on_project_call(ix: "InterpreterState", func: Any, env: dict[str, Value], fr
     for name, value in env.items():
         if _NAMES["batch_size"].match(name) and isinstance(value, Const) and \
                 isinstance(value.value, int) and not isinstance(value.value, bool):
-            ix.clock += 1
-            emit(ix, "batch_size", value, func.node, frame, rank=2)
+            state.clock += 1
+            emit(state, "batch_size", value, func.node, frame, rank=2)
             return
 
 
-def _is_optimizer(name: str, last: str) -> bool:
-    if name.startswith("keras.optimizers.") and name.count(".") == 2 and \
-            _key(last) in _OPTIMIZERS:
-        return True   # old Keras also spelled them as functions: optimizers.adam(lr=...)
-    if not last[:1].isupper():
-        return False
-    if re.match(r"^(tensorflow\.train|tensorflow\.compat\.v1\.train)\.", name):
-        return last.endswith("Optimizer") and last != "Optimizer"   # tf.train.AdamOptimizer
-    if re.match(r"^(torch\.optim|keras\.optimizers|torch_optimizer|"
-                r"tensorflow\.optimizers)\.", name) and \
-            "lr_scheduler" not in name and "schedules" not in name:
-        return last not in ("Optimizer",)
-    return name in ("transformers.AdamW", "transformers.Adafactor",
-                    "transformers.optimization.AdamW")
-
-
-def _is_loss(name: str, last: str) -> bool:
-    if name.startswith("torch.nn.") and last.endswith("Loss") and name.count(".") == 2:
-        return True
-    return name.startswith(("keras.losses.", "tensorflow.losses.")) and last[:1].isupper()
-
-
-def emit_optimizer(ix: "InterpreterState", tag: Tagged, node: cst.CSTNode, frame: "Frame",
-                   target: Value | None, rank: int | None = None) -> None:
-    emit(ix, "optimizer", tag, node, frame, target, rank)
-    for key in ("learning_rate", "weight_decay", "momentum", "gradient_clipping"):
-        value = tag.extra.get(key)
-        if isinstance(value, Tagged):    # a schedule passed as learning rate
-            continue
-        emit(ix, key, value, node, frame, target, rank)
-
-
-def on_method_call(ix: "InterpreterState", receiver: Value, method: str, pos: list[Value],
-                   kw: dict[str, Value], node: cst.Call, frame: "Frame") -> Value | None:
-    if isinstance(receiver, Instance) and receiver.cls.method(method) is not None:
-        return None
-    if isinstance(receiver, (ArgParser, ListVal, DictVal)):
-        return None
-    if method == "compile":
-        target = receiver
-        optimizer = kw.get("optimizer", pos[0] if pos else None)
-        if isinstance(optimizer, Tagged):
-            emit_optimizer(ix, optimizer, node, frame, target, 0 if _modelish(target) else 1)
-        elif optimizer is not None:
-            emit(ix, "optimizer", optimizer, node, frame, target)
-        emit(ix, "loss", kw.get("loss", pos[1] if len(pos) > 1 else None), node, frame, target)
-        metrics = kw.get("metrics")
-        if metrics is not None:
-            emit(ix, "metrics", metrics, node, frame, target)
-        return UNKNOWN
-    if method in ("fit", "fit_generator", "train"):
-        if method == "train" and not kw:
-            return None
-        target = receiver
-        positional_bs = pos[2] if method == "fit" and len(pos) > 2 else None
-        positional_ep = pos[3] if method == "fit" and len(pos) > 3 else None
-        emit(ix, "epochs", kw.get("epochs", kw.get("nb_epoch", positional_ep)), node, frame,
-             target)
-        emit(ix, "batch_size", kw.get("batch_size", positional_bs), node, frame, target)
-        callbacks = kw.get("callbacks")
-        if isinstance(callbacks, ListVal):
-            for cb in callbacks.items:
-                if isinstance(cb, Tagged) and cb.kind == "callback":
-                    emit(ix, cb.name, Const(True, cb.line, "literal", cb.file), node, frame,
-                         target)
-                elif isinstance(cb, Tagged) and cb.kind == "scheduler":
-                    emit(ix, "lr_scheduler", Const(cb.name, cb.line, "literal", cb.file), node,
-                         frame, target)
-        return UNKNOWN
-    if method in ("flow_from_directory", "flow", "flow_from_dataframe"):
-        # also used to augment a few images for display: weaker than a DataLoader
-        emit(ix, "batch_size", kw.get("batch_size"), node, frame, rank=2, train=True)
-        return None
-    if method == "batch" and pos and not isinstance(receiver, (SequentialObj, LayerObj)):
-        emit(ix, "batch_size", pos[0], node, frame, rank=2)
-        return None
-    return None
-
-
-def _modelish(value: Value) -> bool:
-    return isinstance(value, (SequentialObj, FunctionalModel, Instance)) or \
-        isinstance(value, LayerObj) and value.type == "Pretrained"
-
-
-def on_for_loop(ix: "InterpreterState", stmt: cst.For, iterable: Value, frame: "Frame") -> None:
+def on_for_loop(state: State, stmt: cst.For, frame: Frame,
+                evaluate: Callable[[cst.BaseExpression, Frame], Value]) -> None:
+    """`for epoch in range(n)`: the number of epochs (`evaluate` gives the value of the
+    bounds)."""
     target = source_text(stmt.target).lower()
     it = stmt.iter
     if isinstance(it, cst.Call) and dotted_name(it.func) in ("tqdm", "tqdm.tqdm", "trange",
@@ -398,48 +291,48 @@ def on_for_loop(ix: "InterpreterState", stmt: cst.For, iterable: Value, frame: "
         return
     args = [a.value for a in it.args if a.keyword is None]
     if len(args) == 1:
-        emit(ix, "epochs", ix.eval(args[0], frame), stmt, frame)
+        emit(state, "epochs", evaluate(args[0], frame), stmt, frame)
     elif len(args) >= 2:
-        start = plain(ix.eval(args[0], frame))
+        start = plain(evaluate(args[0], frame))
         stop_node = args[1]
         if start == 1 and isinstance(stop_node, cst.BinaryOperation) and \
                 isinstance(stop_node.operator, cst.Add) and \
                 source_text(stop_node.right) == "1":
-            emit(ix, "epochs", ix.eval(stop_node.left, frame), stmt, frame)
+            emit(state, "epochs", evaluate(stop_node.left, frame), stmt, frame)
         elif start == 0:
-            emit(ix, "epochs", ix.eval(stop_node, frame), stmt, frame)
+            emit(state, "epochs", evaluate(stop_node, frame), stmt, frame)
         else:
-            stop = ix.eval(stop_node, frame)
+            stop = evaluate(stop_node, frame)
             if isinstance(stop, Const) and isinstance(start, int) and \
                     isinstance(stop.value, int) and stop.value > start:
-                emit(ix, "epochs", Const(stop.value - start, stop.line, stop.how, stop.file),
+                emit(state, "epochs", Const(stop.value - start, stop.line, stop.how, stop.file),
                      stmt, frame)
             elif isinstance(stop, Const) and not isinstance(start, int) and \
                     re.search(r"start|begin|resume|init", source_text(args[0]), re.I):
                 # `range(start_epoch, NUM_EPOCHS)`: start_epoch is 0 unless a checkpoint
                 # is resumed, so a fresh run trains NUM_EPOCHS epochs
-                emit(ix, "epochs", stop, stmt, frame)
+                emit(state, "epochs", stop, stmt, frame)
 
 
 def dotted_name(node: cst.BaseExpression) -> str:
     return dotted(node) or ""
 
 
-def on_constant(ix: "InterpreterState", name: str, value: Const, frame: "Frame") -> None:
+def on_constant(state: State, name: str, value: Const, frame: Frame) -> None:
     """A module-level name such as EPOCHS = 10: a rank-3 finding, used only when nothing
     more direct says the same."""
     for hp, pattern in _NAMES.items():
         if pattern.match(name):
-            emit(ix, hp, value, frame.module.tree, frame, rank=3)
+            emit(state, hp, value, frame.module.tree, frame, rank=3)
             return
 
 
-def on_config_key(ix: "InterpreterState", key: str, value: Const, frame: "Frame") -> None:
-    on_constant(ix, key, value, frame)
+def on_config_key(state: State, name: str, value: Const, frame: Frame) -> None:
+    on_constant(state, name, value, frame)
 
 
-def argparse_call(ix: "InterpreterState", parser: ArgParser, method: str, pos: list[Value],
-                  kw: dict[str, Value], node: cst.Call, frame: "Frame") -> Value:
+def argparse_call(state: State, parser: ArgParser, method: str, pos: list[Value],
+                  kw: dict[str, Value], node: cst.Call, frame: Frame) -> Value:
     if method in ("add_argument_group", "add_mutually_exclusive_group", "add_subparsers"):
         return parser
     if method == "add_parser":
@@ -475,7 +368,7 @@ def argparse_call(ix: "InterpreterState", parser: ArgParser, method: str, pos: l
     if isinstance(default, Const):
         option = Const(default.value, line, "argparse", frame.module.rel)
         parser.options[dest] = option
-        on_constant(ix, dest, option, frame)
+        on_constant(state, dest, option, frame)
     else:
         parser.options[dest] = Unknown(f"args.{dest}")
     return UNKNOWN

@@ -24,6 +24,14 @@ _CONVENTIONAL = (("tf", "tensorflow", "tf."), ("keras", "keras", "keras"),
                  ("torch", "torch", "torch"), ("nn", "torch.nn", "torch"),
                  ("F", "torch.nn.functional", "torch"), ("np", "numpy", "np."))
 
+#: Builtins the interpreter models (`range`, `len`, `getattr`, ...): a bare name that is
+#: none of the file's imports or definitions resolves to `builtins.<name>`.
+BUILTINS = frozenset({
+    "range", "len", "list", "tuple", "dict", "int", "float", "str", "bool", "enumerate",
+    "zip", "print", "super", "min", "max", "abs", "round", "sum", "sorted", "reversed",
+    "getattr", "setattr", "isinstance", "open", "map", "filter", "iter", "next", "type",
+})
+
 # Spellings of the same module, folded so that one table of names serves all of them.
 _PREFIX_FOLDS = (
     ("tensorflow.python.keras.", "keras."),
@@ -134,17 +142,6 @@ class ImportMap:
         if target is None:
             return None
         return fold(f"{target}.{rest}" if rest else target)
-
-    def framework_mentions(self) -> set[str]:
-        """Which frameworks the imports name: a subset of {"keras", "pytorch"}."""
-        found = set()
-        for target in list(self.aliases.values()) + self.star_modules:
-            t = fold(target)
-            if t.startswith(("keras", "tensorflow", "tensorflow_hub")) or t == "tf":
-                found.add("keras")
-            if t.startswith(("torch", "torchvision", "timm", "torchtext")):
-                found.add("pytorch")
-        return found
 
 
 def _bodies(stmt: cst.BaseCompoundStatement) -> list[cst.CSTNode]:

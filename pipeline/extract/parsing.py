@@ -18,7 +18,7 @@ from typing import Any
 import libcst as cst
 from libcst.metadata import ByteSpanPositionProvider, MetadataWrapper
 
-from exnet.extract.interpreter import ModuleInfo
+from exnet.extract.program import ModuleInfo
 from exnet.extract.names import ImportMap
 from exnet.extract.sources import Source, Unreadable, blank_magics, notebook_source
 
@@ -145,9 +145,7 @@ def parse(source: Source) -> tuple[ModuleInfo, list[str]]:
         raise Unreadable("pathologically nested code") from None
     imports = ImportMap.of(tree)
     imports.assume_conventional(source.text)
-    module = ModuleInfo(source, tree, imports, LineIndex(source.text, spans))
-    module.frameworks = imports.framework_mentions()
-    return module, cell_failures
+    return ModuleInfo(source, tree, imports, LineIndex(source.text, spans)), cell_failures
 
 
 def good_cells(source: Source) -> tuple[Source, list[str]]:

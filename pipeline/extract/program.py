@@ -1,58 +1,28 @@
 """The program the interpreter walks: modules, classes, functions, frames, the graph's
-nodes, and what interpretation finds (candidate models and events)."""
+nodes, what interpretation finds (candidate models and events), and `Program`, the
+project's modules with the lookups across them (which class or function a name means,
+which value a name imported from another project module has).
+
+The interpreter's collaborators see each other through the small protocols at the end
+(`Evaluator`, `Caller`): each is an object holding references to the state and to the
+evaluator it needs, never a mixin of one large class (docs/ARCHITECTURE.md, "The
+extractor").
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Protocol
+from typing import Any, Iterable, Mapping, Protocol
 
 import libcst as cst
 
-from exnet.extract.names import ImportMap
+from exnet.extract.configs import config_env
+from exnet.extract.names import ImportMap, dotted
 from exnet.extract.sources import Source
-from exnet.extract.values import (
-    Choice,
-    FunctionRef,
-    Instance,
-    LayerObj,
-    Tensor,
-    Value,
-)
+from exnet.extract.values import ClassRef, FunctionRef, Instance, LayerObj, Value
 
 MAX_DEPTH = 10            # nested inlined calls
-STEP_BUDGET = 400_000     # statements and expressions evaluated per file
-
-
-@dataclass
-class Limits:
-    """The work one project's interpretation may do (README, "Safety"). Hitting one
-    stops that file's walk with a failure entry naming the bound and the line; models
-    already complete are kept. `EXNET_TIME_BUDGET` (seconds) changes the time bound."""
-
-    steps: int = STEP_BUDGET          # statements and expressions per file
-    instances: int = 3_000            # project-class instantiations per project
-    # CPU seconds of interpretation per project: CPU time, not wall-clock, so that a
-    # busy machine (a parallel mine) does not cut a project short that an idle one reads.
-    seconds: float = 5.0
-
-    @classmethod
-    def from_env(cls) -> Limits:
-        import os
-
-        try:
-            seconds = float(os.environ.get("EXNET_TIME_BUDGET", cls.seconds))
-        except ValueError:
-            seconds = cls.seconds
-        return cls(seconds=max(0.001, seconds))
-
-
-class BudgetExceeded(Exception):
-    """A bound of `Limits` was hit; the message names it."""
-
-    def __init__(self, bound: str = "work budget") -> None:
-        super().__init__(bound)
-        self.bound = bound
 
 
 @dataclass(eq=False)
@@ -60,7 +30,7 @@ class ModuleInfo:
     source: Source
     tree: cst.Module
     imports: ImportMap
-    positions: Any                      # a project.LineIndex
+    positions: Any                      # a parsing.LineIndex
     env: dict[str, Value] = field(default_factory=dict)
     frameworks: set[str] = field(default_factory=set)
 
@@ -81,8 +51,8 @@ class ClassInfo:
     node: cst.ClassDef
     module: ModuleInfo
     base_names: list[cst.BaseExpression]
-    framework: str | None = None        # "pytorch" | "keras" for model classes
-    base_kind: str = ""                 # "model" | "layer" for keras
+    framework: str | None = None        # "keras" | "pytorch" | "flax" for model classes
+    base_kind: str = ""                 # "model" | "layer"
     bases: list["ClassInfo"] = field(default_factory=list)
     methods: dict[str, cst.FunctionDef] = field(default_factory=dict)
 
@@ -145,7 +115,7 @@ class Candidate:
 class Event:
     """A hyperparameter, dataset or preprocessing finding during interpretation."""
 
-    kind: str                           # "hyper" | "dataset" | "prep"
+    kind: str                           # "hyper" | "dataset" | "prep" | "load"
     name: str
     value: Any
     line: int
@@ -159,47 +129,231 @@ class Event:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-class InterpreterState(Protocol):
-    """What the parts of `interpreter.Interpreter` share: the state it keeps and the
-    operations each part (`ExpressionsMixin`, `CallsMixin`, `GraphMixin`, the rest of
-    `Interpreter`) offers the others. The mixins derive from it for the type checker
-    only (at run time their base is `object`); the handlers (`layers`,
-    `hyperparameters`, `datasets`) take it as the interpreter they report to."""
+@dataclass
+class Undecided:
+    """A condition or loop count in code that builds layers which the extractor could
+    not decide statically (docs/ARCHITECTURE.md, "Undecided code"): `what` says which
+    construct and what was done instead; `uids` are the values made while it ran, so
+    that the models built from them can say so."""
 
-    modules: list[ModuleInfo]
-    classes: dict[str, list[ClassInfo]]
-    functions: dict[str, list[FunctionInfo]]
-    nodes: list[Node]
-    owner_stack: list[int]
-    candidates: list[Candidate]
-    events: list[Event]
-    instantiated: set[int]
-    executed: set[int]
-    clock: int
-    unit: str
-    built: int
-    instances: dict[int, Instance]
-    choices: list[Choice]
-    root: Path | None
+    module: ModuleInfo
+    line: int
+    what: str
+    uids: range
+    nodes: range
 
-    # interpreter.Interpreter: the project, statements, budgets
-    def tick(self) -> None: ...
-    def count_instance(self) -> None: ...
-    def capped(self, items: list[Value], node: cst.CSTNode, frame: Frame) -> list[Value]: ...
-    def project_module(self, dotted_name: str) -> ModuleInfo | None: ...
-    def module_env(self, dotted_name: str) -> dict[str, Value] | None: ...
-    def imported_value(self, qual: str, hops: int = 0) -> Value | None: ...
-    def find_class(self, name: str, module: ModuleInfo) -> ClassInfo | None: ...
-    def find_function(self, name: str, module: ModuleInfo) -> FunctionInfo | None: ...
-    def exec_block(self, stmts: Iterable[cst.CSTNode], frame: Frame) -> None: ...
-    def iter_items(self, iterable: Value, node: cst.BaseExpression) -> list[Value] | None: ...
+
+class Program:
+    """The project's modules, classes and functions, and the lookups across them."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.modules: list[ModuleInfo] = []
+        self.classes: dict[str, list[ClassInfo]] = {}
+        self.functions: dict[str, list[FunctionInfo]] = {}
+        self.by_dotted: dict[str, ModuleInfo] = {}
+        self.config_sources: dict[str, tuple[str, str]] = {}   # dotted -> (rel, text)
+        self.config_envs: dict[str, dict[str, Value]] = {}
+        self.root = root                # the project folder, for its settings files
+
+    # ----------------------------------------------------------------- registration
+    def add_module(self, module: ModuleInfo) -> None:
+        self.modules.append(module)
+        stem = module.source.as_module.replace(".", "/") or module.rel.rsplit(".", 1)[0]
+        if stem.endswith("/__init__"):
+            stem = stem[: -len("/__init__")]
+        self.by_dotted.setdefault(stem.replace("/", "."), module)
+        self.by_dotted.setdefault(stem.split("/")[-1], module)
+        for stmt in module.tree.body:
+            self._register(stmt, module)
+
+    def _register(self, stmt: cst.CSTNode, module: ModuleInfo) -> None:
+        if isinstance(stmt, cst.ClassDef):
+            info = ClassInfo(stmt.name.value, stmt, module, [a.value for a in stmt.bases])
+            for item in stmt.body.body:
+                if isinstance(item, cst.FunctionDef):
+                    info.methods[item.name.value] = item
+            self.classes.setdefault(info.name, []).append(info)
+        elif isinstance(stmt, cst.FunctionDef):
+            self.functions.setdefault(stmt.name.value, []).append(
+                FunctionInfo(stmt.name.value, stmt, module))
+        elif isinstance(stmt, cst.If):
+            # `if __name__ == "__main__":` and try/except import blocks hold defs too
+            for inner in stmt.body.body:
+                self._register(inner, module)
+
+    def add_config_source(self, rel: str, text: str) -> None:
+        stem = rel.rsplit(".", 1)[0]
+        self.config_sources.setdefault(stem.replace("/", "."), (rel, text))
+        self.config_sources.setdefault(stem.split("/")[-1], (rel, text))
+
+    def link_star_imports(self) -> None:
+        """`from src.cnn import *` of a project module brings in what that module
+        imported too (`nn`, `F`, `torch`), as Python does without an `__all__`."""
+        for _ in range(3):   # a chain of star imports, a few modules deep
+            for module in self.modules:
+                for star in module.imports.star_modules:
+                    source = self.project_module(star)
+                    if source is None or source is module:
+                        continue
+                    for name, target in source.imports.aliases.items():
+                        if not name.startswith("_"):
+                            module.imports.aliases.setdefault(name, target)
+                    # A package's `__all__ = ["mymodel", ...]` star-imports its submodules.
+                    package = star.lstrip(".")
+                    for name in _dunder_all(source.tree):
+                        if self.project_module(f"{package}.{name}") is not None:
+                            module.imports.aliases.setdefault(name, f"{package}.{name}")
+
+    def resolve_class_bases(self, model_bases: Mapping[str, tuple[str, str]]) -> None:
+        """Link project classes to their bases and find which are model classes:
+        `model_bases` maps a framework's base class (`torch.nn.Module`) to (framework,
+        base kind)."""
+        for info in self.every_class():
+            for base in info.base_names:
+                qual = info.module.imports.qualify(base)
+                if qual is not None and qual in model_bases:
+                    info.framework, info.base_kind = model_bases[qual]
+                    continue
+                name = dotted(base)
+                if name:
+                    found = self.find_class(name.split(".")[-1], info.module)
+                    if found is not None and found is not info:
+                        info.bases.append(found)
+        changed = True
+        while changed:   # a class deriving from a project model class is a model class
+            changed = False
+            for info in self.every_class():
+                if info.framework is None:
+                    for parent in info.bases:
+                        if parent.framework:
+                            info.framework, info.base_kind = parent.framework, \
+                                parent.base_kind
+                            changed = True
+                            break
+
+    def every_class(self) -> list[ClassInfo]:
+        return [info for infos in self.classes.values() for info in infos]
+
+    # ----------------------------------------------------------------- lookups
+    def find_class(self, name: str, module: ModuleInfo) -> ClassInfo | None:
+        infos = self.classes.get(name)
+        if not infos:
+            return None
+        for info in infos:
+            if info.module is module:
+                return info
+        qual = module.imports.aliases.get(name, "")
+        stem = qual.rsplit(".", 1)[0].lstrip(".").replace(".", "/")
+        for info in infos:
+            if stem and info.module.rel[: -len(".py")].endswith(stem):
+                return info
+        return infos[0]
+
+    def find_function(self, name: str, module: ModuleInfo) -> FunctionInfo | None:
+        infos = self.functions.get(name)
+        if not infos:
+            return None
+        for info in infos:
+            if info.module is module:
+                return info
+        return infos[0]
+
+    def project_module(self, dotted_name: str) -> ModuleInfo | None:
+        """The project module an import names (`config`, `src.config`, `.config`)."""
+        name = dotted_name.lstrip(".")
+        if name in self.by_dotted:
+            return self.by_dotted[name]
+        parts = name.split(".")
+        for n in range(len(parts) - 1, 0, -1):
+            found = self.by_dotted.get(".".join(parts[-n:]))
+            if found is not None:
+                return found
+        return None
+
+    def is_project_import(self, qual: str) -> bool:
+        """Whether a qualified name is one of the project's own modules."""
+        top = qual.split(".")[0]
+        return any(m.rel.split("/")[0].removesuffix(".py") == top or
+                   m.rel.removesuffix(".py").replace("/", ".").endswith(qual.rsplit(".", 1)[0])
+                   for m in self.modules)
+
+    def module_env(self, dotted_name: str) -> dict[str, Value] | None:
+        """The names a project module binds: a parsed module's environment, or the
+        configuration read from a file that mentions no framework (`configs`)."""
+        module = self.project_module(dotted_name)
+        if module is not None:
+            return module.env
+        name = dotted_name.lstrip(".")
+        parts = name.split(".")
+        for n in range(len(parts), 0, -1):
+            key = ".".join(parts[-n:])
+            if key in self.config_sources:
+                rel, text = self.config_sources.pop(key)
+                self.config_envs[key] = config_env(text, rel)
+            if key in self.config_envs:
+                return self.config_envs[key]
+        return None
+
+    def imported_value(self, qual: str, hops: int = 0) -> Value | None:
+        """The value a name imported from another project module has there; a package
+        that re-exports it (`models/__init__.py: from .vgg import VGG`) is followed."""
+        module_name, _, attr = qual.rpartition(".")
+        env = self.module_env(module_name) if module_name else None
+        if env is not None and attr in env:
+            return env[attr]
+        module = self.project_module(module_name) if module_name else None
+        if module is None:
+            return None
+        for info in self.functions.get(attr, []):   # `import train; train.train(...)`
+            if info.module is module:
+                return FunctionRef(info)
+        for cls in self.classes.get(attr, []):
+            if cls.module is module:
+                return ClassRef(cls)
+        target = module.imports.aliases.get(attr)
+        if target and hops < 3:
+            if target.startswith("."):   # relative to the package that re-exports it
+                level = len(target) - len(target.lstrip("."))
+                package = module.rel.rsplit("/", level)[0].replace("/", ".") \
+                    if module.rel.endswith("__init__.py") or level > 1 else \
+                    module.rel.rsplit("/", 1)[0].replace("/", ".")
+                target = f"{package}.{target.lstrip('.')}"
+            if target != qual:
+                return self.imported_value(target, hops + 1)
+        return None
+
+
+def _dunder_all(tree: cst.Module) -> list[str]:
+    """The names of a module's literal `__all__`."""
+    for stmt in tree.body:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if isinstance(small, cst.Assign) and len(small.targets) == 1 and \
+                        isinstance(small.targets[0].target, cst.Name) and \
+                        small.targets[0].target.value == "__all__":
+                    if isinstance(small.value, (cst.List, cst.Tuple)):
+                        return [e.value.evaluated_value for e in small.value.elements
+                                if isinstance(e.value, cst.SimpleString)
+                                and isinstance(e.value.evaluated_value, str)]
+    return []
+
+
+class Evaluator(Protocol):
+    """Expressions and statements (`expressions.Expressions`, `statements.Statements`),
+    as the other collaborators and the handlers ask for them."""
+
+    def eval(self, node: cst.BaseExpression | None, frame: Frame) -> Value: ...
     def assign(self, target: cst.BaseExpression, value: Value, frame: Frame,
                value_node: cst.BaseExpression | None = None) -> None: ...
+    def exec_block(self, stmts: Iterable[cst.CSTNode], frame: Frame) -> None: ...
+    def iter_items(self, iterable: Value, node: cst.BaseExpression) -> list[Value] | None: ...
 
-    # expressions.ExpressionsMixin
-    def eval(self, node: cst.BaseExpression | None, frame: Frame) -> Value: ...
 
-    # calls.CallsMixin
+class Caller(Protocol):
+    """Calls (`calls.Calls`), as the expressions, the graph and the handlers ask for
+    them: a call node, a callee with its arguments, a project function inlined, a
+    project class instantiated."""
+
     def call(self, node: cst.Call, frame: Frame) -> Value: ...
     def call_value(self, callee: Value, pos: list[Value], kw: dict[str, Value],
                    node: cst.Call, frame: Frame) -> Value: ...
@@ -207,13 +361,3 @@ class InterpreterState(Protocol):
                       frame: Frame, line: int, standalone: bool = False) -> Value: ...
     def instantiate(self, cls: ClassInfo, pos: list[Value], kw: dict[str, Value],
                     node: cst.CSTNode | None, frame: Frame) -> Instance: ...
-
-    # graph.GraphMixin
-    def add_candidate(self, obj: Value, module: ModuleInfo, line: int) -> None: ...
-    def make_choice(self, options: list[Value], line: int, file: str) -> Choice: ...
-    def emit(self, event: Event) -> None: ...
-    def apply_layer(self, layer: LayerObj, deps: tuple[int, ...], module: ModuleInfo,
-                    line: int) -> Tensor: ...
-    def apply(self, callee: Value, pos: list[Value], kw: dict[str, Value], frame: Frame,
-              line: int) -> Value: ...
-    def output_of(self, obj: Value, frame: Frame) -> Tensor: ...

@@ -19,8 +19,9 @@ import libcst as cst
 from exnet.extract.configs import MAX_CONFIG_BYTES
 from exnet.extract.datasets import readme_mentions
 from exnet.extract.identity import merge_copies
-from exnet.extract.interpreter import Candidate, Event, Interpreter, ModuleInfo
+from exnet.extract.interpreter import Interpreter
 from exnet.extract.parsing import parse
+from exnet.extract.program import Candidate, ClassInfo, Event, Frame, ModuleInfo
 from exnet.extract.sources import (
     MAX_PY_BYTES,
     Source,
@@ -31,6 +32,7 @@ from exnet.extract.sources import (
     read_bounded,
     read_readme,
 )
+from exnet.extract.state import BudgetExceeded
 from exnet.extract.values import (
     FunctionalModel,
     Instance,
@@ -255,8 +257,7 @@ def interpret(modules: list[ModuleInfo], project: str, readme: tuple[str, str],
     """The model records of a project's parsed modules. Code the interpreter does not
     model is left out statement by statement, each noted in `skipped`; settings files
     (config.yaml) are read from `root`."""
-    ix = Interpreter()
-    ix.root = Path(root).resolve() if root is not None else None
+    ix = Interpreter(Path(root).resolve() if root is not None else None)
     for module in modules:
         ix.add_module(module)
     for rel, path in configs:
@@ -264,42 +265,39 @@ def interpret(modules: list[ModuleInfo], project: str, readme: tuple[str, str],
             ix.add_config_source(rel, read_bounded(path, MAX_CONFIG_BYTES).decode("utf-8"))
         except (OSError, Unreadable, UnicodeDecodeError):
             continue
-    ix.link_star_imports()
-    ix.resolve_class_bases()
+    ix.link()
     ordered = _import_order(modules)
     for module in ordered:
         ix.run_module(module)
     for module in ordered:
         ix.run_uncalled(module)
     _instantiate_unused_classes(ix)
-    ix.grant(0.25)   # reading the graph out of what was found has time of its own
+    ix.state.grant(0.25)   # reading the graph out of what was found has time of its own
     models = _records(ix, project, readme)
     if skipped is not None:
-        skipped.extend(ix.errors + ix.bounds)
+        skipped.extend(ix.state.errors + ix.state.bounds)
     return models
 
 
 def _instantiate_unused_classes(ix: Interpreter) -> None:
-    from exnet.extract.interpreter import BudgetExceeded, ClassInfo, Frame
-
-    bases = {id(b.node) for infos in ix.classes.values() for c in infos for b in c.bases}
-    for infos in ix.classes.values():
+    bases = {id(b.node) for infos in ix.program.classes.values() for c in infos for b in c.bases}
+    for infos in ix.program.classes.values():
         for cls in infos:
             if cls.framework is None or cls.base_kind == "layer" or \
-                    id(cls.node) in ix.instantiated or id(cls.node) in bases:
+                    id(cls.node) in ix.state.instantiated or id(cls.node) in bases:
                 continue
             # A draft a later cell redefines, and the code uses the redefinition.
-            if any(other.module is cls.module and id(other.node) in ix.instantiated
+            if any(other.module is cls.module and id(other.node) in ix.state.instantiated
                    for other in infos if other is not cls):
                 continue
-            ix.unit = cls.module.rel
-            ix.steps = 0
+            ix.state.unit = cls.module.rel
+            ix.state.steps = 0
             def instantiate(cls: ClassInfo = cls) -> None:
                 ix.instantiate(cls, [], {}, None, Frame(cls.module, cls.module.env))
             try:
                 ix.guarded(cls.module, cls.node, instantiate)
             except (BudgetExceeded, RecursionError) as exc:
-                ix.note_bound(cls.module, exc)
+                ix.state.note_bound(cls.module, exc)
 
 
 @dataclass(eq=False)
@@ -322,39 +320,37 @@ def _key(cand: Candidate) -> tuple[Any, ...]:
 
 
 def _linearize(ix: Interpreter, cand: Candidate) -> tuple[list[int], set[int]]:
-    from exnet.extract.interpreter import BudgetExceeded, Frame
-
     obj = cand.obj
     if isinstance(obj, FunctionalModel):
-        nodes = ix.ancestors(obj.outputs)
+        nodes = ix.graph.ancestors(obj.outputs)
     else:
-        start = len(ix.nodes)
-        ix.steps = 0
-        ix.owner_stack = []
+        start = len(ix.graph.nodes)
+        ix.state.steps = 0
+        ix.graph.owner_stack = []
         frame = Frame(cand.module, cand.module.env)
         try:
-            out = ix.apply(obj, [Tensor(())], {}, frame, cand.line)
+            out = ix.graph.apply(obj, [Tensor(())], {}, frame, cand.line)
         except (BudgetExceeded, RecursionError) as exc:
-            ix.note_bound(cand.module, exc)
+            ix.state.note_bound(cand.module, exc)
             out = Tensor(())
-        ix.owner_stack = []
+        ix.graph.owner_stack = []
         deps = out.deps if isinstance(out, Tensor) else ()
-        nodes = ix.ancestors(deps, start)
+        nodes = ix.graph.ancestors(deps, start)
         if not nodes:
-            nodes = list(range(start, len(ix.nodes)))
+            nodes = list(range(start, len(ix.graph.nodes)))
     owners: set[int] = set()
     for n in nodes:
-        owners.update(ix.nodes[n].owners)
+        owners.update(ix.graph.nodes[n].owners)
     return nodes, owners
 
 
 def _records(ix: Interpreter, project: str, readme: tuple[str, str]) -> list[Model]:
     groups: dict[tuple[Any, ...], _Group] = {}
-    for cand in ix.candidates:
+    for cand in ix.state.candidates:
         group = groups.setdefault(_key(cand), _Group(cand))
         group.members.append(cand)
         group.uids.add(getattr(cand.obj, "uid", id(cand.obj)))
-    tied = {id(e.target) for e in ix.events if e.kind == "hyper" and e.target is not None}
+    tied = {id(e.target) for e in ix.state.events if e.kind == "hyper" and e.target is not None}
     for group in groups.values():
         # One class built with other arguments elsewhere (`VGG('VGG16')` in a demo,
         # `VGG('VGG19')` in train.py): the instance the code trains is the model.
@@ -373,14 +369,14 @@ def _records(ix: Interpreter, project: str, readme: tuple[str, str]) -> list[Mod
             owned_by.setdefault(uid, set()).add(id(other))
     kept = [g for g in groups.values() if g.nodes and not _opaque(ix, g) and not any(
         owned_by.get(uid, set()) - {id(g)} for uid in g.uids)]
-    by_rel = {m.rel: m for m in ix.modules}
+    by_rel = {m.rel: m for m in ix.program.modules}
     trained = {id(g) for g in kept if any(id(c.obj) in tied for c in g.members)}
     blocks, used_by = block_classes(ix, kept, trained)
     block_names = {_maker(g) for g in kept if id(g) in blocks}
     kept = [g for g in kept if id(g) not in blocks and not _slice_of_another(ix, g, kept)]
     single = len(kept) == 1
     models = []
-    loads = {id(e.target) for e in ix.events if e.kind == "load"}
+    loads = {id(e.target) for e in ix.state.events if e.kind == "load"}
     loaded = set()
     for i, group in enumerate(kept):
         hyper = _attach_hyper(ix, group, kept, single, trained)
@@ -406,14 +402,14 @@ def block_classes(ix: Interpreter, kept: list[_Group],
     the ones the interpreter had to build on their own (a second class of the same name
     in another file, a class with methods nobody called, a builder run on its own)."""
     names = {id(g): _maker(g) for g in kept}
-    every = [c for infos in ix.classes.values() for c in infos if c.framework is not None]
+    every = [c for infos in ix.program.classes.values() for c in infos if c.framework is not None]
     model_names = {cls.name for cls in every}
     wanted = model_names | {n for n in names.values() if n}
     used_by: dict[str, set[str]] = {}
     for cls in every:   # `class DenseNet121(DenseNet)` passing `Bottleneck` up counts too
         for name in _names_in(cls.module, cls.node.body) & wanted - {cls.name}:
             used_by.setdefault(name, set()).add(cls.name)
-    for module in ix.modules:
+    for module in ix.program.modules:
         for user, name in _constructor_arguments(module.source.text, model_names):
             if user != name:
                 used_by.setdefault(name, set()).add(user)
@@ -445,8 +441,8 @@ def _slice_of_another(ix: Interpreter, group: _Group, kept: list[_Group]) -> boo
 def _made_at(ix: Interpreter, group: _Group) -> set[tuple[Any, ...]]:
     """Where a group's layers were constructed (one line of code makes a layer for every
     instance); operations in forward (`out += residual`) have no such place."""
-    return {(ix.nodes[n].layer.type, ix.nodes[n].layer.site) for n in group.nodes
-            if ix.nodes[n].layer.site[0]}
+    return {(ix.graph.nodes[n].layer.type, ix.graph.nodes[n].layer.site) for n in group.nodes
+            if ix.graph.nodes[n].layer.site[0]}
 
 
 def _names_in(module: ModuleInfo, node: cst.CSTNode) -> set[str]:
@@ -489,20 +485,21 @@ def _wrapped(ix: Interpreter, group: _Group) -> Any:
     own = group.first.obj.uid if isinstance(group.first.obj, Instance) else None
     shared: set[int] | None = None
     for n in group.nodes:
-        parts = {u for u in ix.nodes[n].owners if u in ix.instances and u != own
-                 and ix.instances[u].cls.framework is not None}
+        parts = {u for u in ix.graph.nodes[n].owners if u in ix.state.instances and u != own
+                 and ix.state.instances[u].cls.framework is not None}
         shared = parts if shared is None else shared & parts
     if not shared:
         return None
     # the outermost of the shared parts: the one whose instance was made first
-    return ix.instances[min(shared)].cls
+    return ix.state.instances[min(shared)].cls
 
 
 def _blocks_used(ix: Interpreter, group: _Group) -> tuple[str, ...]:
     """Names of the project classes whose instances make up part of this model."""
     own = group.first.obj.cls.name if isinstance(group.first.obj, Instance) else None
-    names = {ix.instances[uid].cls.name for n in group.nodes for uid in ix.nodes[n].owners
-             if uid in ix.instances and ix.instances[uid].cls.framework is not None}
+    names = {ix.state.instances[uid].cls.name for n in group.nodes
+             for uid in ix.graph.nodes[n].owners
+             if uid in ix.state.instances and ix.state.instances[uid].cls.framework is not None}
     return tuple(sorted(names - {own}))
 
 
@@ -522,7 +519,7 @@ def _opaque(ix: Interpreter, group: _Group) -> bool:
     """Not a model: a class whose only layer is itself (a base class, a test double, a
     custom layer computing with raw weights), or a stack of plumbing layers only."""
     obj = group.first.obj
-    types = [ix.nodes[n].layer.type for n in group.nodes]
+    types = [ix.graph.nodes[n].layer.type for n in group.nodes]
     if isinstance(obj, Instance) and all(t == obj.cls.name for t in types):
         return True
     return all(t in PLUMBING for t in types)
@@ -563,7 +560,7 @@ def _owner_of(ix: Interpreter, event: Event, kept: list[_Group],
 def _chosen_with(ix: Interpreter, group: _Group, kept: list[_Group]) -> list[_Group]:
     """The groups of the run-time choice `group` belongs to (itself alone if none)."""
     objs = {id(c.obj) for c in group.members}
-    for choice in reversed(ix.choices):
+    for choice in reversed(ix.state.choices):
         ids = {id(o) for o in choice.options}
         if ids & objs:
             return [g for g in kept if any(id(c.obj) in ids for c in g.members)]
@@ -576,10 +573,10 @@ def _attach_hyper(ix: Interpreter, group: _Group, kept: list[_Group],
     objs = {id(c.obj) for c in group.members}
     # The files that train this model (where its optimizer or fit is tied to it): a
     # setting found there beats the same setting found in an evaluation script.
-    training_units = {e.unit for e in ix.events if e.kind == "hyper"
+    training_units = {e.unit for e in ix.state.events if e.kind == "hyper"
                       and e.target is not None and id(e.target) in objs
                       and e.name in ("optimizer", "loss", "epochs")}
-    for event in ix.events:
+    for event in ix.state.events:
         if event.kind != "hyper":
             continue
         if event.target is not None:
@@ -611,11 +608,11 @@ def _datasets(ix: Interpreter, group: _Group, kept: list[_Group],
     the code that builds or trains it (another file's loader does not count unless the
     project has one model), else a README mention."""
     units = _units(group)
-    mine = [e for e in ix.events if e.kind == "dataset" and e.unit in units]
+    mine = [e for e in ix.state.events if e.kind == "dataset" and e.unit in units]
     if not mine and len(kept) == 1:
-        mine = [e for e in ix.events if e.kind == "dataset"]
+        mine = [e for e in ix.state.events if e.kind == "dataset"]
     found: dict[str, DatasetEvidence] = {}
-    by_rel = {m.rel: m for m in ix.modules}
+    by_rel = {m.rel: m for m in ix.program.modules}
     for e in mine:
         cell, line = _where(by_rel, e.file or e.module.rel, e.line)
         found.setdefault(e.value, DatasetEvidence(e.value, e.file or e.module.rel, line,
@@ -629,9 +626,9 @@ def _datasets(ix: Interpreter, group: _Group, kept: list[_Group],
 def _preparation(ix: Interpreter, group: _Group, kept: list[_Group],
                  single: bool) -> list[Event]:
     units = _units(group)
-    mine = [e for e in ix.events if e.kind == "prep" and e.unit in units]
+    mine = [e for e in ix.state.events if e.kind == "prep" and e.unit in units]
     if not mine and single:
-        mine = [e for e in ix.events if e.kind == "prep"]
+        mine = [e for e in ix.state.events if e.kind == "prep"]
     seen: set[tuple[Any, ...]] = set()
     out = []
     for e in mine:
@@ -656,14 +653,15 @@ def _model(ix: Interpreter, group: _Group, project: str, hyper: dict[str, Event]
     layers = []
     index = {n: i for i, n in enumerate(group.nodes)}
     for n in group.nodes:
-        node = ix.nodes[n]
+        node = ix.graph.nodes[n]
         cell, line = node.module.source.locate(node.line)
         layer = node.layer
         args = {k: json_safe(v) for k, v in layer.args.items()}
         if layer.type == "Pretrained" and layer.trainable_attr is not None:
             args["trainable"] = layer.trainable_attr
         layers.append(Layer(layer.type, layer.api, line, args, cell))
-    edges = [(index[p], index[n]) for n in group.nodes for p in ix.nodes[n].preds if p in index]
+    edges = [(index[p], index[n]) for n in group.nodes for p in ix.graph.nodes[n].preds
+             if p in index]
     chain = len(edges) == len(layers) - 1 and all(b == a + 1 for a, b in edges)
     if isinstance(obj, Instance):
         # A training wrapper (a LightningModule whose forward is `self.model(x)`) adds
@@ -682,20 +680,23 @@ def _model(ix: Interpreter, group: _Group, project: str, hyper: dict[str, Event]
             # Layers built just before the container (`layers = [...]`) are its definition.
             # A backbone made earlier (`conv_base = VGG16(...)` cells before) is not.
             home = module.source.locate(obj.line)[0]
-            lines = [ix.nodes[n].line for n in group.nodes if ix.nodes[n].module is module
-                     and obj.line - 100 <= ix.nodes[n].line <= obj.line
-                     and ix.nodes[n].layer.type != "Pretrained"
-                     and module.source.locate(ix.nodes[n].line)[0] == home]
+            lines = [ix.graph.nodes[n].line for n in group.nodes
+                     if ix.graph.nodes[n].module is module
+                     and obj.line - 100 <= ix.graph.nodes[n].line <= obj.line
+                     and ix.graph.nodes[n].layer.type != "Pretrained"
+                     and module.source.locate(ix.graph.nodes[n].line)[0] == home]
             start, end = min(lines + [obj.line]), max(obj.last_line, obj.line)
         elif isinstance(obj, FunctionalModel):
             style = "functional"
-            lines = [ix.nodes[n].line for n in group.nodes if ix.nodes[n].module is module]
+            lines = [ix.graph.nodes[n].line for n in group.nodes
+                     if ix.graph.nodes[n].module is module]
             start, end = min(lines + [obj.line]), max(lines + [obj.line])
         else:
             style = "functional" if framework == "keras" else "module"
             start = end = cand.line
             if isinstance(obj, LayerObj):
-                lines = [ix.nodes[n].line for n in group.nodes if ix.nodes[n].module is module]
+                lines = [ix.graph.nodes[n].line for n in group.nodes
+                         if ix.graph.nodes[n].module is module]
                 end = max(lines + [start])
     cell, first = module.source.locate(start)
     end_cell, last = module.source.locate(end)

@@ -201,6 +201,15 @@ class Tagged(Value):
 UNKNOWN = Unknown()
 
 
+def is_model_object(value: Value) -> bool:
+    """A model, or a model picked at run time: a container, a functional model, an
+    instance of a project class, or a pretrained backbone."""
+    if isinstance(value, Choice):
+        return any(is_model_object(option) for option in value.options)
+    return isinstance(value, (SequentialObj, FunctionalModel, Instance)) or \
+        isinstance(value, LayerObj) and value.type == "Pretrained"
+
+
 def source_text(node: cst.CSTNode) -> str:
     try:
         text = cst.Module(body=[]).code_for_node(node)

@@ -18,7 +18,10 @@ from exnet import __version__
 def extractor_version() -> str:
     digest = hashlib.sha256()
     here = Path(__file__).resolve().parent
-    for path in sorted(here.glob("*.py")) + [here.parent / "records.py"]:
-        digest.update(path.name.encode())
+    # the extractor's modules and handlers, the record format, and the layer-type table
+    # its vocabulary derives from
+    for path in sorted(here.rglob("*.py")) + [here.parent / "records.py",
+                                              here.parent / "layertypes.py"]:
+        digest.update(path.relative_to(here.parent).as_posix().encode())
         digest.update(path.read_bytes())
     return f"{__version__}+{digest.hexdigest()[:12]}"

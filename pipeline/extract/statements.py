@@ -1,0 +1,436 @@
+"""Statements: assignments, if/elif chains, `match`, loops, `with`, `try`, returns, walked
+as Python would run them but over abstract values.
+
+`Statements` holds the project (`Program`), the shared `State`, the `Graph` (to see
+what a branch built) and the `Expressions` it evaluates with. How branches and loops
+are decided is in docs/ARCHITECTURE.md ("Extraction conventions"); run-time model
+selection is `select_model`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable, Sequence
+
+import libcst as cst
+
+from exnet.extract import hyperparameters
+from exnet.extract.expressions import Expressions
+from exnet.extract.graph import Graph
+from exnet.extract.program import ClassInfo, Frame, FunctionInfo, Program
+from exnet.extract.state import State
+from exnet.extract.values import (
+    MAX_SEQUENCE,
+    UNKNOWN,
+    Choice,
+    ClassRef,
+    Const,
+    DictVal,
+    FunctionRef,
+    Instance,
+    LayerObj,
+    ListVal,
+    Namespace,
+    Parameters,
+    SequentialObj,
+    Tensor,
+    Value,
+    is_model_object,
+    plain,
+    source_text,
+)
+
+
+class Statements:
+    """Statement execution."""
+
+    def __init__(self, program: Program, state: State, graph: Graph,
+                 expressions: Expressions) -> None:
+        self.program = program
+        self.state = state
+        self.graph = graph
+        self.expressions = expressions
+
+    def exec_block(self, stmts: Iterable[cst.CSTNode], frame: Frame) -> None:
+        for stmt in stmts:
+            if frame.returned is not None:
+                return
+            self.exec_stmt(stmt, frame)
+
+    def exec_stmt(self, stmt: cst.CSTNode, frame: Frame) -> None:
+        self.state.tick()
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                self.exec_small(small, frame)
+                if frame.returned is not None:
+                    return
+        elif isinstance(stmt, cst.If):
+            self.exec_if(stmt, frame)
+        elif isinstance(stmt, cst.For):
+            self.exec_for(stmt, frame)
+        elif isinstance(stmt, cst.While):
+            self.exec_block(stmt.body.body, frame)
+        elif isinstance(stmt, cst.Match):
+            self.exec_match(stmt, frame)
+        elif isinstance(stmt, (cst.Try, cst.TryStar)):
+            self.exec_block(stmt.body.body, frame)
+            if stmt.orelse is not None:
+                self.exec_block(stmt.orelse.body.body, frame)
+            if stmt.finalbody is not None:
+                self.exec_block(stmt.finalbody.body.body, frame)
+        elif isinstance(stmt, cst.With):
+            for item in stmt.items:
+                value = self.expressions.eval(item.item, frame)
+                if item.asname is not None:
+                    self.assign(item.asname.name, value, frame)
+            self.exec_block(stmt.body.body, frame)
+        elif isinstance(stmt, cst.FunctionDef):
+            if not frame.is_module:
+                frame.env[stmt.name.value] = FunctionRef(
+                    FunctionInfo(stmt.name.value, stmt, frame.module))
+            else:
+                self.bind_redefinition(stmt, frame)
+        elif isinstance(stmt, cst.ClassDef):
+            self.bind_redefinition(stmt, frame)   # otherwise registered up front
+        elif isinstance(stmt, (cst.IndentedBlock,)):
+            self.exec_block(stmt.body, frame)
+        elif isinstance(stmt, cst.BaseSmallStatement):   # the body of `if x: y = 1`
+            self.exec_small(stmt, frame)
+
+    def exec_if(self, stmt: cst.If, frame: Frame) -> None:
+        if not frame.in_model and self.select_model(stmt, frame):
+            return
+        self.exec_chain(stmt, frame)
+
+    def select_model(self, stmt: cst.If, frame: Frame) -> bool:
+        """Run-time model selection: an if/elif chain on an option (`args.model`, with or
+        without a default) or on an unknown value whose branches build different models.
+
+        Each branch runs on its own copy of the names; a name (or a return value) that
+        two or more branches bind to models becomes a `Choice` of them, so the training
+        code after the chain trains every option. Other names take the branch the
+        defaults choose. Branches that build no model leave nothing behind, findings
+        included: `if args.optim == "sgd":` must not set the optimizer twice.
+        False, having run nothing, when every test is a plain constant."""
+        branches: list[tuple[Value | None, Sequence[cst.CSTNode]]] = []
+        branch: cst.If | cst.Else | None = stmt
+        while branch is not None:
+            if isinstance(branch, cst.Else):
+                branches.append((None, branch.body.body))
+                break
+            branches.append((self.expressions.eval(branch.test, frame), branch.body.body))
+            branch = branch.orelse
+        tests = [t for t, _ in branches if t is not None]
+        if all(isinstance(t, Const) and t.how != "argparse" for t in tests):
+            return False   # decided by the code as written (a literal at the call site)
+        default = next((i for i, (t, _) in enumerate(branches)
+                        if t is None or not isinstance(t, Const) or t.value), -1)
+        snapshot = dict(frame.env)
+        outcomes: list[tuple[dict[str, Value], Value | None]] = []
+        for i, (_, body) in enumerate(branches):
+            mark = len(self.state.events)
+            shared = _shared_sequences(snapshot)
+            self.exec_block(body, frame)
+            changed = {k: v for k, v in frame.env.items() if snapshot.get(k) is not v}
+            returned, frame.returned = frame.returned, None
+            builds = any(is_model_object(v) for v in changed.values()) or \
+                returned is not None and is_model_object(returned)
+            if i != default:
+                # An alternative branch must not grow a model made before the chain
+                # (`model = Sequential()` then `if arch == "vgg": model.add(...)`).
+                for obj, items in shared:
+                    obj.items[:] = items
+            if not builds and i != default:
+                del self.state.events[mark:]
+                changed, returned = {}, None
+            outcomes.append((changed, returned))
+            frame.env.clear()
+            frame.env.update(snapshot)
+        line = frame.module.line(stmt)
+        chosen: tuple[dict[str, Value], Value | None] = outcomes[default] if default >= 0 \
+            else ({}, None)
+        frame.env.update(chosen[0])
+        for name in {k for changed, _ in outcomes for k in changed}:
+            # What the defaults bind first, then what the other branches would bind.
+            values = [chosen[0].get(name, snapshot.get(name))] + \
+                [changed[name] for changed, _ in outcomes if name in changed]
+            options = _models_among(values)
+            if len(options) >= 2:
+                frame.env[name] = self.state.make_choice(options, line, frame.module.rel)
+            elif options and not is_model_object(values[0] or UNKNOWN):
+                frame.env[name] = options[0]   # the only model the code can reach here
+        returns = _models_among([chosen[1]] + [r for _, r in outcomes])
+        if len(returns) >= 2:
+            frame.returned = self.state.make_choice(returns, line, frame.module.rel)
+        elif chosen[1] is not None:
+            frame.returned = chosen[1]
+        elif returns:
+            frame.returned = returns[0]
+        return True
+
+    def exec_chain(self, stmt: cst.If, frame: Frame) -> None:
+        """An if/elif/else chain. A condition on known constants (`if v == 'M':` over a
+        VGG config list, `if args.model == 'lstm':` with its default) picks its branch.
+        Otherwise the first branch is followed, and a later one only when nothing was
+        built before it in the chain, or when it builds a model of its own (an
+        alternative architecture), so that two architectures never merge into one."""
+        before = len(self.graph.nodes), len(self.state.candidates), self.state.built
+        branch: cst.If | cst.Else | None = stmt
+        first = True
+        while branch is not None and frame.returned is None:
+            if isinstance(branch, cst.Else):
+                body = branch.body.body
+                if first or self._built_since(before) is False or \
+                        MODEL_CONSTRUCTOR.search(source_text(branch.body)):
+                    self.exec_block(body, frame)
+                return
+            test = self.expressions.eval(branch.test, frame)
+            if isinstance(test, Const) and not isinstance(test.value, (list, tuple)):
+                if test.value:
+                    self.exec_block(branch.body.body, frame)
+                    return
+                branch = branch.orelse
+                continue
+            if first or not self._built_since(before) or \
+                    MODEL_CONSTRUCTOR.search(source_text(branch.body)):
+                self.exec_block(branch.body.body, frame)
+            first = False
+            branch = branch.orelse
+
+    def bind_redefinition(self, stmt: cst.ClassDef | cst.FunctionDef, frame: Frame) -> None:
+        """A class or function a module defines twice (a notebook cell that redefines
+        `Net`): from here on the name means this definition, as in Python, so the
+        training that follows uses the definition in force."""
+        name = stmt.name.value
+        table: dict[str, list[ClassInfo]] | dict[str, list[FunctionInfo]] = \
+            self.program.classes if isinstance(stmt, cst.ClassDef) else self.program.functions
+        infos = [i for i in table.get(name, []) if i.module is frame.module]
+        if len(infos) < 2:
+            return
+        for info in infos:
+            if info.node is stmt:
+                frame.env[name] = ClassRef(info) if isinstance(stmt, cst.ClassDef) \
+                    else FunctionRef(info)
+
+    def exec_match(self, stmt: cst.Match, frame: Frame) -> None:
+        """`match` chooses layers the way an if/elif chain does: on a known subject (a
+        constant, an argparse default, a config attribute) the first case whose pattern
+        and guard hold; otherwise the first case, and a later one only when nothing was
+        built before it or when it builds a model of its own."""
+        subject = self.expressions.eval(stmt.subject, frame)
+        before = len(self.graph.nodes), len(self.state.candidates), self.state.built
+        first = True
+        for case in stmt.cases:
+            if frame.returned is not None:
+                return
+            decided = self.match_pattern(case.pattern, subject, frame)
+            if decided is not False and case.guard is not None:
+                guard = self.expressions.eval(case.guard, frame)
+                if isinstance(guard, Const) and not isinstance(guard.value, (list, tuple)):
+                    decided = decided and bool(guard.value)
+                else:
+                    decided = None
+            if decided is False:
+                continue
+            if decided is True:
+                self.exec_block(case.body.body, frame)
+                return
+            if first or not self._built_since(before) or \
+                    MODEL_CONSTRUCTOR.search(source_text(case.body)):
+                self.exec_block(case.body.body, frame)
+            first = False
+
+    def match_pattern(self, pattern: cst.MatchPattern, subject: Value,
+                      frame: Frame) -> bool | None:
+        """Whether `pattern` matches `subject`: True, False, or None when it cannot be
+        decided statically. Capture names are bound as Python binds them."""
+        if isinstance(pattern, cst.MatchAs):
+            inner = True if pattern.pattern is None else \
+                self.match_pattern(pattern.pattern, subject, frame)
+            if pattern.name is not None and inner is not False:
+                self.assign(pattern.name, subject, frame)
+            return inner
+        if isinstance(pattern, (cst.MatchValue, cst.MatchSingleton)):
+            if not isinstance(subject, Const):
+                return None
+            value = self.expressions.eval(pattern.value, frame)
+            if not isinstance(value, Const):
+                return None
+            return bool(subject.value == value.value)
+        if isinstance(pattern, cst.MatchOr):
+            results = [self.match_pattern(p.pattern, subject, frame) for p in pattern.patterns]
+            return True if True in results else None if None in results else False
+        for node in _capture_names(pattern):   # class, mapping and sequence patterns
+            self.assign(node, UNKNOWN, frame)
+        return None
+
+    def _built_since(self, before: tuple[int, int, int]) -> bool:
+        return (len(self.graph.nodes), len(self.state.candidates), self.state.built) != before
+
+    def exec_small(self, small: cst.BaseSmallStatement, frame: Frame) -> None:
+        if isinstance(small, cst.Assign):
+            value = self.expressions.eval(small.value, frame)
+            for target in small.targets:
+                self.assign(target.target, value, frame, small.value)
+        elif isinstance(small, cst.AnnAssign):
+            if small.value is not None:
+                value = self.expressions.eval(small.value, frame)
+                self.assign(small.target, value, frame, small.value)
+        elif isinstance(small, cst.AugAssign):
+            current = self.expressions.eval(small.target, frame)
+            value = self.expressions.eval(small.value, frame)
+            if isinstance(current, ListVal) and isinstance(value, ListVal):
+                current.items[:] = self.state.capped(current.items + value.items, small, frame)
+            else:
+                op = _AUG_TO_BIN.get(type(small.operator))
+                result = self.expressions.binary(op, current, value, frame, small) if op \
+                    else UNKNOWN
+                self.assign(small.target, result, frame)
+        elif isinstance(small, cst.Expr):
+            self.expressions.eval(small.value, frame)
+        elif isinstance(small, cst.Return):
+            frame.returned = self.expressions.eval(small.value, frame) \
+                if small.value is not None else Const(None, 0)
+        elif isinstance(small, (cst.Import, cst.ImportFrom)):
+            pass   # imports are read up front (names.ImportMap)
+
+    def exec_for(self, stmt: cst.For, frame: Frame) -> None:
+        iterable = self.expressions.eval(stmt.iter, frame)
+        if isinstance(iterable, Parameters) and isinstance(iterable.owner, LayerObj) and \
+                re.search(r"requires_grad\s*=\s*False", source_text(stmt.body)):
+            iterable.owner.trainable_attr = False   # the backbone is frozen
+        hyperparameters.on_for_loop(self.state, stmt, frame, self.expressions.eval)
+        items = self.iter_items(iterable, stmt.iter)
+        # A model's configuration list (VGG19: 21 entries) is unrolled whole; elsewhere
+        # a long loop is data, walked once.
+        limit = MAX_SEQUENCE if frame.in_model else 12
+        if items is None or len(items) > limit or not frame.in_model and len(items) > 3 \
+                and not self._builds_layers(stmt):
+            items = [UNKNOWN if not isinstance(iterable, ListVal) or not iterable.items
+                     else iterable.items[0]]
+        for item in items:
+            self.assign(stmt.target, item, frame)
+            self.exec_block(stmt.body.body, frame)
+            if frame.returned is not None:
+                return
+
+    def _builds_layers(self, stmt: cst.For) -> bool:
+        text = source_text(stmt.body)
+        return ".add(" in text or "append(" in text or "layer" in text.lower()
+
+    def iter_items(self, iterable: Value, node: cst.BaseExpression) -> list[Value] | None:
+        if isinstance(iterable, ListVal):
+            return list(iterable.items[:MAX_SEQUENCE])
+        if isinstance(iterable, DictVal):
+            return [Const(k, 0) for k in iterable.items]
+        if isinstance(iterable, SequentialObj):
+            return list(iterable.items)
+        if isinstance(iterable, Tensor):
+            return [iterable]   # rows or channels of a tensor carry the same data flow
+        if isinstance(iterable, LayerObj) and iterable.type == "Pretrained":
+            return [iterable]   # `for layer in base.layers:` walks the backbone as one part
+        return None
+
+    # ----------------------------------------------------------------- assignment
+    def assign(self, target: cst.BaseExpression, value: Value, frame: Frame,
+               value_node: cst.BaseExpression | None = None) -> None:
+        if isinstance(target, cst.Name):
+            name = target.value
+            if isinstance(value, Const) and frame.function is None or \
+                    isinstance(value, Const) and value.how == "literal":
+                # A name bound to a literal: later uses are "constant" (docs/RECORDS.md, `how`).
+                line = frame.module.line(target)
+                value = Const(value.value, line if value.how == "literal" else value.line,
+                              "constant" if value.how == "literal" else value.how, value.file)
+                if frame.is_module:
+                    hyperparameters.on_constant(self.state, name, value, frame)
+            self.state.name_candidate(value, name)
+            if isinstance(value, DictVal) and CONFIG_NAME.search(name):
+                for key, item in value.items.items():   # `config = {"lr": 1e-3, ...}`
+                    if isinstance(item, Const):
+                        hyperparameters.on_config_key(self.state, key, item, frame)
+            frame.env[name] = value
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            elements = [e.value for e in target.elements]
+            if isinstance(value, ListVal) and len(value.items) == len(elements):
+                for elt, item in zip(elements, value.items):
+                    self.assign(elt, item, frame)
+            else:
+                for elt in elements:
+                    self.assign(elt, value if isinstance(value, Tensor) else UNKNOWN, frame)
+        elif isinstance(target, cst.Attribute):
+            owner = self.expressions.eval(target.value, frame)
+            attr = target.attr.value
+            if isinstance(owner, Instance):
+                if isinstance(value, Const) and owner.cls.framework is None:
+                    value = Const(value.value, value.line, "config", value.file)
+                owner.attrs[attr] = value
+                self.state.name_candidate(value, attr)
+            elif isinstance(owner, LayerObj):
+                if attr == "trainable" and isinstance(plain(value), bool):
+                    owner.trainable_attr = plain(value)
+                elif isinstance(value, (LayerObj, SequentialObj, Instance)) and \
+                        attr in HEAD_ATTRIBUTES:
+                    owner.heads.append((attr, value))   # a new classifier head
+            elif isinstance(owner, Namespace):
+                owner.attrs[attr] = value
+        elif isinstance(target, cst.Subscript):
+            owner = self.expressions.eval(target.value, frame)
+            key = self.expressions.subscript_key(target, frame)
+            if isinstance(owner, DictVal) and isinstance(key, str):
+                owner.items[key] = value
+            elif isinstance(owner, (ListVal, SequentialObj)) and isinstance(key, int) and \
+                    isinstance(value, (LayerObj, SequentialObj, Instance)):
+                items = owner.items
+                if -len(items) <= key < len(items):
+                    items[key] = value
+            elif isinstance(owner, LayerObj) and isinstance(value, (LayerObj, SequentialObj)):
+                owner.heads.append((source_text(target), value))
+
+
+def _shared_sequences(env: dict[str, Value]) -> list[tuple[Any, list[Value]]]:
+    """The containers bound before an if/elif chain, with their items at that point."""
+    return [(v, list(v.items)) for v in env.values() if isinstance(v, (SequentialObj, ListVal))]
+
+
+def _models_among(values: list[Value | None]) -> list[Value]:
+    """The distinct model objects among `values`, in order, choices flattened."""
+    out: list[Value] = []
+    for value in values:
+        options: Sequence[Value | None] = [value]
+        if isinstance(value, Choice):
+            options = value.options
+        for option in options:
+            if option is not None and is_model_object(option) and \
+                    all(option is not o for o in out):
+                out.append(option)
+    return out
+
+
+def _capture_names(pattern: cst.CSTNode) -> list[cst.Name]:
+    """The names a structural pattern binds (`case Point(x=px, y=[*rest])`)."""
+    found: list[cst.Name] = []
+    stack = [pattern]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.MatchAs) and node.name is not None:
+            found.append(node.name)
+        elif isinstance(node, cst.MatchStar) and node.name is not None:
+            found.append(node.name)
+        elif isinstance(node, cst.MatchMapping) and node.rest is not None:
+            found.append(node.rest)
+        stack.extend(node.children)
+    return found
+
+
+MODEL_CONSTRUCTOR = re.compile(r"\b(?:Sequential|Model)\(")
+CONFIG_NAME = re.compile(r"conf|cfg|param|setting|hyper|option|args", re.I)
+#: Attributes through which transfer learning replaces a backbone's classifier; a layer
+#: assigned to any other attribute (`backbone.conv1 = ...`) changes the backbone inside.
+HEAD_ATTRIBUTES = frozenset({"fc", "classifier", "head", "heads", "last_linear", "top",
+                             "output", "out", "logits", "linear", "classif", "_fc"})
+_AUG_TO_BIN = {
+    cst.AddAssign: cst.Add(), cst.SubtractAssign: cst.Subtract(),
+    cst.MultiplyAssign: cst.Multiply(), cst.DivideAssign: cst.Divide(),
+    cst.FloorDivideAssign: cst.FloorDivide(),
+}

@@ -31,7 +31,8 @@ history of versions):
   hyperparameters and preprocessing steps carry their own `cell`
 - span: [first, last] line of the definition
 - name: class, function or variable name
-- framework: "keras" | "pytorch"
+- framework: one of FRAMEWORKS ("keras" | "pytorch" | "flax"; "flax" is an added value
+  of version 2, not a new version)
 - style: "sequential" | "functional" | "subclass" | "module"
 - layers: in order of the forward computation (see `Layer`)
 - edges: null for a chain, else [[i, j], ...] indices into layers for a DAG
@@ -57,6 +58,8 @@ MODEL_SCHEMA = "exnet.model/2"
 #: Model schemas the later stages read: version 1 lacks `occurrences` and `blocks`.
 MODEL_SCHEMAS = ("exnet.model/1", MODEL_SCHEMA)
 FAILURE_SCHEMA = "exnet.failure/1"
+#: The frameworks a model record may name (`Model.framework`).
+FRAMEWORKS = ("keras", "pytorch", "flax")
 #: A task's summary.json, written by aggregate and read by render; its structure is
 #: documented in the `exnet.aggregate` docstring.
 SUMMARY_SCHEMA = "exnet.summary/1"

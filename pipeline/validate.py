@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from exnet.records import MODEL_SCHEMAS
+from exnet.records import FRAMEWORKS, MODEL_SCHEMAS
 
 
 def model_problem(rec: Any) -> str | None:
@@ -24,6 +24,9 @@ def model_problem(rec: Any) -> str | None:
     for key, kind in (("project", str), ("file", str), ("name", str), ("layers", list)):
         if not isinstance(rec.get(key), kind):
             return f"field {key!r} missing or not a {kind.__name__}"
+    if rec.get("framework") not in FRAMEWORKS:
+        return (f"framework is {rec.get('framework')!r}, expected one of "
+                f"{', '.join(map(repr, FRAMEWORKS))}")
     span = rec.get("span")
     if not (isinstance(span, list) and span and isinstance(span[0], int)):
         return "field 'span' missing or not [first, last]"

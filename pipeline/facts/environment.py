@@ -27,6 +27,7 @@ _READERS = {"setup.py": req.read_setup_py, "setup.cfg": req.read_setup_cfg,
             "environment.yml": req.read_environment_yml,
             "environment.yaml": req.read_environment_yml}
 MAX_DEPTH = 3          # folder depth of setup.py, environment.yml, ... read
+MAX_CODE_TOTAL = 20_000_000   # characters of .py code scanned for era markers
 
 
 def satisfiable(spec: SpecifierSet) -> bool:
@@ -111,12 +112,14 @@ def read_stated(root: Path, files: list[str], notebooks: list[Notebook]) -> req.
 def code_lines(root: Path, files: list[str], notebooks: list[Notebook]
                ) -> dict[str, list[era_markers.Line]]:
     out: dict[str, list[era_markers.Line]] = {}
+    budget = MAX_CODE_TOTAL
     for rel in files:
-        if rel.endswith(".py"):
+        if rel.endswith(".py") and budget > 0:
             try:
                 text = read_text(root / rel, MAX_CODE_BYTES)
             except Unreadable:
                 continue
+            budget -= len(text)
             out[rel] = [(rel, n, None, line) for n, line in enumerate(text.splitlines(), 1)]
     for nb in notebooks:
         out[nb.rel] = [(nb.rel, n, cell.index, line) for cell in nb.cells

@@ -15,6 +15,8 @@ Lines inside code blocks are skipped. Datasets are named as the extractor names 
 from __future__ import annotations
 
 import re
+import sys
+from bisect import bisect_right
 
 from exnet.facts.datasets import dataset_named
 from exnet.records import Evidence, Result
@@ -43,6 +45,8 @@ _ELSEWHERE = re.compile(
 _LABEL_BEFORE = re.compile(r"(?:^|[-*+]\s)\s*[A-Z][\w /-]{0,30}:\s*$")
 _SPLIT_BEFORE = re.compile(r"\b(test(?:ing)?|validation|valid|val|dev|train(?:ing)?)"
                            r"(?:\s+set)?[\s-]*$", re.I)
+#: Results read from one README at most: more is not a project's report of itself.
+MAX_RESULTS = 200
 SPLITS = {"test": "test", "testing": "test", "validation": "validation", "valid": "validation",
           "val": "validation", "dev": "validation", "train": "train", "training": "train"}
 
@@ -138,11 +142,13 @@ def _plausible(text: str, m: re.Match[str], metric: str, value: float, pct: bool
             return False
     elif not pct and value > 1:
         return False            # "accuracy of 3 models": not a score
-    if m.group("pre") and _LABEL_BEFORE.search(text[:start]):
+    if m.group("pre") and _LABEL_BEFORE.search(text[max(0, start - 40):start]):
         return False
-    sentence_start = max(text.rfind(". ", 0, start), text.rfind("; ", 0, start)) + 1
-    end = min([i for i in (text.find(". ", m.end()), text.find("; ", m.end())) if i >= 0]
-              or [len(text)])
+    low = max(0, start - 300)
+    sentence_start = max(text.rfind(". ", low, start), text.rfind("; ", low, start), low - 1) + 1
+    high = min(len(text), m.end() + 300)
+    end = min([i for i in (text.find(". ", m.end(), high), text.find("; ", m.end(), high))
+               if i >= 0] or [high])
     return _ELSEWHERE.search(text[sentence_start:end]) is None
 
 
@@ -153,19 +159,22 @@ def _sentences(lines: list[tuple[int, str]], rel: str) -> list[Result]:
     for number, line in lines:
         starts.append((len(text), number))
         text += re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", line) + " "
-    out = []
+    out: list[Result] = []
     text = re.sub(r"(\d),(\d{1,2})\s*%", r"\1.\2%", text)     # 84,4% is 84.4%
     for m in _SENTENCE.finditer(text):
+        if len(out) >= MAX_RESULTS:
+            break
         metric = m.group("metric1") or m.group("metric2")
         at = m.start("metric1") if m.group("metric1") else m.start("metric2")
         value = m.group("pre") or m.group("post")
         pct = m.group("prepct") or m.group("postpct")
         if not _plausible(text, m, metric, float(value), bool(pct)):
             continue
-        before = _SPLIT_BEFORE.search(text[:at])
+        # Only the words just before: a long paragraph must not cost its length per match.
+        before = _SPLIT_BEFORE.search(text[max(0, at - 40):at])
         num = float(value)
-        number = max(n for offset, n in starts if offset <= at)
-        sentence = re.split(r"(?<=[.!?])\s", text[:at])[-1] + text[at:m.end()]
+        number = starts[bisect_right(starts, (at, sys.maxsize)) - 1][1]
+        sentence = re.split(r"(?<=[.!?])\s", text[max(0, at - 300):at])[-1] + text[at:m.end()]
         out.append(Result(metric_name(metric), num, "%" if pct else None,
                           SPLITS.get(before.group(1).lower()) if before else None,
                           _dataset(sentence + text[m.end():m.end() + 40].split(".")[0]),
@@ -182,6 +191,9 @@ def readme_results(rel: str, text: str) -> list[Result]:
 
     def flush() -> None:
         nonlocal table, paragraph
+        if len(out) >= MAX_RESULTS:
+            table, paragraph = [], []
+            return
         if len(table) >= 3 and re.fullmatch(r"[\s|:\-]+", table[1][1]):
             out.extend(_table(table, rel))
         if paragraph:
@@ -212,4 +224,4 @@ def readme_results(rel: str, text: str) -> list[Result]:
             continue
         paragraph.append((number, line))
     flush()
-    return out
+    return out[:MAX_RESULTS]

@@ -142,3 +142,13 @@ def test_conda_requirement(spec: str, want: str) -> None:
                                         ("<2,>=1.15", "≥ 1.15 and < 2"), (">=1.8", "≥ 1.8")])
 def test_pretty(spec: str, want: str) -> None:
     assert pretty(spec) == want
+
+
+def test_the_marker_named_is_the_one_that_sets_the_bound() -> None:
+    from exnet.facts.statement import statement
+    from exnet.records import Era
+
+    eras = [Era("keras", "2.x", "tensorflow<2.16", "fit_generator", ()),
+            Era("keras", "2.x", "tensorflow<2", "CuDNNLSTM/CuDNNGRU", ())]
+    assert statement({"tensorflow"}, [], eras, None) == (
+        "TensorFlow with the Keras 2.x API — needs tensorflow<2 (CuDNNLSTM/CuDNNGRU)")

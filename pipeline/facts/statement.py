@@ -103,7 +103,8 @@ def _needs(fw: str, dep: Dependency | None, eras: list[Era]) -> list[str]:
         if package == fw and dep is not None and _satisfies(dep, need, package):
             continue
         bound = need[len(package):].split(",")[-1]
-        api = next((e.api for e in group if e.needs and bound in e.needs), group[0].api)
+        api = next((e.api for e in group
+                    if e.needs and bound in e.needs[len(package):].split(",")), group[0].api)
         out.append(f"{need} ({api})")
     return out
 

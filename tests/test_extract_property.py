@@ -17,6 +17,8 @@ from extract_helpers import FIXTURES, run_extract
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from exnet.records import FRAMEWORKS
+
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow])
 
@@ -48,7 +50,7 @@ def check_result(data: dict[str, Any], root: Path | None = None) -> None:
         first, last = model["span"]
         assert 1 <= first <= last
         assert isinstance(model["name"], str) and model["name"]
-        assert model["framework"] in {"keras", "pytorch"}
+        assert model["framework"] in FRAMEWORKS
         assert model["style"] in STYLES
         n = len(model["layers"])
         for layer in model["layers"]:

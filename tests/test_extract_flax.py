@@ -14,8 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from exnet import validate
-from exnet.aggregate import build_summary
 from extract_helpers import (
     cell_line_of,
     extract,
@@ -26,6 +24,9 @@ from extract_helpers import (
     run_extract,
     write,
 )
+
+from exnet import validate
+from exnet.aggregate import build_summary
 
 
 def layers(model: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:

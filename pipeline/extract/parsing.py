@@ -18,8 +18,8 @@ from typing import Any
 import libcst as cst
 from libcst.metadata import ByteSpanPositionProvider, MetadataWrapper
 
-from exnet.extract.program import ModuleInfo
 from exnet.extract.names import ImportMap
+from exnet.extract.program import ModuleInfo
 from exnet.extract.sources import Source, Unreadable, blank_magics, notebook_source
 
 MAX_NESTING = 100          # levels of syntax tree; real learner code stays under 30

@@ -67,10 +67,15 @@ def extract(path: Path, fmt: str) -> None:
               help="Seconds allowed per project, for its clone and for its extraction.")
 @click.option("--tasks-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Task definitions  [default: corpus/tasks.toml]")
+@click.option("--scheduler", metavar="local|tcp://HOST:PORT",
+              help="Fetch and extract on a Dask cluster: a scheduler's address, or "
+                   "`local` for a LocalCluster of --jobs workers (needs exnet[dask])  "
+                   "[default: this machine's processes]")
 @click.option("--quiet", "-q", is_flag=True, help="No progress or summary, for scripts.")
 def mine(task: str, limit: int, token: str | None, api_url: str, manifest: Path | None,
          from_dir: Path | None, out_dir: Path, site_dir: Path, cache_dir: Path | None,
-         jobs: int | None, timeout: float, tasks_file: Path | None, quiet: bool) -> None:
+         jobs: int | None, timeout: float, tasks_file: Path | None, scheduler: str | None,
+         quiet: bool) -> None:
     """Discover, fetch and extract a task's projects, then aggregate and build the site.
 
     The last line printed is where the result is (the site's index.html).
@@ -85,7 +90,8 @@ def mine(task: str, limit: int, token: str | None, api_url: str, manifest: Path 
         task=get_task(task, tasks_file), out_dir=out_dir, site_dir=site_dir,
         cache_dir=cache_dir, manifest=manifest, from_dir=from_dir,
         search=SearchOptions(token=token or None, api_url=api_url, limit=limit),
-        jobs=jobs or 0, extract_timeout=timeout, clone_timeout=timeout)
+        jobs=jobs or 0, extract_timeout=timeout, clone_timeout=timeout,
+        scheduler=scheduler or None)
     with Reporter(quiet=quiet) as reporter:
         summary = run_mine(options, reporter)
     click.echo(str(summary.output))

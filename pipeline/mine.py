@@ -32,19 +32,19 @@ from exnet.cache import (
     Cache,
     default_cache_dir,
     write_atomic,
-    write_json_atomic,
     write_jsonl_atomic,
 )
 from exnet.discover import OWNER_NAME, discover
 from exnet.errors import ExnetError
 from exnet.extract.version import extractor_version
 from exnet.facts import project_fields
-from exnet.fetch import FetchOptions, fetch, local_fingerprint, resolve_sha
+from exnet.fetch import FetchOptions, local_fingerprint, resolve_sha
 from exnet.folders import ensure_writable, output_lock
 from exnet.github_search import OFFLINE_HINT, SearchOptions
 from exnet.gitsafe import GitError, abort_all
 from exnet.progress import Reporter
 from exnet.records import Project
+from exnet.scheduler import Bounds, DaskPool, Pending, Pool, fetch_job
 from exnet.tasks import Task
 from exnet.workers import Job, WorkerPool, read_result, result_payload
 
@@ -76,6 +76,9 @@ class MineOptions:
     clone_timeout: float = 300.0
     max_repo_bytes: int = 500_000_000
     max_file_bytes: int = 10_000_000
+    #: None: this machine's worker processes; "local" or "tcp://HOST:PORT": a Dask
+    #: cluster (exnet.scheduler).
+    scheduler: str | None = None
 
 
 @dataclass
@@ -171,18 +174,19 @@ def _run(projects: list[Project], options: MineOptions, cache: Cache, reporter: 
     """Fetch in threads and extract in processes, overlapping; outcomes by index."""
     fetch_options = FetchOptions(cache, options.clone_timeout, options.max_repo_bytes,
                                  options.max_file_bytes)
-    pool = WorkerPool(options.jobs or default_jobs(), options.extract_timeout,
-                      options.max_memory)
+    pool: Pool = _pool(options, cache)
     total = len(projects)
     reporter.stage("fetch", total)
     reporter.stage("extract", total)
     outcomes: dict[int, Outcome] = {}
-    ready: list[tuple[Job, Project]] = []
+    ready: list[tuple[Job | Pending, Project]] = []
     started: dict[int, Project] = {}
     fetched = fetch_failed = 0
     last_checkpoint = time.monotonic()
     with cf.ThreadPoolExecutor(max(1, options.clone_jobs)) as threads:
-        futures = {threads.submit(_prepare, i, p, fetch_options): i
+        # On a Dask cluster the workers fetch: here the cache is only looked up.
+        prepare = _lookup if options.scheduler else _prepare
+        futures = {threads.submit(prepare, i, p, fetch_options): i
                    for i, p in enumerate(projects)}
         try:
             while futures or ready or pool.busy:
@@ -209,7 +213,10 @@ def _run(projects: list[Project], options: MineOptions, cache: Cache, reporter: 
                     started[job.key] = project
                     pool.start(job)
                 for job, payload in pool.poll(0.05):
-                    outcomes[job.key] = _outcome(started.pop(job.key), payload, False)
+                    project = started.pop(job.key)
+                    # A Dask worker fetched it: the commit it read is the payload's.
+                    project = replace(project, sha=payload.get("sha") or project.sha)
+                    outcomes[job.key] = _outcome(project, payload, False)
                 failed = sum(o.status == "failed" for o in outcomes.values())
                 models = sum(len(o.models) for o in outcomes.values())
                 from_cache = sum(o.from_cache for o in outcomes.values())
@@ -236,10 +243,21 @@ def _run(projects: list[Project], options: MineOptions, cache: Cache, reporter: 
     return outcomes
 
 
-def _prepare(index: int, project: Project,
-             options: FetchOptions) -> Outcome | tuple[Job, Project]:
-    """Resolve the commit, then reuse the cached outcome or fetch the project for
-    extraction (runs in a thread)."""
+def _pool(options: MineOptions, cache: Cache) -> Pool:
+    """Where the projects are extracted: this machine's processes, or a Dask cluster."""
+    if not options.scheduler:
+        return WorkerPool(options.jobs or default_jobs(), options.extract_timeout,
+                          options.max_memory)
+    bounds = Bounds(cache.root, extractor_version(), options.extract_timeout,
+                    options.max_memory, options.clone_timeout, options.max_repo_bytes,
+                    options.max_file_bytes)
+    return DaskPool(options.scheduler, options.jobs or default_jobs(), bounds)
+
+
+def _lookup(index: int, project: Project, options: FetchOptions) -> Outcome | tuple[
+        Pending, Project]:
+    """Resolve the commit, then reuse the cached outcome or say what is to be done
+    (runs in a thread)."""
     if project.path is not None:
         key = f"local-{local_fingerprint(Path(project.path))}-{(project.sha or 'nogit')[:12]}"
     else:
@@ -255,17 +273,20 @@ def _prepare(index: int, project: Project,
         if project.path is None:
             project = replace(project, sha=key)
         return _outcome(project, cached, True)
-    checkout = fetch(project, options, None if project.path else key)
-    project = replace(project, sha=checkout.sha or project.sha)
-    if checkout.root is None:
-        payload = result_payload(project.full_name, project.sha, "failed",
-                                 checkout.reason or "fetch failed", [], [], "fetch")
-        if checkout.lasting:   # a failure that will not pass: do not fetch it again
-            write_json_atomic(result_path, payload)
-        return _outcome(project, payload, False)
-    job = Job(index, project.full_name, project.sha, checkout.root, result_path,
-              tuple(f.to_json() for f in checkout.failures))
-    return job, project
+    return Pending(index, project, key, result_path), project
+
+
+def _prepare(index: int, project: Project,
+             options: FetchOptions) -> Outcome | tuple[Job | Pending, Project]:
+    """Look the project up in the cache, else fetch it for extraction here (a thread)."""
+    looked = _lookup(index, project, options)
+    if isinstance(looked, Outcome):
+        return looked
+    fetched = fetch_job(looked[0], options)
+    if fetched.job is None:
+        assert fetched.payload is not None
+        return _outcome(fetched.project, fetched.payload, False)
+    return fetched.job, fetched.project
 
 
 def _outcome(project: Project, payload: dict[str, Any], from_cache: bool) -> Outcome:

@@ -2,6 +2,7 @@
 
     python bench/site.py [--sizes 100 10000] [--seed 4] [--runs 3] [--keep DIR]
     python bench/site.py --walk SITE [--widths 1280 390]
+    python bench/site.py --screenshots SITE      # docs/gallery-task.png, docs/gallery-map.png
 
 `--walk SITE` measures a site already built (`exnet build --out /tmp/site`: the bundled
 corpus) instead: for every page kind (home, task, model, compare, map, check) of every
@@ -163,6 +164,24 @@ _MEASURE = """() => ({height: document.documentElement.scrollHeight,
   chart: window.__firstChart === undefined ? null : window.__firstChart})"""
 
 
+def screenshots(site: Path, out: Path) -> None:
+    """The README's pictures, from a site built from the bundled corpus: the
+    text-classification task page (overview) and the image-classification map."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto((site / "text-classification" / "index.html").as_uri())
+        _wait_views(page)
+        page.wait_for_timeout(800)
+        page.screenshot(path=str(out / "gallery-task.png"), full_page=True)
+        page.goto((site / "image-classification" / "map.html").as_uri())
+        page.wait_for_timeout(2000)
+        page.screenshot(path=str(out / "gallery-map.png"), full_page=True)
+        browser.close()
+
+
 def walk(site: Path, widths: list[int]) -> None:
     """Print height, sideways scroll and first-chart time of every page kind."""
     from playwright.sync_api import sync_playwright
@@ -207,7 +226,12 @@ def main() -> None:
     parser.add_argument("--walk", type=Path, metavar="SITE",
                         help="measure every page kind of a built site instead")
     parser.add_argument("--widths", type=int, nargs="+", default=[1280, 390])
+    parser.add_argument("--screenshots", type=Path, metavar="SITE",
+                        help="write the README's screenshots (docs/) from a built site")
     args = parser.parse_args()
+    if args.screenshots:
+        screenshots(args.screenshots, Path(__file__).resolve().parent.parent / "docs")
+        return
     if args.walk:
         walk(args.walk, args.widths)
         return

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from exnet.render.charts import bin_labels, parcoords_axes, task_charts
+from exnet.render.charts import parcoords_axes, task_charts
 from exnet.render.families import family_of
 from exnet.render.values import format_count, format_share, format_value, label, layer_brief
 
@@ -52,21 +52,13 @@ def test_families(token: str, family: str) -> None:
     assert family_of(token) == family
 
 
-def test_bin_labels() -> None:
-    assert bin_labels([16, 32, 64], "log2") == ["16–31", "32–63"]
-    assert bin_labels([1, 2], "log2") == ["1"]
-    assert bin_labels([1e-5, 1e-4, 0.001], "log10") == ["1e-5–1e-4", "1e-4–0.001"]
-    assert bin_labels([0.1, 0.2], "linear") == ["0.1–0.2"]
-    assert bin_labels([1000, 10_000, 1e5, 1e6], "log10") == ["1K–10K", "10K–100K", "100K–1M"]
-
-
 def test_every_chart_has_a_title_and_axis_titles() -> None:
     dims = [{"key": "optimizer", "label": "Optimizer", "kind": "categorical",
              "cats": ["adam", "sgd"], "values": [0, 1, None]},
             {"key": "learning_rate", "label": "Learning rate", "kind": "numeric",
-             "scale": "log10", "edges": [1e-4, 1e-3, 1e-2], "values": [1e-3, 5e-3, None]}]
+             "scale": "log10", "axis": "log", "values": [1e-3, 5e-3, None]}]
     charts = task_charts(dims)
-    plotly_charts = [charts["layers"], *charts["hyper"].values()]
+    plotly_charts = [charts["layers"], *charts["hyper"].values(), *charts["facets"].values()]
     for chart in plotly_charts:
         assert chart["title"]
         layout = chart["layout"]
@@ -74,6 +66,8 @@ def test_every_chart_has_a_title_and_axis_titles() -> None:
     assert charts["sankey"]["title"] and charts["sankey"]["axes"]
     assert charts["parcoords"]["title"]
     assert [a["label"] for a in charts["parcoords"]["axes"]] == ["Optimizer", "Learning rate"]
+    assert charts["hyper"]["learning_rate"]["axis"] == "log"
+    assert "log scale" in charts["hyper"]["learning_rate"]["layout"]["xaxis"]["title"]["text"]
 
 
 def test_parcoords_axes_put_missing_values_below_the_range() -> None:

@@ -15,7 +15,9 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import math
 import shutil
+import statistics
 import threading
 import time
 from collections.abc import Iterator
@@ -39,13 +41,18 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
 
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The fixture corpus, the hostile one, and the bundled corpus (real data, for the
+    pages-that-fit checks; its summaries are current, so it is rendered in place)."""
+    from exnet.bundled import corpus_dir
     from exnet.publish import publish
+    from exnet.render import build_site
 
     tmp = tmp_path_factory.mktemp("browser")
     out = {}
     for name in ("corpus", "hostile"):
         shutil.copytree(FIXTURES / name, tmp / name)
         out[name] = publish(tmp / name, tmp / f"site-{name}").parent
+    out["bundled"] = build_site(corpus_dir(), tmp / "site-bundled").parent
     return out
 
 
@@ -97,9 +104,14 @@ class Page:
         self.settle()
 
     def settle(self) -> None:
-        """Wait until every view of the task page has been drawn."""
+        """Wait until every view of the task page's open section has been drawn."""
         self.page.wait_for_timeout(60)
         self.wait("() => document.body.dataset.viewsPending === '0'")
+
+    def tab(self, name: str) -> None:
+        """Open a section of the task page (by its tab) and wait for its views."""
+        self.page.click(f"#tab-{name}")
+        self.settle()
 
     def close(self) -> None:
         self.context.close()
@@ -117,9 +129,13 @@ def data(site: Path, task: str = TASK) -> dict[str, Any]:
     return json.loads(text[len("window.EXNET_DATA="):-2])
 
 
-def slug(site: Path, name: str) -> str:
+def slug(site: Path, name: str, project: str | None = None) -> str:
     d = data(site)
-    return d["models"]["slug"][d["models"]["name"].index(name)]
+    m = d["models"]
+    for row, model in enumerate(m["name"]):
+        if model == name and project in (None, d["projects"]["name"][m["project"][row]]):
+            return m["slug"][row]
+    raise KeyError(name)
 
 
 #: Counts shown by every view of the task page, read from the page itself.
@@ -153,7 +169,7 @@ def test_pages_load_without_console_errors(sites: dict[str, Path], page: Page) -
     page.open_task((site / TASK / "index.html").as_uri())
     model = site / TASK / "models" / f"{slug(site, 'SentimentGRU')}.html"
     page.open(model.as_uri())
-    assert page.js("() => document.querySelectorAll('table.layers tbody tr').length") == 5
+    assert page.js("() => document.querySelectorAll('table.layers tbody tr').length") == 6
     page.open((site / TASK / "map.html").as_uri())
     page.wait("() => document.body.dataset.mapPoints === '12'")
     assert page.errors == []
@@ -179,16 +195,23 @@ def test_sankey_draws_the_expected_nodes(sites: dict[str, Path], page: Page) -> 
     assert page.errors == []
 
 
+def view_counts(page: Page) -> dict[str, Any]:
+    """VIEW_COUNTS, with the sections whose charts it reads opened in turn."""
+    for tab in ("layers", "hyperparameters", "overview"):
+        page.tab(tab)
+    return page.js(VIEW_COUNTS)
+
+
 def test_a_facet_changes_every_view(sites: dict[str, Path], page: Page) -> None:
     page.open_task((sites["corpus"] / TASK / "index.html").as_uri())
-    before = page.js(VIEW_COUNTS)
+    before = view_counts(page)
     assert before["selected"] == before["rows"] == before["sankey_start"] == 12
     assert before["optimizer"] == before["parcoords"] == 12
     # by keyboard: focus the "pytorch" checkbox and press Space
     page.page.focus("#f-framework-1")
     page.page.keyboard.press("Space")
     page.settle()
-    after = page.js(VIEW_COUNTS)
+    after = view_counts(page)
     assert after["selected"] == after["rows"] == after["sankey_start"] == 5
     assert after["optimizer"] == after["parcoords"] == 5
     assert after["imdb"] == 1 and before["imdb"] == 5
@@ -235,7 +258,7 @@ def test_clicking_the_sankey_filters_to_its_models(sites: dict[str, Path], page:
 
 
 def test_brushing_an_axis_filters_the_models(sites: dict[str, Path], page: Page) -> None:
-    page.open_task((sites["corpus"] / TASK / "index.html").as_uri())
+    page.open_task((sites["corpus"] / TASK / "index.html").as_uri() + "#hyperparameters")
     axis = page.page.locator("#chart-parcoords .pc-hit").nth(1)     # learning rate
     axis.scroll_into_view_if_needed()
     box = axis.bounding_box()
@@ -281,11 +304,21 @@ def test_compare_page(sites: dict[str, Path], page: Page) -> None:
     assert "Comparing 3 models" in page.js("() => document.getElementById('pick-status')"
                                            ".textContent")
     assert page.js("() => document.querySelectorAll('#compare-hyper tbody tr').length") >= 6
+    # same types, other arguments: no "=", and the differing arguments are shown
+    c = slug(site, "model", "hal/twitter-lstm")
+    page.open((site / TASK / "compare.html").as_uri() + f"#m={a},{c}")
+    page.wait("() => document.body.dataset.compared === '2'")
+    rows = page.js("() => [...document.querySelectorAll('#aligned tbody tr')].map(tr => "
+                   "[...tr.children].map(td => td.textContent))")
+    assert [r[0] for r in rows] == ["≠ args 1", "≠ args 2", "≠ args 3"]
+    assert "input_dim=20000, output_dim=128" in rows[0][1]
+    assert "input_dim=5000, output_dim=64" in rows[0][2]
+    assert "units=64" in rows[1][1] and "units=100" in rows[1][2]
     assert page.errors == []
 
 
 def test_the_model_list_leads_to_compare(sites: dict[str, Path], page: Page) -> None:
-    page.open_task((sites["corpus"] / TASK / "index.html").as_uri())
+    page.open_task((sites["corpus"] / TASK / "index.html").as_uri() + "#models")
     boxes = page.page.locator("#model-rows input[type=checkbox]")
     boxes.nth(0).check()
     boxes.nth(1).check()
@@ -365,16 +398,220 @@ def test_hostile_corpus_runs_nothing(sites: dict[str, Path], browser: Any) -> No
             p.close()
 
 
+def page_urls(site: Path) -> list[str]:
+    """One page of every kind per task: home, search, each task section, the model page
+    with the most layers, compare, map and check."""
+    urls = [(site / "index.html").as_uri(), (site / "search.html").as_uri() + "#q=lstm"]
+    for task in sorted(p for p in site.iterdir() if (p / "data.js").is_file()):
+        d = data(site, task.name)
+        index = (task / "index.html").as_uri()
+        urls += [index + "#" + tab for tab in
+                 ("overview", "layers", "hyperparameters&split=framework", "data", "tricks",
+                  "models")]
+        longest = max(task.glob("models/*.html"), key=lambda p: p.stat().st_size)
+        urls += [longest.as_uri(), (task / "compare.html").as_uri() + "#m=" +
+                 ",".join(d["models"]["slug"][:3]), (task / "map.html").as_uri(),
+                 (task / "check.html").as_uri()]
+    return urls
+
+
 @pytest.mark.parametrize("width", [1280, 390])
-def test_screenshots_of_the_task_page(sites: dict[str, Path], browser: Any, width: int) -> None:
-    """Saved to tests/screenshots/ (git-ignored) to look at; the page must not be wider
-    than the window (the wide figures scroll inside their own box)."""
+def test_no_page_scrolls_sideways(sites: dict[str, Path], browser: Any, width: int) -> None:
+    """Every page kind of the bundled corpus (real names, paths and sizes) fits the
+    window (wide figures scroll inside their own box); the task page's overview is
+    short. A screenshot of the task page goes to tests/screenshots/ (git-ignored)."""
     p = Page(browser, width=width)
     try:
-        p.open_task((sites["corpus"] / TASK / "index.html").as_uri())
-        assert p.js("() => document.documentElement.scrollWidth") <= width
+        for site in (sites["bundled"],):
+            for url in page_urls(site):
+                p.open(url)
+                if "/index.html#" in url:
+                    p.settle()
+                else:
+                    p.page.wait_for_timeout(150)
+                wide = p.js("() => document.documentElement.scrollWidth")
+                assert wide <= width, (url, wide)
+        p.open_task((sites["bundled"] / TASK / "index.html").as_uri())
+        assert p.js("() => document.documentElement.scrollHeight") < (2500 if width > 900
+                                                                        else 4500)
         SCREENSHOTS.mkdir(exist_ok=True)
         p.page.screenshot(path=str(SCREENSHOTS / f"task-{width}.png"), full_page=True)
         assert p.errors == []
+    finally:
+        p.close()
+
+
+def test_sections_are_tabs_with_anchors_and_charts_wait_until_opened(
+        sites: dict[str, Path], page: Page) -> None:
+    page.open_task((sites["corpus"] / TASK / "index.html").as_uri())
+    # only the open section is drawn: the layer chart waits for its tab
+    assert page.js("() => document.getElementById('chart-layers').data") is None
+    assert page.js("() => document.getElementById('layers').hidden") is True
+    page.page.focus("#tab-overview")
+    page.page.keyboard.press("ArrowRight")                 # by keyboard
+    page.settle()
+    assert page.js("() => document.activeElement.id") == "tab-layers"
+    assert page.js("() => location.hash") == "#layers"
+    assert page.js("() => document.getElementById('chart-layers').data.length") > 0
+    assert page.js("() => document.getElementById('overview').hidden") is True
+    page.open_task((sites["corpus"] / TASK / "index.html").as_uri() + "#tricks")
+    assert page.js("() => document.getElementById('tab-tricks').getAttribute("
+                   "'aria-selected')") == "true"
+    assert page.errors == []
+
+
+def test_the_url_holds_the_state_and_back_and_forward_work(
+        sites: dict[str, Path], page: Page) -> None:
+    site = sites["corpus"]
+    a, b = slug(site, "build_model"), slug(site, "TextCNN")
+    url = (site / TASK / "index.html").as_uri()
+    page.open_task(url)
+    page.page.click("label[for=f-framework-1]")             # pytorch
+    page.settle()
+    page.page.click("label[for=sl-full]")
+    page.settle()
+    page.tab("hyperparameters")
+    page.page.click("#hyperparameters [data-split=dataset]")
+    page.settle()
+    hash_ = page.js("() => location.hash")
+    assert hash_ == "#hyperparameters&framework=pytorch&sankey=full.input&split=dataset"
+    page.page.go_back()                                      # the split goes
+    page.settle()
+    assert page.js("() => location.hash") == "#hyperparameters&framework=pytorch&sankey=full.input"
+    assert page.js("() => document.querySelector('#hyperparameters [data-split=\"\"]')"
+                   ".getAttribute('aria-pressed')") == "true"
+    page.page.go_back()                                      # back to the overview
+    page.page.go_back()                                      # core layers again
+    page.settle()
+    assert page.js("() => location.hash") == "#framework=pytorch"
+    assert page.js("() => document.getElementById('sl-core').checked") is True
+    page.page.go_forward()
+    page.settle()
+    assert page.js("() => document.getElementById('sl-full').checked") is True
+    # a link shows exactly what its sender saw: section, filters, selection, compare set
+    page.open_task(url + f"#models&dataset=imdb&sel={a},{b}&cmp={a},{b}")
+    assert page.js("() => document.getElementById('tab-models').getAttribute("
+                   "'aria-selected')") == "true"
+    assert page.js("() => document.getElementById('selected-count').textContent") == "1"
+    assert page.js("() => document.getElementById('f-dataset-0').checked") is True
+    assert "2 models picked" in page.js("() => document.getElementById('compare-count')"
+                                        ".textContent")
+    assert "chosen on the map" in page.js("() => document.getElementById('active-filters')"
+                                          ".textContent")
+    assert page.errors == []
+
+
+def test_distributions_a_learner_can_read(sites: dict[str, Path], page: Page) -> None:
+    site = sites["corpus"]
+    page.open_task((site / TASK / "index.html").as_uri() + "#hyperparameters")
+    lr = page.js("() => { const el = document.getElementById('hp-learning_rate'); "
+                 "return {ticks: el.layout.xaxis.ticktext, x: el.data[1].x, "
+                 "shapes: el.layout.shapes, median: el.dataset.median}; }")
+    # a log axis labelled by decades, bins of a third of a decade (1, 2, 5 x 10^n)
+    assert "1e-4" in lr["ticks"] and "0.001" in lr["ticks"]
+    lrs = sorted(v for v in data(site)["hyper"][1]["values"] if v)
+    assert lr["median"] == str(statistics.median(lrs))
+    dashed = [s for s in lr["shapes"] if s["type"] == "line"]
+    assert len(dashed) == 1 and abs(dashed[0]["x0"] - math.log10(float(lr["median"]))) < 1e-9
+    assert any(s["type"] == "rect" for s in lr["shapes"])        # the middle half
+    # batch size: one bar per value, labelled by the value
+    batch = page.js("() => document.getElementById('hp-batch_size').layout.xaxis.ticktext")
+    assert batch == ["16", "32", "64", "128"]
+    page.page.select_option("#lr-bins", "decade")
+    page.settle()
+    decades = page.js("() => document.getElementById('hp-learning_rate').data[0].x")
+    assert decades != lr["x"] and all(abs(x % 1 - 0.5) < 1e-9 for x in decades)
+    # "what do PyTorch users pick for the learning rate?": one click
+    page.page.click("#hyperparameters [data-split=framework]")
+    page.settle()
+    names = page.js("() => document.getElementById('hp-learning_rate').data.map(t => t.name)")
+    assert names == ["keras", "pytorch"]
+    table = page.js("() => document.querySelector('#tbl-hp-learning_rate table').textContent")
+    assert "pytorch" in table and "median" in table
+    # the Sankey splits too, side by side
+    page.tab("overview")
+    assert page.js("() => document.querySelectorAll('#sankeys .chart-sankey').length") == 2
+    # a model's page marks its own value on the task's distribution
+    page.open((site / TASK / "models" / f"{slug(site, 'SentimentGRU')}.html").as_uri())
+    strip = page.js("() => [...document.querySelectorAll('.strip-figure figcaption')]"
+                    ".map(f => f.textContent)")
+    assert any(t.startswith("Learning rate: this model 0.001; the task's median is")
+               for t in strip)
+    assert page.js("() => document.querySelectorAll('svg.strip .strip-mine').length") >= 3
+    assert page.errors == []
+
+
+def test_map_is_robust_zooms_and_selects(sites: dict[str, Path], page: Page) -> None:
+    site = sites["bundled"]
+    page.open((site / "image-classification" / "map.html").as_uri())
+    page.wait("() => document.body.dataset.mapPoints === '251'")
+    info = page.js("() => { const el = document.getElementById('chart-map'); return {"
+                   "labels: el.layout.annotations.map(a => a.text), "
+                   "triangles: el.data.reduce((n, t) => n + t.marker.symbol.filter("
+                   "s => s === 'triangle-up').length, 0), "
+                   "range: el._fullLayout.xaxis.range}; }")
+    assert any(label.startswith("CNN (") for label in info["labels"])
+    assert info["triangles"] > 0
+    assert info["range"][1] - info["range"][0] < 30        # compressed, not -40..270
+    assert "far-out" in page.js("() => document.querySelector('.map-note').textContent")
+    # select an area: its models are listed, with a link to the overview
+    page.page.check("#map-select")
+    box = page.page.locator("#chart-map .nsewdrag").first.bounding_box()
+    assert box is not None
+    page.page.mouse.move(box["x"] + 5, box["y"] + 5)
+    page.page.mouse.down()
+    page.page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] - 5, steps=6)
+    page.page.mouse.up()
+    selected = int(page.wait("() => document.body.dataset.mapSelected"))
+    assert 0 < selected <= 251
+    assert "sel=" in page.js("() => location.hash")
+    href = page.js("() => document.querySelector('#map-selection a').getAttribute('href')")
+    assert href.startswith("index.html#models&sel=")
+    page.open_task((site / "image-classification" / "index.html").as_uri() +
+                   href[len("index.html"):])
+    assert page.js("() => document.getElementById('selected-count').textContent") == \
+        str(selected)
+    assert page.errors == []
+
+
+def test_search_finds_models_by_layers_tricks_and_datasets(sites: dict[str, Path],
+                                                           page: Page) -> None:
+    page.open((sites["corpus"] / "search.html").as_uri())
+    page.wait("() => document.body.dataset.searchReady === '1'")
+    page.page.fill("#site-search", "GRU attention imdb")
+    page.wait("() => Number(document.body.dataset.results) > 0")
+    first = page.js("() => { const li = document.querySelector('#search-results li'); "
+                    "return [li.dataset.kind, li.dataset.all, li.querySelector('a').textContent,"
+                    " li.querySelector('a').getAttribute('href')]; }")
+    assert first[:3] == ["model", "1", "SentimentGRU"]
+    page.page.click("#search-results li a")
+    page.page.wait_for_url("**/models/*.html")
+    assert page.js("() => document.querySelector('h1').textContent") == "SentimentGRU"
+    page.open((sites["corpus"] / "search.html").as_uri() + "#q=ag_news")
+    page.wait("() => Number(document.body.dataset.results) > 0")
+    kinds = page.js("() => [...document.querySelectorAll('#search-results li')]"
+                    ".map(li => li.dataset.kind)")
+    assert "dataset" in kinds and "model" in kinds
+    assert page.errors == []
+
+
+def test_no_serious_accessibility_violations(sites: dict[str, Path], browser: Any) -> None:
+    """axe-core (axe-playwright-python) on every page kind: no serious or critical
+    violation."""
+    axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
+    axe = axe_module.Axe()
+    p = Page(browser)
+    try:
+        found = []
+        for url in page_urls(sites["corpus"]):
+            p.open(url)
+            if "/index.html#" in url:
+                p.settle()
+            else:
+                p.page.wait_for_timeout(200)
+            results = axe.run(p.page)
+            found += [(url, v["id"], v["impact"]) for v in results.response["violations"]
+                      if v["impact"] in ("serious", "critical")]
+        assert found == []
     finally:
         p.close()

@@ -18,7 +18,11 @@ from exnet.render.families import stylesheet
 #: logical name -> file in site_templates/assets/
 OWN_ASSETS = {"css": "exnet.css", "common": "exnet-common.js", "task": "exnet-task.js",
               "compare": "exnet-compare.js", "map": "exnet-map.js",
-              "parcoords": "exnet-parcoords.js"}
+              "parcoords": "exnet-parcoords.js", "dist": "exnet-dist.js",
+              "search": "exnet-search.js"}
+#: logical name -> vendored file in site_templates/assets/, copied under its own name
+#: (which carries its version)
+VENDORED = {"minisearch": "minisearch-7.2.0.js"}
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,9 @@ def site_assets() -> Assets:
         path = f"assets/{stem}.{hashlib.sha1(data).hexdigest()[:10]}.{ext}"
         files[path] = data
         paths[key] = path
+    for key, name in VENDORED.items():
+        paths[key] = f"assets/{name}"
+        files[paths[key]] = (folder / name).read_bytes()
     version, source = plotly_js()
     paths["plotly"] = f"assets/plotly-{version}.min.js"
     files[paths["plotly"]] = source

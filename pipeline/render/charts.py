@@ -1,15 +1,14 @@
-"""Render stage: plotly figure specs (layouts, titles, axis labels, bins).
+"""Render stage: plotly figure specs (layouts, titles, axis labels).
 
 The browser computes the data of every chart from the current selection of models, so
 Python prepares everything else: the layout of each figure as plotly JSON (title, axis
-titles, margins, fonts), the histogram bins and their labels, and the parallel
+titles, margins, fonts), each distribution's kind of axis, and the parallel
 coordinates axes. Keeping the specs here makes "every chart has a title and axis labels"
 a property of one module that the tests check.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -22,6 +21,8 @@ FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
 CONFIG = {"displaylogo": False, "responsive": True, "showSendToCloud": False,
           "modeBarButtonsToRemove": ["lasso2d", "select2d"], "toImageButtonOptions": {
               "format": "png", "scale": 2}}
+#: The map zooms (drag, or the buttons) and selects an area (box or lasso) to filter.
+MAP_CONFIG = {**CONFIG, "modeBarButtonsToRemove": ["autoScale2d"]}
 
 
 def _layout(x_title: str | None, y_title: str | None, *, height: int = 300,
@@ -45,18 +46,6 @@ def _layout(x_title: str | None, y_title: str | None, *, height: int = 300,
 
 def _chart(title: str, layout: dict[str, Any], **extra: Any) -> dict[str, Any]:
     return {"title": title, "layout": layout, **extra}
-
-
-def bin_labels(edges: Sequence[float], scale: str) -> list[str]:
-    """Labels of left-closed bins [a, b): "16–31" for integer sizes, "1e-4–1e-3" else."""
-    out = []
-    for a, b in itertools.pairwise(edges):
-        if scale == "log2" and float(a).is_integer() and float(b).is_integer():
-            out.append(format_number(a) if b - a == 1 else
-                       f"{format_number(a)}–{format_number(int(b) - 1)}")
-        else:
-            out.append(f"{_tick(a)}–{_tick(b)}")
-    return out
 
 
 def _tick(v: float) -> str:
@@ -89,14 +78,16 @@ def sankey_chart() -> dict[str, Any]:
 
 
 def hyperparameter_chart(dim: Mapping[str, Any]) -> dict[str, Any]:
-    """A histogram (numeric) or bar chart (categorical) of one hyperparameter."""
-    name = dim.get("axis") or dim["label"].lower()
+    """A distribution: one bar per value for sizes and counts ("discrete"), bins of a
+    decade or a third of one on a log axis for rates ("log"), horizontal bars for
+    categories. The browser draws the bars, the median and the middle half of the
+    selected models, and their table."""
+    name = dim.get("title") or dim["label"].lower()
     if dim["kind"] == "numeric":
-        scale = dim.get("scale", "linear")
-        x_title = name + (" (log bins)" if scale.startswith("log") else "")
+        axis = dim.get("axis", "discrete")
+        x_title = name + (" (log scale)" if axis == "log" else " (one bar per value)")
         return _chart(dim["label"], _layout(x_title, "models", barmode="overlay",
-                                            showlegend=False, bargap=0.08),
-                      bins=bin_labels(dim.get("edges") or [], scale))
+                                            showlegend=False, bargap=0.15), axis=axis)
     return _chart(dim["label"], _layout("models", name, barmode="overlay", showlegend=False,
                                         bargap=0.2, yaxis={
                                             "autorange": "reversed", "automargin": True,
@@ -178,8 +169,22 @@ def map_chart() -> dict[str, Any]:
                                  "scaleanchor": "x"}))
 
 
+#: Facets drawn as distributions in the "datasets and preprocessing" section.
+FACET_CHARTS = (("dataset", "Datasets: which data the models are trained on", "dataset"),
+                ("prep", "Input preparation: what is done to the data first", "step"))
+
+
+def facet_chart(title: str, axis: str) -> dict[str, Any]:
+    """Models per value of a facet (horizontal bars)."""
+    return _chart(title, _layout("models", axis, barmode="overlay", showlegend=False,
+                                 bargap=0.2, yaxis={"autorange": "reversed",
+                                                    "automargin": True, "fixedrange": True,
+                                                    "title": {"text": axis}}))
+
+
 def task_charts(dims: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """All chart specs of the task page, as embedded for the browser code."""
     return {"config": CONFIG, "layers": layer_chart(), "sankey": sankey_chart(),
             "hyper": {d["key"]: hyperparameter_chart(d) for d in dims},
+            "facets": {key: facet_chart(title, axis) for key, title, axis in FACET_CHARTS},
             "parcoords": {"title": parcoords_title(), "axes": parcoords_axes(dims)}}

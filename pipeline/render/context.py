@@ -16,11 +16,15 @@ from markupsafe import Markup
 
 from exnet import __version__
 from exnet.figures import CATEGORICAL, NUMERIC, corpus_figures, corpus_models
-from exnet.render.charts import CONFIG, map_chart, task_charts
+from exnet.render.architecture import architecture_name
+from exnet.render.charts import FACET_CHARTS, MAP_CONFIG, map_chart, task_charts
 from exnet.render.corpus import TaskSource
+from exnet.render.facets import task_facets
 from exnet.render.families import FAMILIES, display_name, family_label, family_of
-from exnet.render.jsdata import FACETS, hyperparameter_dims, safe_json
+from exnet.render.jsdata import hyperparameter_dims, safe_json
 from exnet.render.links import source_url, task_slug
+from exnet.render.mapview import map_view
+from exnet.render.strips import strip
 from exnet.render.tables import TaskTables, seq_at
 from exnet.render.values import (
     format_args,
@@ -44,6 +48,13 @@ FACETS_SHOWN = 8
 _METHODS = {"classical-mds": "classical multidimensional scaling",
             "landmark-mds": "landmark multidimensional scaling", "none": "none"}
 PLOTLY = "plotly"  # key of the plotly.js asset in `assets`
+#: The task page's sections (tabs), in order: (anchor, title).
+SECTIONS = [{"id": "overview", "title": "Overview"}, {"id": "layers", "title": "Layers"},
+            {"id": "hyperparameters", "title": "Hyperparameters"},
+            {"id": "data", "title": "Datasets and preprocessing"},
+            {"id": "tricks", "title": "Tricks"}, {"id": "models", "title": "Models"}]
+#: Facets a distribution or the Sankey can be split by, side by side.
+SPLITS = ("framework", "dataset", "era", "style")
 
 
 def chips(tokens: Sequence[str]) -> list[dict[str, str]]:
@@ -60,7 +71,7 @@ def _frame(root: str, title: str, assets: Mapping[str, str], *, scripts: Sequenc
         "scripts": [root + s for s in scripts],     # paths from the site root
         "nav": list(nav), "crumbs": list(crumbs), "body_class": body_class,
         "page_data": Markup(safe_json(data)) if data is not None else None,
-        "home_href": root + "index.html",
+        "home_href": root + "index.html", "search_href": root + "search.html",
     }
 
 
@@ -96,19 +107,14 @@ def home_context(tasks: Sequence[TaskSource], assets: Mapping[str, str]) -> dict
     return ctx
 
 
-def _facet_context(summary: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _facet_context(task: TaskSource, tables: TaskTables) -> list[dict[str, Any]]:
     out = []
-    facets = summary.get("facets") or {}
-    for key, legend in FACETS:
-        facet = facets.get(key) or {}
-        values = facet.get("values") or []
-        if not values:
-            continue
-        counts = facet.get("counts") or [0] * len(values)
+    for facet in task_facets(task, tables):
+        key, values, counts = facet["key"], facet["values"], facet["counts"]
         options = [{"index": i, "id": f"f-{key}-{i}", "count": counts[i],
                     "label": label(str(v)) if key == "trick" else str(v)}
                    for i, v in enumerate(values)]
-        out.append({"key": key, "legend": legend, "shown": options[:FACETS_SHOWN],
+        out.append({"key": key, "legend": facet["legend"], "shown": options[:FACETS_SHOWN],
                     "more": options[FACETS_SHOWN:],
                     "any": "any of" if len(values) > 1 else ""})
     return out
@@ -161,7 +167,7 @@ def task_context(task: TaskSource, tables: TaskTables, assets: Mapping[str, str]
     frameworks = sorted({str(fw) for fw in tables.models["framework"]})
     ctx = _frame(root, task.title, assets, body_class="task",
                  scripts=[assets[PLOTLY], f"{slug}/data.js", assets["common"],
-                          assets["parcoords"], assets["task"]],
+                          assets["parcoords"], assets["dist"], assets["task"]],
                  nav=_task_nav(root, slug, "overview"),
                  crumbs=[{"label": "Home", "href": root + "index.html"},
                          {"label": task.title, "href": None}],
@@ -174,11 +180,19 @@ def task_context(task: TaskSource, tables: TaskTables, assets: Mapping[str, str]
         "skipped": plural(len(summary.get("skipped") or []), "record") if summary.get("skipped")
         else "",
         "failures": plural(task.failures, "file") if task.failures else "",
-        "facets": _facet_context(summary),
+        "facets": _facet_context(task, tables),
+        "sections": SECTIONS,
+        "splits": [{"key": f["key"], "label": f["legend"]} for f in task_facets(task, tables)
+                   if f["key"] in SPLITS],
+        "order": "most starred projects first" if tables.has_stars
+        else "by project and name",
         "hyper": [{"key": d["key"], "label": d["label"], "id": f"hp-{d['key']}",
                    "title": charts["hyper"][d["key"]]["title"]} for d in dims],
         "charts": {"sankey": charts["sankey"]["title"], "layers": charts["layers"]["title"],
                    "parcoords": charts["parcoords"]["title"]},
+        "facet_charts": [{"key": key, "id": f"fc-{key}", "title": charts["facets"][key]["title"]}
+                         for key, _, _ in FACET_CHARTS
+                         if any(f["key"] == key for f in task_facets(task, tables))],
         "tricks": _tricks(summary), "frameworks": frameworks,
         "skeletons": _skeletons(summary, tables),
         "families": [{"name": f, "label": family_label(f)} for f in FAMILIES
@@ -269,29 +283,41 @@ def _occurrences(rec: Mapping[str, Any], blob: str | None) -> list[dict[str, Any
     return out
 
 
+def _neighbours(tables: TaskTables, row: int) -> list[dict[str, Any]]:
+    """The model's nearest neighbours, each model once, and a project's copies of one
+    core sequence once (the nearest): the model's own project's copies of its own
+    sequence are not neighbours at all."""
+    m = tables.models
+    seen = {(m["project"][row], m["core"][row])}
+    out: list[dict[str, Any]] = []
+    for other, distance in m["neighbours"][row] or []:
+        if not isinstance(other, int) or not 0 <= other < tables.n or other == row:
+            continue
+        key = (m["project"][other], m["core"][other])
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append({"name": str(m["name"][other]), "project": str(m["project"][other]),
+                    "slug": tables.slugs[other], "href": f"{tables.slugs[other]}.html",
+                    "distance": format_number(distance),
+                    "chips": chips(seq_at(tables.core_collapsed, m["core"][other]))})
+    return out
+
+
 def model_contexts(task: TaskSource, tables: TaskTables, assets: Mapping[str, str]
                    ) -> Iterator[tuple[str, dict[str, Any]]]:
     """(slug, context) for every model page."""
     slug = task_slug(task.name)
     root = "../../"
     m = tables.models
+    numeric_dims = [d for d in hyperparameter_dims(task, tables) if d["kind"] == "numeric"]
     for row in range(tables.n):
         rec = task.records.get(m["id"][row]) or {}
         blob = tables.blob[row]
         name = str(m["name"][row])
         file, line, cell = m["file"][row], m["line"][row], m["cell"][row]
-        neighbours: list[dict[str, Any]] = []
-        neighbour_slugs: list[str] = []
-        for other, distance in m["neighbours"][row] or []:
-            if not isinstance(other, int) or not 0 <= other < tables.n:
-                continue
-            neighbour_slugs.append(tables.slugs[other])
-            neighbours.append({"name": str(m["name"][other]),
-                               "project": str(m["project"][other]),
-                               "href": f"{tables.slugs[other]}.html",
-                               "distance": format_number(distance),
-                               "chips": chips(seq_at(tables.core_collapsed, m["core"][other]))})
-        compare = [tables.slugs[row]] + neighbour_slugs[:1]
+        neighbours = _neighbours(tables, row)
+        compare = [tables.slugs[row]] + [n["slug"] for n in neighbours[:1]]
         where = f"{file}" + (f" (cell {cell})" if cell is not None else "") + f":{line}"
         ctx = _frame(root, f"{name} · {task.title}", assets, body_class="model",
                      nav=_task_nav(root, slug, "model"),
@@ -308,7 +334,7 @@ def model_contexts(task: TaskSource, tables: TaskTables, assets: Mapping[str, st
                 "occurrences": _occurrences(rec, blob),
                 "blocks": [str(b) for b in rec.get("blocks") or []],
                 "params": format_count(m["params"][row]),
-                "stars": "unknown" if tables.stars[row] is None else tables.stars[row],
+                "stars": tables.stars[row],
                 "size": str(m["size"][row] or "unknown"),
                 "tricks": [label(str(t)) for t in m["tricks"][row] or []],
                 "core": chips(seq_at(tables.core_collapsed, m["core"][row])),
@@ -316,6 +342,9 @@ def model_contexts(task: TaskSource, tables: TaskTables, assets: Mapping[str, st
             },
             "layers": _layers(rec, blob), "hyperparameters": _hyperparameters(rec, blob),
             "preprocessing": _preprocessing(rec, blob), "neighbours": neighbours,
+            "strips": [c for c in (strip(d["label"], d["values"][row], d["values"],
+                                         d["axis"]) for d in numeric_dims) if c],
+            "task_href": "../index.html#hyperparameters",
             "compare_href": "../compare.html#m=" + ",".join(compare),
             "has_record": bool(rec),
         })
@@ -339,20 +368,27 @@ def compare_context(task: TaskSource, assets: Mapping[str, str]) -> dict[str, An
 
 def map_context(task: TaskSource, tables: TaskTables, assets: Mapping[str, str]
                 ) -> dict[str, Any]:
-    """The model map: the 2-D projection, coloured by framework or dataset."""
+    """The model map: the 2-D projection in a robust window (the far-out models at its
+    edge), clusters named by their architecture, coloured by framework or dataset; zoom,
+    and select an area to list and filter its models."""
     slug = task_slug(task.name)
     root = "../"
     space = task.summary.get("space") or {}
+    m = tables.models
+    view = map_view(m["x"], m["y"], [architecture_name(task.records.get(i) or {})
+                                     for i in m["id"]])
     ctx = _frame(root, f"Model map · {task.title}", assets, body_class="map",
                  scripts=[assets[PLOTLY], f"{slug}/data.js", assets["common"], assets["map"]],
                  nav=_task_nav(root, slug, "map"),
                  crumbs=[{"label": "Home", "href": root + "index.html"},
                          {"label": task.title, "href": "index.html"},
                          {"label": "Model map", "href": None}],
-                 data={"root": root, "layout": map_chart()["layout"], "config": CONFIG})
+                 data={"root": root, "layout": map_chart()["layout"], "config": MAP_CONFIG,
+                       "view": view})
     explained = space.get("explained")
     ctx.update({"task": {"title": task.title, **_totals(task.summary)},
                 "chart_title": map_chart()["title"],
+                "outside": len(view["outside"]), "clusters": view["clusters"],
                 "method": _METHODS.get(str(space.get("method")), str(space.get("method"))),
                 "explained": format_share(explained) if isinstance(explained, (int, float))
                 else None,
@@ -394,4 +430,14 @@ def check_context(task: TaskSource, assets: Mapping[str, str]) -> dict[str, Any]
                     for r in RULEBOOK]
     ctx["figures"] = figures
     ctx["dropout"] = {"percent": dropout.percent, "models": dropout.k, "of": dropout.n}
+    return ctx
+
+
+def search_context(assets: Mapping[str, str]) -> dict[str, Any]:
+    """The site search: a box and its results, over every task (search.js)."""
+    ctx = _frame("", "Search", assets, body_class="search-page",
+                 scripts=["search.js", assets["common"], assets["minisearch"],
+                          assets["search"]],
+                 crumbs=[{"label": "Home", "href": "index.html"},
+                         {"label": "Search", "href": None}])
     return ctx

@@ -21,23 +21,25 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from exnet.render.architecture import architecture_name
 from exnet.render.corpus import TaskSource
+from exnet.render.facets import task_facets
 from exnet.render.families import FAMILIES, family_of
 from exnet.render.tables import TaskTables, seq_at
-from exnet.render.values import label, layer_brief
+from exnet.render.values import format_args, label, layer_brief
 
-DATA_SCHEMA = "exnet.site-data/1"
-#: Facets of the summary in the order the filters show them, with their legends.
-FACETS = (("framework", "Framework"), ("dataset", "Dataset"), ("style", "Code style"),
-          ("layer", "Layer types present"), ("size", "Model size (parameters)"),
-          ("stars", "Project stars"), ("trick", "Tricks"))
-#: Hyperparameters drawn on the task page (numeric: histogram scale), in order.
+DATA_SCHEMA = "exnet.site-data/2"
+#: Hyperparameters drawn on the task page, in order, with their kind and axis: numbers
+#: that take a few values (sizes, counts) are drawn as one bar per value ("discrete"),
+#: rates on a log axis in bins of a decade or finer ("log"). The parallel coordinates
+#: read the scale of their axis.
 HYPERPARAMETERS = (("optimizer", "categorical", ""), ("learning_rate", "numeric", "log10"),
                    ("batch_size", "numeric", "log2"), ("epochs", "numeric", "log2"),
                    ("loss", "categorical", ""), ("weight_decay", "numeric", "log10"),
                    ("momentum", "numeric", "linear"),
                    ("max_sequence_length", "numeric", "log2"),
                    ("pretrained_embeddings", "categorical", ""))
+AXES = {"log10": "log", "log2": "discrete", "linear": "discrete"}
 #: Models per file of layer details (read by the compare page, a few files at a time).
 DETAIL_SHARD = 100
 _ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
@@ -108,8 +110,7 @@ def hyperparameter_dims(task: TaskSource, tables: TaskTables) -> list[dict[str, 
         values = hyperparameter_values(task, tables, key)
         if kind == "numeric":
             dims.append({"key": key, "label": label(key), "kind": kind, "scale": scale,
-                         "edges": (dist.get("histogram") or {}).get("edges") or [],
-                         "values": [_number(v) for v in values]})
+                         "axis": AXES[scale], "values": [_number(v) for v in values]})
             continue
         cats = [category(v) for v, _ in dist.get("top") or []]
         index = {c: i for i, c in enumerate(cats)}
@@ -127,10 +128,9 @@ def hyperparameter_dims(task: TaskSource, tables: TaskTables) -> list[dict[str, 
                      "values": coded})
     params = task.summary.get("params") or {}
     if params.get("models"):
-        dims.append({"key": "params", "label": "Parameters (estimated)", "axis": "parameters",
-                     "kind": "numeric",
-                     "scale": "log10", "edges": (params.get("histogram") or {}).get("edges")
-                     or [], "values": [_number(v) for v in tables.models["params"]]})
+        dims.append({"key": "params", "label": "Parameters (estimated)", "kind": "numeric",
+                     "title": "parameters", "scale": "log10", "axis": "log",
+                     "values": [_number(v) for v in tables.models["params"]]})
     return dims
 
 
@@ -157,18 +157,14 @@ def sankey_view(view: Mapping[str, Any], n_models: int) -> dict[str, Any]:
             "paths": [list(p) for p in paths], "row": row_path}
 
 
-def _facets(summary: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _facets(task: TaskSource, tables: TaskTables) -> list[dict[str, Any]]:
     out = []
-    facets = summary.get("facets") or {}
-    for key, legend in FACETS:
-        facet = facets.get(key)
-        if not facet or not facet.get("values"):
-            continue
+    for facet in task_facets(task, tables):
         values = [str(v) for v in facet["values"]]
-        out.append({"key": key, "label": legend, "multi": bool(facet.get("multi")),
-                    "values": values,
-                    "labels": [label(v) if key == "trick" else v for v in values],
-                    "rows": [list(rows) for rows in facet.get("models") or []]})
+        out.append({"key": facet["key"], "label": facet["legend"],
+                    "multi": facet["multi"], "values": values,
+                    "labels": [label(v) if facet["key"] == "trick" else v for v in values],
+                    "rows": facet["models"]})
     return out
 
 
@@ -186,6 +182,8 @@ def task_data(task: TaskSource, tables: TaskTables) -> dict[str, Any]:
     tokens, core_tokens = _intern_sequences(tables.core_collapsed)
     datasets = [(ds or [None])[0] if isinstance(ds, list) else None for ds in m["datasets"]]
     dataset_names, dataset_index = _intern(datasets)
+    archs, arch_index = _intern(architecture_name(task.records.get(i) or {})
+                                for i in m["id"])
     views = (task.summary.get("sankey") or {}).get("views") or {}
     return {
         "schema": DATA_SCHEMA,
@@ -197,8 +195,12 @@ def task_data(task: TaskSource, tables: TaskTables) -> dict[str, Any]:
             "name": [str(v) for v in m["name"]], "project": project_index,
             "file": file_index, "cell": m["cell"], "line": m["line"], "fw": fw_index,
             "core": m["core"], "slug": tables.slugs, "x": m["x"], "y": m["y"],
-            "dataset": dataset_index, "order": tables.order_by_stars(),
+            "dataset": dataset_index, "order": tables.order(), "arch": arch_index,
+            # every layer type of the model (its full sequence), for the text filter
+            "types": [sorted({t for t in seq_at(tables.full_types, f)}) for f in m["full"]],
         },
+        "archs": archs,
+        "hasStars": tables.has_stars,
         "files": files,
         "frameworks": frameworks,
         "datasets": ["none" if d is None else str(d) for d in dataset_names],
@@ -209,7 +211,7 @@ def task_data(task: TaskSource, tables: TaskTables) -> dict[str, Any]:
         "tokens": tokens,
         "tokenFamily": [FAMILIES.index(family_of(t)) for t in tokens],
         "core": core_tokens,
-        "facets": _facets(task.summary),
+        "facets": _facets(task, tables),
         "typeFamily": {str(t): FAMILIES.index(family_of(str(t)))
                        for t in ((task.summary.get("facets") or {}).get("layer") or {})
                        .get("values") or []},
@@ -230,18 +232,20 @@ def _intern_sequences(seqs: Sequence[Sequence[str]]) -> tuple[list[str], list[li
 
 def detail_shards(task: TaskSource, tables: TaskTables) -> list[dict[str, Any]]:
     """Per shard of DETAIL_SHARD model rows, each model's full layer list as
-    [type, brief arguments, line] (what the compare page aligns)."""
+    [type, brief arguments, line, {argument: text}] (what the compare page aligns and
+    compares: two layers are the same only when their type and arguments are)."""
     shards: list[dict[str, Any]] = []
     for start in range(0, tables.n, DETAIL_SHARD):
-        layers = []
+        layers: list[list[list[Any]]] = []
         for row in range(start, min(start + DETAIL_SHARD, tables.n)):
             rec = task.records.get(tables.models["id"][row])
             if rec is None:
                 kinds = seq_at(tables.full_types, tables.models["full"][row])
-                layers.append([[str(k), "", None] for k in kinds])
+                layers.append([[str(k), "", None, {}] for k in kinds])
                 continue
             layers.append([[str(layer.get("type")), layer_brief(layer),
-                            layer.get("line") if isinstance(layer.get("line"), int) else None]
+                            layer.get("line") if isinstance(layer.get("line"), int) else None,
+                            dict(format_args(layer.get("args")))]
                            for layer in rec.get("layers") or []
                            if isinstance(layer, Mapping)])
         shards.append({"start": start, "layers": layers})

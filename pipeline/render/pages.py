@@ -19,12 +19,14 @@ from exnet.render.context import (
     home_context,
     map_context,
     model_contexts,
+    search_context,
     task_context,
 )
 from exnet.render.corpus import TaskSource
 from exnet.render.jsdata import detail_shards, js_assign, task_data
 from exnet.render.links import task_slug
-from exnet.render.tables import task_tables
+from exnet.render.search import search_data, task_documents
+from exnet.render.tables import TaskTables, task_tables
 
 
 def environment() -> jinja2.Environment:
@@ -39,10 +41,10 @@ def _render(env: jinja2.Environment, template: str, ctx: Mapping[str, Any]) -> b
     return env.get_template(template).render(ctx).encode("utf-8")
 
 
-def task_pages(env: jinja2.Environment, task: TaskSource, assets: Assets) -> dict[str, bytes]:
+def task_pages(env: jinja2.Environment, task: TaskSource, tables: TaskTables,
+               assets: Assets) -> dict[str, bytes]:
     """The pages and data files of one task, under its folder."""
     slug = task_slug(task.name)
-    tables = task_tables(task)
     paths = assets.paths
     files = {
         f"{slug}/index.html": _render(env, "task.html", task_context(task, tables, paths)),
@@ -68,6 +70,12 @@ def render_site(tasks: Sequence[TaskSource], assets: Assets) -> dict[str, bytes]
     files = dict(assets.files)
     files["index.html"] = _render(env, "home.html", home_context(tasks, assets.paths))
     files[".nojekyll"] = b""
+    documents = []
     for task in tasks:
-        files.update(task_pages(env, task, assets))
+        tables = task_tables(task)
+        files.update(task_pages(env, task, tables, assets))
+        documents.append(task_documents(task, tables))
+    files["search.html"] = _render(env, "search.html", search_context(assets.paths))
+    files["search.js"] = js_assign("window.EXNET_SEARCH", search_data(documents)).encode(
+        "utf-8")
     return files

@@ -46,9 +46,10 @@
     return /^https?:\/\/[^/]/i.test(url) ? url : null;
   };
 
-  /** A relative link inside the site: only letters, digits, "._-/#=," (no scheme). */
+  /** A relative link inside the site: only letters, digits, "._-/#=,&%~" (no scheme;
+   *  "&" separates the state in a hash, "%" escapes its values). */
   E.internalHref = function (url) {
-    return typeof url === "string" && /^[A-Za-z0-9._\-\/#=,]+$/.test(url) &&
+    return typeof url === "string" && /^[A-Za-z0-9._\-\/#=,&%~]+$/.test(url) &&
       !/^[a-z]+:/i.test(url) && url.indexOf("//") < 0 ? url : null;
   };
 

@@ -126,31 +126,59 @@
     return "chip fam-" + (f === undefined ? "other" : D.families[f]);
   }
 
+  /** Arguments that say where a layer's input comes from, or whether it is frozen:
+   *  not part of the design (exnet.extract.identity ignores them too). */
+  var NOT_DESIGN = { input_shape: 1, input_length: 1, batch_input_shape: 1, in_features: 1,
+    in_channels: 1, input_size: 1, num_features: 1, normalized_shape: 1, trainable: 1,
+    batch_first: 1 };
+
+  /** Names of the arguments whose values differ among layers of one type: an argument
+   *  counts when at least two of the layers give it (one left unresolved is unknown,
+   *  not different). */
+  function argDiffs(type, argsList) {
+    var names = {};
+    argsList.forEach(function (args) { Object.keys(args).forEach(function (k) { names[k] = true; }); });
+    return Object.keys(names).sort().filter(function (k) {
+      if (NOT_DESIGN[k] || (k === "name" && type !== "Pretrained")) return false;
+      var given = argsList.filter(function (a) { return k in a; }).map(function (a) { return a[k]; });
+      return given.length >= 2 && given.some(function (v) { return v !== given[0]; });
+    });
+  }
+
   function renderAligned(get) {
     var box = document.getElementById("aligned");
     box.textContent = "";
     var seqs = picked.map(function (r) { return get(r) || []; });
     var cols = align(seqs);
-    var body = E.el("tbody");
+    var body = E.el("tbody"), agree = 0, argsOnly = 0;
     cols.forEach(function (col, c) {
-      var types = col.map(function (e, k) { return e >= 0 ? seqs[k][e][0] : null; });
-      var same = types.every(function (t) { return t !== null && t === types[0]; });
-      var tr = E.el("tr", {}, [E.el("th", { cls: "step", text: (same ? "= " : "") + (c + 1), attrs: { scope: "row" } })]);
+      var layers = col.map(function (e, k) { return e >= 0 ? seqs[k][e] : null; });
+      var sameType = layers.every(function (l) { return l !== null && l[0] === layers[0][0]; });
+      var diffs = sameType ? argDiffs(layers[0][0], layers.map(function (l) { return l[3] || {}; })) : [];
+      var same = sameType && !diffs.length;
+      agree += same ? 1 : 0;
+      argsOnly += sameType && !same ? 1 : 0;
+      var mark = same ? "= " : sameType ? "≠ args " : "";
+      var tr = E.el("tr", {}, [E.el("th", { cls: "step", text: mark + (c + 1), attrs: { scope: "row",
+        title: same ? "same type and arguments" : sameType ? "same type, different arguments" : "" } })]);
       col.forEach(function (e, k) {
         if (e < 0) { tr.appendChild(E.el("td", { cls: "gap", attrs: { "aria-label": "no layer" } })); return; }
-        var layer = seqs[k][e], url = E.sourceUrl(D, picked[k], layer[2]);
-        tr.appendChild(E.el("td", { cls: same ? "same" : "" }, [
+        var layer = seqs[k][e], url = E.sourceUrl(D, picked[k], layer[2]), args = layer[3] || {};
+        tr.appendChild(E.el("td", { cls: same ? "same" : sameType ? "args-differ" : "" }, [
           E.el("span", { cls: familyClass(layer[0]), text: layer[0] }),
           layer[1] ? E.el("span", { cls: "brief", text: layer[1] }) : null,
+          diffs.length ? E.el("span", { cls: "arg-diff", text: diffs.map(function (d) {
+            return d + "=" + (d in args ? args[d] : "?");
+          }).join(", ") }) : null,
           url && layer[2] ? E.el("a", { cls: "brief", text: "line " + layer[2], href: url, attrs: { rel: "noopener noreferrer" } }) : null
         ]));
       });
       body.appendChild(tr);
     });
     box.appendChild(E.el("table", { cls: "data-table aligned" }, [
-      E.el("caption", { text: cols.length + " aligned positions; " + cols.filter(function (col) {
-        return col.every(function (e, k) { return e >= 0 && seqs[k][e][0] === seqs[0][col[0]][0]; });
-      }).length + " where all models agree" }), header(picked, "#"), body]));
+      E.el("caption", { text: cols.length + " aligned positions; " + agree + " where all models agree " +
+        "(type and arguments, marked =); " + argsOnly + " of the same type with different arguments " +
+        "(marked ≠ args, the differing arguments shown)" }), header(picked, "#"), body]));
   }
 
   function renderHyper() {

@@ -1,33 +1,48 @@
 /* exnet gallery: the task page. Filters select models; every view is recomputed from
  * the selection (a byte per model) over the columnar data of data.js.
  *
- * Drawing is scheduled: views in the viewport are drawn in the next animation frame,
- * the others while the browser is idle, so the first screen appears quickly even for
- * 10,000 models. <body data-views-pending> counts the views still to draw.
+ * The page is in sections (tabs with anchors: #overview, #layers, #hyperparameters,
+ * #data, #tricks, #models). Only the open section's views are drawn: those in the
+ * viewport in the next animation frame, the rest of the section while the browser is
+ * idle; a closed section's charts are drawn when it is opened, so the first chart
+ * appears quickly even for 10,000 models. <body data-views-pending> counts the open
+ * section's views still to draw.
+ *
+ * The state (section, filters, Sankey view, split, selected models, compare set) lives
+ * in the URL's hash: every change is a history entry, so back and forward work and a
+ * link shows what its sender saw (see readHash / stateHash).
  */
 (function () {
   "use strict";
   var E = window.EXNET, D = window.EXNET_DATA;
-  if (!E || !D) return;
+  if (!E || !D || !E.dist) return;
   var P = E.page(), CH = P.charts, CONFIG = CH.config;
   var N = D.n, M = D.models;
-  var PAGE = 200;
-  var COLORS = { all: "#c4cbd3", selected: "#0b5cad" };
+  var PAGE = 50;
+  var SECTIONS = ["overview", "layers", "hyperparameters", "data", "tricks", "models"];
+  var SPLIT_GROUPS = 3;
 
   /* ------------------------------------------------------------------ state */
   var state = {
+    tab: "overview",
     facets: {},          // facet key -> {value index: true}
     search: "",
-    structure: null,     // {label, mask}: from a Sankey click or a skeleton
-    brushes: {},         // parallel-coordinates axis key -> [[lo, hi], ...]
+    structure: null,     // {label, mask, param}: a Sankey click, a skeleton, a map selection
+    brushes: {},         // parallel-coordinates axis key -> [[lo, hi]]
     view: "core.input",
+    split: "",           // facet key the charts are split by ("" for none)
+    bins: "fine",        // learning-rate bins: "fine" (1-2-5) or "decade"
     limit: PAGE,
     compare: []          // model rows picked for comparison
   };
   var facetRows = D.facets.map(function (f) {
     return f.rows.map(function (rows) { return Int32Array.from(rows); });
   });
-  var haystack = null;   // lower-case "name project file" per model, built on first search
+  var facetIndex = {};
+  D.facets.forEach(function (f, i) { facetIndex[f.key] = i; });
+  var slugRow = {};
+  M.slug.forEach(function (s, r) { slugRow[s] = r; });
+  var haystack = null;   // lower-case words per model, built on first search
 
   /* ---------------------------------------------------------------- masks */
   function facetMask(fi) {
@@ -41,14 +56,21 @@
     return mask;
   }
 
+  /** Name, project, file, framework, layer types, architecture and datasets: the same
+   *  words the site search finds a model by. */
   function searchMask() {
     var q = state.search.trim().toLowerCase();
     if (!q) return null;
     if (!haystack) {
       haystack = new Array(N);
+      var ds = facetIndex.dataset, byRow = {};
+      if (ds !== undefined) D.facets[ds].values.forEach(function (v, i) {
+        D.facets[ds].rows[i].forEach(function (r) { (byRow[r] = byRow[r] || []).push(v); });
+      });
       for (var r = 0; r < N; r++) {
-        haystack[r] = (M.name[r] + " " + D.projects.name[M.project[r]] + " " +
-          D.files[M.file[r]]).toLowerCase();
+        haystack[r] = [M.name[r], D.projects.name[M.project[r]], D.files[M.file[r]],
+          D.frameworks[M.fw[r]], D.archs[M.arch[r]], (M.types[r] || []).join(" "),
+          (byRow[r] || []).join(" ")].join(" ").toLowerCase();
       }
     }
     var terms = q.split(/\s+/), mask = new Uint8Array(N);
@@ -86,8 +108,23 @@
     return n;
   }
 
+  /** The groups a split divides the selection into: the facet's values with most
+   *  selected models, at most SPLIT_GROUPS (null when not split). */
+  function splitGroups() {
+    var fi = facetIndex[state.split];
+    if (fi === undefined) return null;
+    var f = D.facets[fi];
+    var groups = facetRows[fi].map(function (rows, v) {
+      var mask = new Uint8Array(N), n = 0;
+      for (var k = 0; k < rows.length; k++) if (current.mask[rows[k]]) { mask[rows[k]] = 1; n++; }
+      return { name: f.labels[v], mask: mask, n: n };
+    }).filter(function (g) { return g.n > 0 && g.name !== "unknown"; });
+    groups.sort(function (a, b) { return b.n - a.n; });
+    return groups.slice(0, SPLIT_GROUPS);
+  }
+
   /* --------------------------------------------------------- scheduling */
-  var views = {};        // name -> {el, draw, dirty}
+  var views = {};        // name -> {el, draw, dirty, section}
   var visible = {};
   var observer = "IntersectionObserver" in window ? new IntersectionObserver(function (entries) {
     entries.forEach(function (e) { visible[e.target.id] = e.isIntersecting; });
@@ -97,14 +134,17 @@
 
   function addView(name, el, draw) {
     if (!el) return;
-    views[name] = { el: el, draw: draw, dirty: true };
+    var section = el.closest("[data-section]");
+    views[name] = { el: el, draw: draw, dirty: true, section: section ? section.id : "" };
     if (observer) observer.observe(el); else visible[el.id] = true;
   }
 
+  function open(v) { return v.section === state.tab; }
+
   function setPending() {
-    var n = Object.keys(views).filter(function (k) { return views[k].dirty; }).length;
+    var n = Object.keys(views).filter(function (k) { return views[k].dirty && open(views[k]); }).length;
     document.body.setAttribute("data-views-pending", String(n));
-    // Marks for bench/site.py: first screen drawn, then every view.
+    // Marks for bench/site.py: first screen drawn, then every view of the section.
     if (drawnOnce && !marked.first) { marked.first = true; mark("exnet:first-render"); }
     if (drawnOnce && !n && !marked.all) { marked.all = true; mark("exnet:all-views"); }
   }
@@ -123,7 +163,8 @@
       frame = requestAnimationFrame(function () {
         frame = 0;
         Object.keys(views).forEach(function (k) {
-          if (views[k].dirty && visible[views[k].el.id]) drawView(k);
+          var v = views[k];
+          if (v.dirty && open(v) && visible[v.el.id]) drawView(k);
         });
         drawnOnce = true;
         setPending();
@@ -134,19 +175,21 @@
 
   function idleDraw() {
     if (idle) return;
-    // Idle time, but at most 200 ms later: a busy page must still finish its views.
+    // Idle time, but at most 200 ms later: an open section must still finish its views.
     var later = window.requestIdleCallback ? function (f) { return window.requestIdleCallback(f, { timeout: 200 }); }
       : function (f) { return setTimeout(f, 30); };
     idle = later(function () {
       idle = 0;
-      var next = Object.keys(views).filter(function (k) { return views[k].dirty; })[0];
+      var next = Object.keys(views).filter(function (k) { return views[k].dirty && open(views[k]); })[0];
       if (next) { drawView(next); setPending(); idleDraw(); }
     });
   }
 
   var current = { mask: null, masks: null, n: N };
 
-  function update() {
+  /** Recompute everything from the state; `push` (default true) records the new state
+   *  as a history entry, "replace" overwrites the current one, false leaves the URL. */
+  function update(push) {
     current.masks = allMasks();
     current.mask = combine(current.masks, null);
     current.n = count(current.mask);
@@ -160,7 +203,7 @@
     Object.keys(views).forEach(function (k) { views[k].dirty = true; });
     setPending();
     pump();
-    writeHash();
+    writeHash(push === undefined ? true : push);
   }
 
   /* ------------------------------------------------------ counts, facets */
@@ -198,7 +241,7 @@
     }
     var brushList = document.getElementById("brush-filters");
     brushList.textContent = "";
-    (CH.parcoords.axes || []).forEach(function (axis, i) {
+    (CH.parcoords.axes || []).forEach(function (axis) {
       var ranges = state.brushes[axis.key];
       if (!ranges) return;
       var text = axis.label + ": " + ranges.map(function (r) { return rangeText(axis, r); }).join(" or ");
@@ -265,19 +308,20 @@
     });
   }
 
-  function filterSkeleton(i) {
+  function filterSkeleton(i, quiet) {
     var seq = D.skeletons[i].sequence, mask = new Uint8Array(N);
     for (var r = 0; r < N; r++) mask[r] = M.core[r] === seq ? 1 : 0;
     var chips = (D.core[seq] || []).map(function (t) { return D.tokens[t]; }).join(" → ");
-    state.structure = { label: "Skeleton: " + chips, mask: mask };
-    update();
+    state.structure = { label: "Skeleton: " + chips, mask: mask, param: "skeleton=" + i };
+    if (!quiet) update();
   }
 
   /* --------------------------------------------------------- model list */
   var hyper = {};
   D.hyper.forEach(function (h) { hyper[h.key] = h; });
 
-  function hpText(r) {
+  /** A model's training settings, one per line (so the column stays narrow). */
+  function hpLines(r) {
     var parts = [];
     function add(key, prefix, suffix) {
       var h = hyper[key];
@@ -290,28 +334,29 @@
     add("learning_rate", "lr ", "");
     add("batch_size", "batch ", "");
     add("epochs", "", " epochs");
-    return parts.join(" · ");
+    return parts.map(function (p) { return E.el("span", { cls: "hp", text: p }); });
   }
 
   function modelRow(r) {
     var m = M;
     var check = E.el("input", { attrs: { type: "checkbox", "aria-label": "Compare " + m.name[r],
       "data-row": r, checked: state.compare.indexOf(r) >= 0 } });
-    check.addEventListener("change", function () { toggleCompare(r, check.checked); });
+    check.addEventListener("change", function () { toggleCompare(r, check.checked); writeHash(true); });
     var repo = E.repoUrl(D, r), project = D.projects.name[m.project[r]];
     var src = E.sourceUrl(D, r);
     return E.el("tr", { attrs: { "data-row": r } }, [
       E.el("td", { cls: "m-check" }, [check]),
-      E.el("td", {}, [
+      E.el("td", { cls: "m-model" }, [
         E.el("a", { cls: "m-name", text: m.name[r], href: E.modelHref(D, r), internal: true }),
+        E.el("span", { cls: "m-arch", text: D.archs[m.arch[r]] }),
         repo ? E.el("a", { cls: "m-project", text: project, href: repo, attrs: { rel: "noopener noreferrer" } })
           : E.el("span", { cls: "m-project", text: project })
       ]),
       E.el("td", { cls: "m-src" }, [src ? E.el("a", { text: E.where(D, r), href: src, attrs: { rel: "noopener noreferrer" } })
         : E.el("code", { text: E.where(D, r) })]),
-      E.el("td", { text: D.frameworks[m.fw[r]] }),
-      E.el("td", {}, [E.chips(D, r, 10)]),
-      E.el("td", { cls: "m-hp", text: hpText(r) })
+      E.el("td", { cls: "m-fw", text: D.frameworks[m.fw[r]] }),
+      E.el("td", { cls: "m-layers" }, [E.chips(D, r, 10)]),
+      E.el("td", { cls: "m-hp" }, hpLines(r))
     ]);
   }
 
@@ -340,6 +385,10 @@
       var box = document.querySelector('#model-rows input[data-row="' + dropped + '"]');
       if (box) box.checked = false;
     }
+    showCompare();
+  }
+
+  function showCompare() {
     var bar = document.getElementById("compare-bar");
     bar.hidden = state.compare.length === 0;
     document.getElementById("compare-count").textContent =
@@ -349,6 +398,9 @@
     var link = document.getElementById("compare-link");
     var href = E.internalHref("compare.html#m=" + slugs.join(","));
     if (href) link.setAttribute("href", href);
+    document.querySelectorAll("#model-rows input[type=checkbox]").forEach(function (b) {
+      b.checked = state.compare.indexOf(Number(b.getAttribute("data-row"))) >= 0;
+    });
   }
 
   /** A chart's title lives in the <figcaption> "t-<chart id>": main text, a muted
@@ -406,19 +458,72 @@
       };
     });
     Plotly.react(el, data, layout, CONFIG);
+    E.dist.table(document.getElementById("tbl-" + el.id), "Models of the selection using each layer type",
+      ["layer type", "models", "share"].concat(D.frameworks),
+      types.map(function (t) {
+        return [t.label, String(t.n), E.share(t.n, current.n)].concat(t.byFw.map(String));
+      }));
   }
 
   /* ---------------------------------------------------------- Sankey */
-  var sankeyShown = null;   // {nodes: [original ids], links: [[s, t]], view}
+  /** The rows of the models through a node or link of a view, as a structure filter. */
+  function sankeyFilter(viewName, kind, a, b) {
+    var view = D.sankey[viewName];
+    if (!view) return null;
+    var nodes = view.nodes, want = {}, label;
+    if (!nodes[a] || (kind === "link" && !nodes[b])) return null;
+    if (kind === "node") {
+      view.paths.forEach(function (path, p) { if (path.indexOf(a) >= 0) want[p] = 1; });
+      label = "Layer " + nodes[a][1] + " at position " + nodes[a][0];
+    } else {
+      view.paths.forEach(function (path, p) {
+        for (var i = 0; i + 1 < path.length; i++) if (path[i] === a && path[i + 1] === b) { want[p] = 1; break; }
+      });
+      label = nodes[a][1] + " → " + nodes[b][1] + " at position " + nodes[a][0];
+    }
+    var mask = new Uint8Array(N);
+    for (var r = 0; r < N; r++) mask[r] = want[view.row[r]] ? 1 : 0;
+    return { label: label, mask: mask,
+      param: kind + "=" + viewName + ":" + (kind === "node" ? a : a + "-" + b) };
+  }
 
-  function drawSankey(el) {
+  /** The Sankey of the selection, or one per group side by side when split. */
+  function drawSankeys(box) {
+    var groups = splitGroups(), first = document.getElementById("chart-sankey");
+    box.querySelectorAll(".sankey-extra").forEach(function (fig) {
+      var chart = fig.querySelector(".chart");
+      if (chart && chart.data && window.Plotly) Plotly.purge(chart);
+      fig.remove();
+    });
+    box.classList.toggle("split", !!groups);
+    var tables = [];
+    if (!groups) {
+      tables.push(drawSankey(first, current.mask, ""));
+    } else {
+      groups.forEach(function (g, i) {
+        var el = first;
+        if (i > 0) {
+          el = E.el("div", { cls: "chart chart-sankey", attrs: { id: "chart-sankey-" + i, role: "group",
+            "aria-labelledby": "t-chart-sankey-" + i } });
+          box.appendChild(E.el("figure", { cls: "chart-figure sankey-figure sankey-extra" }, [
+            E.el("figcaption", { cls: "chart-title", attrs: { id: "t-chart-sankey-" + i } }),
+            E.el("div", { cls: "scroll-x" }, [el])]));
+        }
+        tables.push(drawSankey(el, g.mask, g.name));
+      });
+    }
+    sankeyTable(tables.filter(Boolean), groups);
+  }
+
+  function drawSankey(el, mask, group) {
     var view = D.sankey[state.view];
-    if (!view) { E.message(el, "This view is not available."); return; }
+    if (!view) { E.message(el, "This view is not available."); return null; }
     var nodes = view.nodes, paths = view.paths, rowPath = view.row;
-    var pathCount = new Int32Array(paths.length), pathEx = {};
+    var pathCount = new Int32Array(paths.length), pathEx = {}, selected = 0;
     for (var k = 0; k < N; k++) {
       var r = M.order[k];
-      if (!current.mask[r]) continue;
+      if (!mask[r]) continue;
+      selected++;
       var p = rowPath[r];
       if (p < 0) continue;
       pathCount[p]++;
@@ -446,7 +551,14 @@
     }
     var shown = [], index = {};
     for (i = 0; i < nodes.length; i++) if (nodeCount[i] > 0) { index[i] = shown.length; shown.push(i); }
-    if (!shown.length) { E.message(el, "No selected model has layers in this view."); sankeyShown = null; return; }
+    var title = CH.sankey.title, sub = "(" + (group ? group + ": " : "") + viewName() + "; " +
+      E.plural(selected, "model", "models") + ")";
+    if (!shown.length) {
+      E.message(el, "No selected model has layers in this view.");
+      el._shown = null;
+      setTitle(el, title, sub);
+      return null;
+    }
     // Nodes stay where we put them (arrangement "fixed": a draggable node would swallow
     // the click that filters). Columns by step; within a column the most used node
     // first, markers last; each node gets a slot of (its models / all models) of the
@@ -514,19 +626,47 @@
     }];
     var layout = E.clone(CH.sankey.layout);
     layout.height = height;
-    setTitle(el, CH.sankey.title, "(" + viewName() + "; " + E.plural(current.n, "model", "models") + ")");
+    setTitle(el, title, sub);
     el.style.height = layout.height + "px";
-    // Wide enough for the labels of every column; the figure scrolls sideways if needed.
-    el.style.minWidth = Math.max(600, 90 * (span + 1)) + "px";
-    sankeyShown = { nodes: shown, links: linkList.map(function (l) { return [l.s, l.t]; }), view: state.view };
+    // Wide enough for the labels of every column; the figure scrolls in its own box.
+    el.style.minWidth = Math.max(group ? 480 : 600, 90 * (span + 1)) + "px";
+    el._shown = { nodes: shown, links: linkList.map(function (l) { return [l.s, l.t]; }), view: state.view };
     E.clearMessage(el);
     Plotly.react(el, data, layout, CONFIG).then(function () {
       el.setAttribute("data-nodes", String(shown.length));
     });
     if (!el._exnetBound) {
       el._exnetBound = true;
-      el.on("plotly_click", onSankeyClick);
+      el.on("plotly_click", function (ev) { onSankeyClick(el, ev); });
     }
+    return { group: group, links: linkList, nodes: nodes };
+  }
+
+  /** The Sankey's links as a table, each with a button that filters to its models:
+   *  the chart's numbers, and its filter, for keyboards and screen readers. */
+  function sankeyTable(tables, groups) {
+    var box = document.getElementById("tbl-chart-sankey");
+    if (!box) return;
+    box.textContent = "";
+    tables.forEach(function (t) {
+      var list = t.links.slice().sort(function (a, b) { return b.n - a.n || a.s - b.s || a.t - b.t; }).slice(0, 60);
+      var body = E.el("tbody", {}, list.map(function (l) {
+        var button = E.el("button", { cls: "link-button", text: "Show these models", attrs: { type: "button" } });
+        button.addEventListener("click", function () {
+          state.structure = sankeyFilter(state.view, "link", l.s, l.t);
+          update();
+        });
+        return E.el("tr", {}, [E.el("th", { text: t.nodes[l.s][1] + " → " + t.nodes[l.t][1], attrs: { scope: "row" } }),
+          E.el("td", { cls: "num", text: String(t.nodes[l.s][0]) }), E.el("td", { cls: "num", text: String(l.n) }),
+          E.el("td", {}, [button])]);
+      }));
+      box.appendChild(E.el("table", { cls: "data-table" }, [
+        E.el("caption", { text: (t.group ? t.group + ": " : "") + "the " + list.length + " most used steps (" + viewName() + ")" }),
+        E.el("thead", {}, [E.el("tr", {}, ["step", "position", "models", ""].map(function (h) {
+          return E.el("th", { text: h, attrs: { scope: "col" } });
+        }))]), body]));
+    });
+    if (groups === null && !tables.length) box.appendChild(E.el("p", { text: "No selected model has layers in this view." }));
   }
 
   function viewName() {
@@ -536,27 +676,29 @@
     return parts[0] + " layers, " + align;
   }
 
-  function onSankeyClick(ev) {
-    var pt = ev && ev.points && ev.points[0];
-    if (!pt || !sankeyShown) return;
-    var view = D.sankey[sankeyShown.view], nodes = view.nodes, want = {}, label;
+  function onSankeyClick(el, ev) {
+    var pt = ev && ev.points && ev.points[0], shown = el._shown;
+    if (!pt || !shown) return;
+    var filter;
     if ("sourceLinks" in pt || "targetLinks" in pt) {
-      var id = sankeyShown.nodes[pt.pointNumber];
+      var id = shown.nodes[pt.pointNumber];
       if (id === undefined) return;
-      view.paths.forEach(function (path, p) { if (path.indexOf(id) >= 0) want[p] = 1; });
-      label = "Layer " + nodes[id][1] + " at position " + nodes[id][0];
+      filter = sankeyFilter(shown.view, "node", id);
     } else {
-      var st = sankeyShown.links[pt.pointNumber];
+      var st = shown.links[pt.pointNumber];
       if (!st) return;
-      view.paths.forEach(function (path, p) {
-        for (var i = 0; i + 1 < path.length; i++) if (path[i] === st[0] && path[i + 1] === st[1]) { want[p] = 1; break; }
-      });
-      label = nodes[st[0]][1] + " → " + nodes[st[1]][1] + " at position " + nodes[st[0]][0];
+      filter = sankeyFilter(shown.view, "link", st[0], st[1]);
     }
-    var mask = new Uint8Array(N);
-    for (var r = 0; r < N; r++) mask[r] = want[view.row[r]] ? 1 : 0;
-    state.structure = { label: label, mask: mask };
-    update();
+    if (filter) { state.structure = filter; update(); }
+  }
+
+  /** The Sankey controls show the state (after a back/forward or a link). */
+  function showSankeyControls() {
+    var parts = state.view.split(".");
+    var layers = document.getElementById("sl-" + parts[0]), align = document.getElementById("sa-" + parts[1]);
+    if (layers) layers.checked = true;
+    if (align) align.checked = true;
+    document.getElementById("sa-aligned").disabled = !D.sankey[parts[0] + ".aligned"];
   }
 
   function readSankeyControls() {
@@ -568,82 +710,74 @@
       document.getElementById("sa-input").checked = true;
       align = document.getElementById("sa-input");
     }
-    var value = align.value;
-    var view = layers + "." + value;
+    var view = layers + "." + align.value;
     state.view = D.sankey[view] ? view : layers + ".input";
     views.sankey.dirty = true;
     setPending();
     pump();
+    writeHash(true);
   }
 
-  /* ------------------------------------------------ hyperparameters */
-  var binsOf = {};
-
-  function binIndex(h, v) {
-    if (v === null || v === undefined || !h.edges.length) return -1;
-    var e0 = h.edges[0], k, k0;
-    if (h.scale === "linear") {
-      var w = h.edges.length > 1 ? h.edges[1] - h.edges[0] : 1;
-      k = Math.floor(v / w + 1e-9); k0 = Math.round(e0 / w);
-    } else {
-      if (v <= 0) return -1;
-      var base = h.scale === "log10" ? 10 : 2;
-      k = Math.floor(Math.log(v) / Math.log(base) + 1e-9); k0 = Math.round(Math.log(e0) / Math.log(base));
-    }
-    var i = k - k0;
-    return i >= 0 && i < h.edges.length - 1 ? i : -1;
-  }
-
-  function binsFor(h) {
-    if (!binsOf[h.key]) {
-      var out = new Int32Array(N);
-      for (var r = 0; r < N; r++) {
-        out[r] = h.kind === "numeric" ? binIndex(h, h.values[r])
-          : (h.values[r] === null || h.values[r] === undefined ? -1 : h.values[r]);
-      }
-      binsOf[h.key] = out;
-    }
-    return binsOf[h.key];
-  }
-
+  /* ------------------------------------------- distributions (exnet-dist.js) */
   function drawHyper(el) {
     var h = hyper[el.getAttribute("data-hyper")], spec = CH.hyper[h.key];
-    var bins = binsFor(h), size = h.kind === "numeric" ? h.edges.length - 1 : h.cats.length;
-    var all = new Int32Array(Math.max(size, 0)), sel = new Int32Array(Math.max(size, 0)), known = 0;
-    for (var r = 0; r < N; r++) {
-      var b = bins[r];
-      if (b < 0) continue;
-      all[b]++;
-      if (current.mask[r]) { sel[b]++; known++; }
-    }
-    var labels, allV = Array.from(all), selV = Array.from(sel);
+    var groups = splitGroups(), box = document.getElementById("tbl-" + el.id);
+    var known = 0;
+    for (var r = 0; r < N; r++) if (current.mask[r] && h.values[r] !== null && h.values[r] !== undefined) known++;
     if (h.kind === "numeric") {
-      labels = spec.bins;
-    } else {
-      labels = h.cats.map(function (c) { return E.esc(E.short(c, 28)); });
-      if (labels.length > 10) {
-        var order = labels.map(function (_, i) { return i; }).sort(function (a, c) { return all[c] - all[a]; });
-        var top = order.slice(0, 9), rest = order.slice(9);
-        labels = top.map(function (i) { return labels[i]; }).concat(["other (" + rest.length + ")"]);
-        var sum = function (arr, idx) { return idx.reduce(function (s, i) { return s + arr[i]; }, 0); };
-        allV = top.map(function (i) { return all[i]; }).concat([sum(all, rest)]);
-        selV = top.map(function (i) { return sel[i]; }).concat([sum(sel, rest)]);
-      }
+      var summary = E.dist.numeric(el, { h: h, spec: spec, mask: current.mask, groups: groups,
+        mode: h.axis === "log" ? state.bins : "", tableBox: box, config: CONFIG });
+      setTitle(el, spec.title, "(" + known + " of " + current.n + " selected set it" +
+        (summary ? "; " + summary : "") + ")");
+      return;
     }
-    var layout = E.clone(spec.layout);
+    var size = h.cats.length, all = new Array(size).fill(0), sel = new Array(size).fill(0);
+    for (r = 0; r < N; r++) {
+      var v = h.values[r];
+      if (v === null || v === undefined) continue;
+      all[v]++;
+      if (current.mask[r]) sel[v]++;
+    }
+    categorical(el, h.cats, all, sel, groups, function (mask) {
+      var c = new Array(size).fill(0);
+      for (var r2 = 0; r2 < N; r2++) if (mask[r2] && h.values[r2] !== null && h.values[r2] !== undefined) c[h.values[r2]]++;
+      return c;
+    }, spec, h.label, box);
     setTitle(el, spec.title, "(" + known + " of " + current.n + " selected set it)");
-    var horizontal = h.kind !== "numeric";
-    function trace(name, values, color) {
-      var t = { type: "bar", name: name, marker: { color: color },
-        hovertemplate: "%{" + (horizontal ? "y" : "x") + "}: %{" + (horizontal ? "x" : "y") + "} " + name + "<extra></extra>" };
-      if (horizontal) { t.orientation = "h"; t.y = labels; t.x = values; } else { t.x = labels; t.y = values; }
-      return t;
+  }
+
+  /** Horizontal bars of categories: the ten most common, the rest as "other". */
+  function categorical(el, cats, all, sel, groups, countsOf, spec, title, box) {
+    var order = cats.map(function (_, i) { return i; }).sort(function (a, b) { return all[b] - all[a] || a - b; });
+    var top = order.slice(0, order.length > 10 ? 9 : 10), rest = order.slice(top.length);
+    function fold(arr) {
+      var out = top.map(function (i) { return arr[i]; });
+      if (rest.length) out.push(rest.reduce(function (s, i) { return s + arr[i]; }, 0));
+      return out;
     }
-    var data = [trace("models in all", allV, COLORS.all), trace("selected models", selV, COLORS.selected)];
-    integerTicks(layout[horizontal ? "xaxis" : "yaxis"], Math.max.apply(null, allV.concat([0])));
-    E.clearMessage(el);
-    if (horizontal) layout.height = Math.max(220, 110 + 26 * labels.length);
-    Plotly.react(el, data, layout, CONFIG);
+    var labels = top.map(function (i) { return cats[i]; });
+    if (rest.length) labels.push("other (" + rest.length + ")");
+    var split = groups ? groups.map(function (g) {
+      var c = fold(countsOf(g.mask));
+      return { name: g.name, counts: c, total: count(g.mask) };
+    }) : null;
+    E.dist.categorical(el, { labels: labels, all: fold(all), sel: fold(sel), groups: split, spec: spec,
+      title: title, tableBox: box, config: CONFIG });
+  }
+
+  /** A facet as a distribution (datasets, input preparation): models per value. */
+  function drawFacet(el) {
+    var key = el.getAttribute("data-facet-chart"), fi = facetIndex[key];
+    if (fi === undefined) { E.message(el, "Nothing was found."); return; }
+    var f = D.facets[fi], rows = facetRows[fi];
+    var all = rows.map(function (r) { return r.length; });
+    function countsOf(mask) {
+      return rows.map(function (list) { var n = 0; for (var k = 0; k < list.length; k++) n += mask[list[k]]; return n; });
+    }
+    var spec = CH.facets[key];
+    categorical(el, f.labels, all, countsOf(current.mask), splitGroups(), countsOf, spec, f.label,
+      document.getElementById("tbl-" + el.id));
+    setTitle(el, spec.title, "(" + E.plural(current.n, "selected model", "selected models") + ")");
   }
 
   /* ------------------------------------------ parallel coordinates */
@@ -727,32 +861,147 @@
   }
 
   /* --------------------------------------------------- URL state */
-  function writeHash() {
+  function rounded(v) { return String(Math.round(v * 1e4) / 1e4); }
+
+  /** The hash of the current state: "#section&key=value&...", keys in a fixed order. */
+  function stateHash() {
     var params = [];
+    if (state.tab !== "overview") params.push(state.tab);
     D.facets.forEach(function (f) {
-      Object.keys(state.facets[f.key] || {}).forEach(function (v) {
+      Object.keys(state.facets[f.key] || {}).sort(function (a, b) { return a - b; }).forEach(function (v) {
         params.push(encodeURIComponent(f.key) + "=" + encodeURIComponent(f.values[v]));
       });
     });
     if (state.search.trim()) params.push("q=" + encodeURIComponent(state.search.trim()));
-    var hash = params.length ? "#" + params.join("&") : " ";
-    try { history.replaceState(null, "", hash === " " ? location.pathname + location.search : hash); } catch (e) { /* file:// in some browsers */ }
+    if (state.view !== "core.input") params.push("sankey=" + state.view);
+    if (state.split) params.push("split=" + encodeURIComponent(state.split));
+    if (state.bins !== "fine") params.push("bins=" + state.bins);
+    if (state.structure && state.structure.param) params.push(state.structure.param);
+    Object.keys(state.brushes).sort().forEach(function (k) {
+      var r = state.brushes[k];
+      if (r) params.push("b." + encodeURIComponent(k) + "=" + rounded(r[0][0]) + "~" + rounded(r[0][1]));
+    });
+    if (state.compare.length) params.push("cmp=" + state.compare.map(function (r) { return M.slug[r]; }).join(","));
+    return params.length ? "#" + params.join("&") : "";
   }
 
-  function readHash() {
-    var text = location.hash.replace(/^#/, "");
-    if (!text) return;
-    text.split("&").forEach(function (pair) {
-      var kv = pair.split("="), key, value;
-      try { key = decodeURIComponent(kv[0]); value = decodeURIComponent(kv.slice(1).join("=")); } catch (e) { return; }
-      if (key === "q") { state.search = value; document.getElementById("search").value = value; return; }
-      var f = D.facets.filter(function (x) { return x.key === key; })[0];
-      if (!f) return;
-      var v = f.values.indexOf(value);
-      if (v < 0) return;
-      (state.facets[key] = state.facets[key] || {})[v] = true;
-      var box = document.getElementById("f-" + key + "-" + v);
-      if (box) box.checked = true;
+  function writeHash(push) {
+    if (push === false) return;
+    var hash = stateHash();
+    if (hash === location.hash || (!hash && !location.hash)) return;
+    var url = hash || location.pathname + location.search;
+    try {
+      if (push === "replace") history.replaceState(null, "", url); else history.pushState(null, "", url);
+    } catch (e) { /* some browsers refuse history on file:// */ }
+  }
+
+  /** Set the whole state from a hash (unknown keys and values are ignored). */
+  function readHash(text) {
+    state.tab = "overview"; state.facets = {}; state.search = ""; state.structure = null;
+    state.brushes = {}; state.view = "core.input"; state.split = ""; state.bins = "fine";
+    state.compare = [];
+    var selected = null;
+    text.replace(/^#/, "").split("&").forEach(function (pair) {
+      if (!pair) return;
+      var eq = pair.indexOf("="), key, value;
+      try {
+        key = decodeURIComponent(eq < 0 ? pair : pair.slice(0, eq));
+        value = eq < 0 ? null : decodeURIComponent(pair.slice(eq + 1));
+      } catch (e) { return; }
+      if (value === null) { if (SECTIONS.indexOf(key) >= 0) state.tab = key; return; }
+      if (key === "q") { state.search = value; return; }
+      if (key === "sankey") { if (D.sankey[value]) state.view = value; return; }
+      if (key === "split") { if (facetIndex[value] !== undefined) state.split = value; return; }
+      if (key === "bins") { if (value === "decade") state.bins = value; return; }
+      if (key === "node" || key === "link") {
+        var m = /^([a-z]+\.[a-z]+):(\d+)(?:-(\d+))?$/.exec(value);
+        if (m) state.structure = sankeyFilter(m[1], key, Number(m[2]), Number(m[3]));
+        return;
+      }
+      if (key === "skeleton") {
+        if (D.skeletons[Number(value)]) selected = function () { filterSkeleton(Number(value), true); };
+        return;
+      }
+      if (key === "sel" || key === "cmp") {
+        var rows = value.split(",").map(function (s) { return slugRow[s]; }).filter(function (r) { return r !== undefined; });
+        if (key === "cmp") { state.compare = rows.slice(0, 4); return; }
+        var mask = new Uint8Array(N);
+        rows.forEach(function (r) { mask[r] = 1; });
+        state.structure = { label: E.plural(rows.length, "model", "models") + " chosen on the map", mask: mask,
+          param: "sel=" + rows.map(function (r) { return M.slug[r]; }).join(",") };
+        return;
+      }
+      if (key.indexOf("b.") === 0) {
+        var range = /^(-?[\d.e+-]+)~(-?[\d.e+-]+)$/.exec(value);
+        if (range && axes.some(function (a) { return a.key === key.slice(2); })) {
+          state.brushes[key.slice(2)] = [[Number(range[1]), Number(range[2])]];
+        }
+        return;
+      }
+      var fi = facetIndex[key];
+      if (fi === undefined) return;
+      var v = D.facets[fi].values.indexOf(value);
+      if (v >= 0) (state.facets[key] = state.facets[key] || {})[v] = true;
+    });
+    if (selected) selected();
+    showState();
+  }
+
+  /** The controls show the state (checkboxes, search box, Sankey, split, section). */
+  function showState() {
+    document.querySelectorAll(".facet input[type=checkbox]").forEach(function (box) {
+      var sel = state.facets[box.getAttribute("data-facet")];
+      box.checked = !!(sel && sel[box.value]);
+    });
+    document.getElementById("search").value = state.search;
+    showSankeyControls();
+    document.querySelectorAll("[data-split]").forEach(function (b) {
+      b.setAttribute("aria-pressed", String(b.getAttribute("data-split") === state.split));
+    });
+    var bins = document.getElementById("lr-bins");
+    if (bins) bins.value = state.bins;
+    showCompare();
+    showTab();
+  }
+
+  /* ------------------------------------------------------------ sections */
+  function showTab() {
+    SECTIONS.forEach(function (id) {
+      var panel = document.getElementById(id), tab = document.getElementById("tab-" + id);
+      if (!panel || !tab) return;
+      var on = id === state.tab;
+      panel.hidden = !on;
+      tab.setAttribute("aria-selected", String(on));
+      tab.setAttribute("tabindex", on ? "0" : "-1");
+    });
+    document.body.setAttribute("data-tab", state.tab);
+  }
+
+  function openTab(id, focus) {
+    if (SECTIONS.indexOf(id) < 0 || !document.getElementById(id)) return;
+    state.tab = id;
+    showTab();
+    if (focus) document.getElementById("tab-" + id).focus();
+    setPending();
+    pump();
+    writeHash(true);
+  }
+
+  function wireTabs() {
+    document.querySelector(".views").classList.add("tabbed");
+    document.querySelectorAll("#tabs [role=tab]").forEach(function (tab) {
+      tab.addEventListener("click", function (ev) {
+        ev.preventDefault();
+        openTab(tab.getAttribute("aria-controls"), false);
+      });
+      tab.addEventListener("keydown", function (ev) {
+        var i = SECTIONS.indexOf(state.tab), next = null;
+        if (ev.key === "ArrowRight") next = SECTIONS[(i + 1) % SECTIONS.length];
+        else if (ev.key === "ArrowLeft") next = SECTIONS[(i + SECTIONS.length - 1) % SECTIONS.length];
+        else if (ev.key === "Home") next = SECTIONS[0];
+        else if (ev.key === "End") next = SECTIONS[SECTIONS.length - 1];
+        if (next) { ev.preventDefault(); openTab(next, true); }
+      });
     });
   }
 
@@ -768,13 +1017,11 @@
     var timer = 0, search = document.getElementById("search");
     search.addEventListener("input", function () {
       clearTimeout(timer);
-      timer = setTimeout(function () { state.search = search.value; update(); }, 150);
+      timer = setTimeout(function () { state.search = search.value; update("replace"); }, 150);
     });
     document.getElementById("clear-filters").addEventListener("click", function () {
-      state.facets = {}; state.search = ""; state.structure = null;
-      search.value = "";
-      document.querySelectorAll(".facet input[type=checkbox]").forEach(function (b) { b.checked = false; });
-      state.brushes = {};
+      state.facets = {}; state.search = ""; state.structure = null; state.brushes = {};
+      showState();
       update();
     });
     document.querySelectorAll("[data-filter-skeleton]").forEach(function (button) {
@@ -783,22 +1030,28 @@
     document.querySelectorAll('#sankey-controls input[type=radio]').forEach(function (radio) {
       radio.addEventListener("change", readSankeyControls);
     });
+    document.querySelectorAll("[data-split]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        state.split = button.getAttribute("data-split");
+        showState();
+        update();
+      });
+    });
+    var bins = document.getElementById("lr-bins");
+    if (bins) bins.addEventListener("change", function () { state.bins = bins.value; update(); });
     document.getElementById("show-more").addEventListener("click", function () {
       state.limit += PAGE;
       drawModels();
     });
     document.getElementById("compare-clear").addEventListener("click", function () {
-      state.compare.slice().forEach(function (r) { toggleCompare(r, false); });
-      document.querySelectorAll("#model-rows input[type=checkbox]").forEach(function (b) { b.checked = false; });
+      state.compare = [];
+      showCompare();
+      writeHash(true);
     });
-    // A link to another filter state (#framework=keras...) or the back button.
+    // Back and forward, and links to another state of this page.
+    window.addEventListener("popstate", function () { readHash(location.hash); update(false); });
     window.addEventListener("hashchange", function () {
-      state.facets = {};
-      state.search = "";
-      search.value = "";
-      document.querySelectorAll(".facet input[type=checkbox]").forEach(function (b) { b.checked = false; });
-      readHash();
-      update();
+      if (location.hash !== stateHash()) { readHash(location.hash); update(false); }
     });
     // On narrow screens the filters start folded, so the views come first.
     if (window.matchMedia && window.matchMedia("(max-width: 900px)").matches) {
@@ -806,13 +1059,14 @@
     }
   }
 
-  addView("sankey", document.getElementById("chart-sankey"), drawSankey);
+  addView("sankey", document.getElementById("sankeys"), drawSankeys);
   addView("layers", document.getElementById("chart-layers"), drawLayers);
   document.querySelectorAll("[data-hyper]").forEach(function (el) { addView("hyper:" + el.id, el, drawHyper); });
+  document.querySelectorAll("[data-facet-chart]").forEach(function (el) { addView("facet:" + el.id, el, drawFacet); });
   addView("parcoords", document.getElementById("chart-parcoords"), drawParcoords);
+  wireTabs();
   wire();
-  readHash();
-  document.getElementById("sa-aligned").disabled = !D.sankey["core.aligned"];
-  update();
-  E.task = { state: state, update: update };
+  readHash(location.hash);
+  update("replace");
+  E.task = { state: state, update: update, openTab: openTab };
 })();

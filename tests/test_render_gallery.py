@@ -1,0 +1,159 @@
+"""The gallery's own reading of the summary: neighbour lists without repeats, no order
+or facet on data the corpus lacks, era and preparation facets, architecture names, the
+map's robust view and clusters, the search documents, and the model page's strip."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from exnet.publish import publish
+from exnet.render.architecture import architecture_name, backbone
+from exnet.render.context import _neighbours
+from exnet.render.corpus import load_task
+from exnet.render.facets import task_facets
+from exnet.render.mapview import map_view
+from exnet.render.search import task_documents
+from exnet.render.strips import strip
+from exnet.render.tables import TaskTables, task_tables
+
+FIXTURES = Path(__file__).parent / "fixtures" / "site"
+TASK = "text-classification"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    tmp = tmp_path_factory.mktemp("gallery")
+    corpus = tmp / "corpus"
+    shutil.copytree(FIXTURES / "corpus", corpus)
+    publish(corpus, tmp / "site")
+    return corpus, tmp / "site"
+
+
+def layer(kind: str, **args: Any) -> dict[str, Any]:
+    return {"type": kind, "args": args}
+
+
+@pytest.mark.parametrize("layers, name", [
+    ([layer("Embedding"), layer("LSTM", bidirectional=True), layer("Attention"),
+      layer("Dense")], "BiLSTM + attention"),
+    ([layer("Embedding"), layer("GRU"), layer("Dense")], "GRU"),
+    ([layer("Conv2D"), layer("MaxPool2D"), layer("Dense")], "CNN"),
+    ([layer("Conv2D"), layer("Add"), layer("Dense")], "ResNet-style CNN"),
+    ([layer("Embedding"), layer("Conv1D"), layer("LSTM"), layer("Dense")], "1-D CNN + LSTM"),
+    ([layer("Pretrained", name="bert-base-uncased"), layer("Dropout"), layer("Dense")],
+     "BERT (pretrained)"),
+    ([layer("Embedding"), layer("TransformerEncoder"), layer("Dense")], "Transformer"),
+    ([layer("Dense"), layer("Dense")], "MLP"),
+])
+def test_architecture_names(layers: list[dict[str, Any]], name: str) -> None:
+    assert architecture_name({"name": "m", "layers": layers}) == name
+
+
+def test_backbone_names() -> None:
+    assert backbone("torchvision.models.resnet50") == "ResNet-50"
+    assert backbone("distilbert-base-uncased") == "DistilBERT"
+    assert backbone("__getattribute__") == "pretrained model"
+
+
+def tables_with(neighbours: list[list[list[float]]], projects: list[str],
+                cores: list[int]) -> TaskTables:
+    n = len(projects)
+    models = {"project": projects, "core": cores, "name": [f"m{i}" for i in range(n)],
+              "neighbours": neighbours}
+    return TaskTables(models=models, projects={}, slugs=[f"s{i}" for i in range(n)],
+                      blob=[None] * n, ref=[None] * n, repo=[None] * n, stars=[None] * n,
+                      core_collapsed=[["LSTM"], ["GRU"]], full_collapsed=[],
+                      core_types=[], full_types=[])
+
+
+def test_neighbours_never_repeat_a_model_or_a_projects_copy() -> None:
+    # model 0 (project a, core 0); 1: a copy in its own project; 2 and 3: two copies of
+    # one architecture in project b; 2 listed twice; 4: project c
+    tables = tables_with([[[1, 0], [2, 1], [2, 1], [3, 1], [0, 0], [4, 2]], [], [], [], []],
+                         ["a", "a", "b", "b", "c"], [0, 0, 1, 1, 1])
+    assert [n["slug"] for n in _neighbours(tables, 0)] == ["s2", "s4"]
+
+
+def test_no_sort_or_facet_on_data_the_corpus_lacks(built: tuple[Path, Path]) -> None:
+    corpus, _ = built
+    task = load_task(corpus / TASK, {})
+    tables = task_tables(task)
+    assert tables.has_stars                       # the fixture corpus knows its stars
+    assert tables.order()[0] == tables.models["project"].index("eve/bert-sst")  # 15,000
+    unknown = {**task.summary["projects"], "rows": [
+        [None if c == "stars" else v for c, v in zip(task.summary["projects"]["columns"], r)]
+        for r in task.summary["projects"]["rows"]]}
+    facets = dict(task.summary["facets"])
+    facets["stars"] = {"values": ["unknown"], "counts": [12], "models": [list(range(12))]}
+    blind = task_tables(type(task)(task.name, task.title, "", {**task.summary,
+                                   "projects": unknown, "facets": facets},
+                                   task.records, 0))
+    assert not blind.has_stars
+    names = [str(blind.models["project"][r]).lower() for r in blind.order()]
+    assert names == sorted(names)
+    keys = [f["key"] for f in task_facets(type(task)(task.name, task.title, "", {
+        **task.summary, "facets": facets}, task.records, 0), blind)]
+    assert "stars" not in keys and "era" in keys
+
+
+def test_era_and_preparation_facets(built: tuple[Path, Path]) -> None:
+    corpus, _ = built
+    task = load_task(corpus / TASK, {})
+    tables = task_tables(task)
+    first = tables.models["id"][0]
+    steps = [{"kind": "tokenizer"}, {"kind": "padding"}]
+    records = {**task.records, first: {**task.records[first], "preprocessing": steps}}
+    task = type(task)(task.name, task.title, "", task.summary, records, 0)
+    facets = {f["key"]: f for f in task_facets(task, tables)}
+    # the fixture projects were created in 2020; jon/spam-gru is not in projects.jsonl
+    assert facets["era"]["values"] == ["2019–2020", "unknown"]
+    prep = facets["prep"]
+    assert prep["values"] == ["padding", "tokenizer", "none found"] and prep["multi"]
+    assert prep["models"] == [[0], [0], list(range(1, 12))]
+
+
+def test_map_view_compresses_far_out_models_and_names_clusters() -> None:
+    # 30 LSTMs around (0, 0), 30 CNNs around (10, 0), and 2 far-out models
+    xs = [0.1 * (i % 5) for i in range(30)] + [10 + 0.1 * (i % 5) for i in range(30)]
+    xs += [500.0, -400.0]
+    ys = [0.1 * (i // 5) for i in range(30)] * 2 + [0.0, 300.0]
+    names = ["LSTM"] * 30 + ["CNN"] * 30 + ["ResNet", "MLP"]
+    view = map_view(xs, ys, names)
+    assert view["outside"] == [60, 61]
+    assert max(abs(v) for v in view["tx"]) < 10          # asinh: far, but in view
+    # each cluster is one group's, named by it; the far-out pair is no cluster's name
+    assert {c["label"] for c in view["clusters"]} == {"CNN", "LSTM"}
+    assert all(len(c["names"]) == 1 for c in view["clusters"])
+
+
+def test_search_documents_find_models_by_their_parts(built: tuple[Path, Path]) -> None:
+    corpus, _ = built
+    task = load_task(corpus / TASK, {})
+    docs = task_documents(task, task_tables(task))
+    gru = next(d for d in docs if d["kind"] == "model" and d["title"] == "SentimentGRU")
+    assert {"GRU", "Attention", "imdb"} <= set(gru["words"].split())
+    assert "BiGRU + attention" in gru["context"]
+    kinds = {d["kind"] for d in docs}
+    assert kinds == {"model", "project", "layer type", "dataset", "file"}
+    layer_doc = next(d for d in docs if d["kind"] == "layer type" and d["title"] == "GRU")
+    assert layer_doc["href"] == f"{TASK}/index.html#layers&layer=GRU"
+    site = built[1]
+    text = (site / "search.js").read_text(encoding="utf-8")
+    assert json.loads(text[text.index("=") + 1:].rstrip().rstrip(";"))["documents"]
+
+
+def test_model_value_on_the_task_distribution() -> None:
+    values = [0.001] * 6 + [0.0001, 0.01, None, "args.lr"]
+    chart = strip("Learning rate", 0.01, values, "log")
+    assert chart is not None
+    assert chart["sentence"] == ("Learning rate: this model 0.01; the task's median is "
+                                 "0.001 (middle half 0.001 to 0.001); 7 of 8 models set a "
+                                 "smaller value.")
+    assert chart["rows"] == [("0.0001–0.0002", 1), ("0.001–0.002", 6), ("0.01–0.02", 1)]
+    assert 'class="strip-mine"' in chart["svg"]
+    assert strip("Learning rate", None, values, "log") is None

@@ -1,0 +1,83 @@
+"""Render stage: an unchanged rebuild renders nothing; any changed input, or an output
+file gone or edited, renders again (exnet.render.freshness, exnet.render.write)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+import exnet.render.pages
+from exnet.publish import publish
+from exnet.render.write import MANIFEST
+
+FIXTURES = Path(__file__).parent / "fixtures" / "site"
+TASK = "text-classification"
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> tuple[Path, Path]:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(FIXTURES / "corpus", corpus)
+    publish(corpus, tmp_path / "build")
+    return corpus, tmp_path / "build"
+
+
+def renders(corpus: Path, out: Path, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """Whether a build of corpus into out renders pages."""
+    calls = []
+    real = exnet.render.pages.render_site
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(exnet.render.pages, "render_site", counting)
+    publish(corpus, out)
+    return bool(calls)
+
+
+def test_an_unchanged_rebuild_does_not_render(built: tuple[Path, Path],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus, out = built
+    manifest = json.loads((out / MANIFEST).read_text())
+    assert manifest["schema"] == "exnet.site-manifest/1" and len(manifest["key"]) == 64
+    assert manifest["files"][f"{TASK}/index.html"] == (out / TASK / "index.html").stat().st_size
+    assert not renders(corpus, out, monkeypatch)
+
+
+def test_a_changed_input_renders_again(built: tuple[Path, Path],
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus, out = built
+    with (corpus / TASK / "failures.jsonl").open("a") as fh:
+        fh.write('{"schema": "exnet.failure/1", "file": "x.py", "reason": "syntax error"}\n')
+    assert renders(corpus, out, monkeypatch)
+    assert not renders(corpus, out, monkeypatch)
+    (corpus / "tasks.toml").write_text('[text-classification]\ntitle = "Texts"\n')
+    assert renders(corpus, out, monkeypatch)
+
+
+@pytest.mark.parametrize("damage", ["remove", "edit"])
+def test_a_damaged_site_is_rendered_again(built: tuple[Path, Path], damage: str,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus, out = built
+    page = out / TASK / "compare.html"
+    good = page.read_bytes()
+    if damage == "remove":
+        page.unlink()
+    else:
+        page.write_bytes(good + b"<!-- edited -->")
+    assert renders(corpus, out, monkeypatch)
+    assert page.read_bytes() == good
+
+
+def test_a_manifest_of_the_first_form_is_read(built: tuple[Path, Path],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus, out = built
+    (out / "stale.html").write_text("from an earlier build")
+    (out / MANIFEST).write_text(json.dumps(["index.html", "stale.html"]))
+    assert renders(corpus, out, monkeypatch)
+    assert not (out / "stale.html").exists()        # listed by the old build, not this one
+    assert not renders(corpus, out, monkeypatch)

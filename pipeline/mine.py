@@ -94,12 +94,13 @@ class Outcome:
     fetched: bool = True
     mined: str | None = None             # UTC date the project was extracted
     facts: dict[str, Any] | None = None  # the facts stage's findings (exnet.facts)
+    set_aside: list[dict[str, Any]] | None = None   # definitions that are not models
 
     def record(self) -> dict[str, Any]:
         # Not `from_cache`: the record must read the same whichever run produced it.
         return self.project.to_json(status=self.status, reason=self.reason,
                                     models=len(self.models), failures=len(self.failures),
-                                    mined=self.mined,
+                                    mined=self.mined, set_aside=self.set_aside or [],
                                     **project_fields(self.facts, self.project.license))
 
 
@@ -293,7 +294,8 @@ def _outcome(project: Project, payload: dict[str, Any], from_cache: bool) -> Out
     return Outcome(project, payload["status"], payload.get("reason"),
                    list(payload.get("models") or []), list(payload.get("failures") or []),
                    from_cache=from_cache, fetched=payload.get("stage") != "fetch",
-                   mined=payload.get("mined"), facts=payload.get("facts"))
+                   mined=payload.get("mined"), facts=payload.get("facts"),
+                   set_aside=list(payload.get("set_aside") or []))
 
 
 def write_outputs(task_dir: Path, outcomes: list[Outcome]) -> None:

@@ -270,6 +270,27 @@ class Failure:
         return out
 
 
+@dataclass(frozen=True)
+class SetAside:
+    """A definition that is not a model of its project, and why: a class or builder that
+    none of the project's code uses, or a pretrained model used as it is, in a project
+    that trains another model (docs/ARCHITECTURE.md, "Model identity"). Listed in the
+    project record's `set_aside`; counted in no total."""
+
+    file: str
+    cell: int | None
+    line: int
+    name: str
+    why: str
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"file": self.file}
+        if self.cell is not None:
+            out["cell"] = self.cell
+        out.update(line=self.line, name=self.name, why=self.why)
+        return out
+
+
 # -- project facts (the facts stage, exnet.facts) --------------------------------------
 # Optional fields of exnet.project/1 that mine adds for every project it read:
 # `environment`, `results`, `curves` and `licence` (docs/RECORDS.md, "Project facts").

@@ -116,6 +116,8 @@ def _child(job: Job, max_memory: int | None, delay: float, timeout: float) -> No
         failures += [f.to_json() for f in result.failures]
         payload = result_payload(job.full_name, job.sha, "extracted", None, models, failures,
                                  facts=facts_json(job.root, models))
+        # definitions that are not models of the project, each with why (not counted)
+        payload["set_aside"] = [a.to_json() for a in result.set_aside]
     except MemoryError:
         payload = result_payload(job.full_name, job.sha, "failed",
                                  f"over the memory limit ({(max_memory or 0) >> 20} MB)",

@@ -47,10 +47,11 @@ def invoke_json(*args: str) -> dict:
 
 def test_json_for_a_project_folder() -> None:
     data = invoke_json(str(fixture("multi_file")))
-    assert set(data) == {"models", "failures"}
+    assert set(data) == {"models", "failures", "set_aside"}
     assert data["failures"] == []
     assert {m["project"] for m in data["models"]} == {"multi_file"}
-    assert sorted(m["name"] for m in data["models"]) == ["SentimentRNN", "Unused"]
+    assert sorted(m["name"] for m in data["models"]) == ["SentimentRNN"]
+    assert [a["name"] for a in data["set_aside"]] == ["Unused"]
     rnn = find_model(data, "SentimentRNN")
     assert rnn["file"] == "model.py"
     assert rnn["schema"] == "exnet.model/2"
@@ -168,4 +169,4 @@ def test_unknown_format_is_a_usage_error() -> None:
 
 
 def test_empty_folder(tmp_path: Path) -> None:
-    assert invoke_json(str(tmp_path)) == {"models": [], "failures": []}
+    assert invoke_json(str(tmp_path)) == {"models": [], "failures": [], "set_aside": []}

@@ -55,7 +55,11 @@ def test_loaders_of_sibling_folders_stay_there() -> None:
     assert find_model(data, "model", "keras_imdb/imdb_gru.py")["datasets"] == ["imdb"]
     assert find_model(data, "SimpleCNN", "torchvision_cifar/train.py")["datasets"] == [
         "cifar10"]
-    assert find_model(data, "model", "hf_imdb/finetune.py")["datasets"] == ["imdb"]
+    # hf_imdb only loads a hub model and prints it: beside the trained models of the
+    # other folders it is set aside; on its own it is the folder's model
+    assert [a["file"] for a in data["set_aside"]] == ["hf_imdb/finetune.py"]
+    alone = extract(fixture("datasets", "hf_imdb"))
+    assert find_model(alone, "model", "finetune.py")["datasets"] == ["imdb"]
     # the text model reads its own csv; CIFAR-10 is a sibling's image dataset
     assert "cifar10" not in find_model(data, "model", "text_prep/prepare.py")["datasets"]
 

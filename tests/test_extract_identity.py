@@ -4,7 +4,7 @@ inlined into the models that use them, never counted as models of their own."""
 
 from __future__ import annotations
 
-from extract_helpers import extract, find_model, fixture, layer_types
+from extract_helpers import extract, find_model, fixture, layer_types, line_of
 
 from exnet.extract.identity import same_architecture
 from exnet.records import Layer, Model
@@ -67,6 +67,21 @@ def test_residual_blocks_are_inlined_and_never_models() -> None:
     assert {k: v["value"] for k, v in resnet["hyperparameters"].items()} == {
         "epochs": 200, "learning_rate": 0.1, "loss": "cross_entropy", "momentum": 0.9,
         "optimizer": "sgd", "weight_decay": 0.0005}
+
+
+def test_commented_out_alternative_is_trained_by_the_same_code() -> None:
+    """`# net = SENet1()` beside the live `net = ResNet10()` (kuangliu style): the author
+    trains SENet by moving the comment, so SENet gets train.py's settings, each saying
+    that it is selected at the commented line."""
+    data = extract(fixture("blocks_resnet"))
+    senet = find_model(data, "SENet")
+    comment = line_of(fixture("blocks_resnet", "train.py"), "# net = SENet1()")
+    hyper = senet["hyperparameters"]
+    assert {k: v["value"] for k, v in hyper.items()} == {
+        "epochs": 200, "learning_rate": 0.1, "loss": "cross_entropy", "momentum": 0.9,
+        "optimizer": "sgd", "weight_decay": 0.0005}
+    assert {v["selected_at"]["line"] for v in hyper.values()} == {comment}
+    assert data["set_aside"] == []
 
 
 def _model(*layers: Layer, framework: str = "pytorch") -> Model:
@@ -135,3 +150,40 @@ def test_a_local_checkpoint_is_the_pretrained_model_it_was_saved_from() -> None:
     assert same_architecture(_model(ckpt, head), _model(hub, head))
     assert not same_architecture(_model(hub, head), _model(other, head))
     assert not same_architecture(_model(org, head), _model(hub, head))
+
+
+def test_a_model_another_branch_builds_is_not_set_aside(tmp_path) -> None:
+    """`MODEL = "cnn"` decides the branch; the MLP the other branch builds is still a
+    model of the project (the author switches by editing the constant), not a leftover.
+    A class that no code names at all is set aside."""
+    (tmp_path / "models.py").write_text(
+        "import torch.nn as nn\n\n\n"
+        "class CNN(nn.Module):\n"
+        "    def __init__(self):\n"
+        "        super().__init__()\n"
+        "        self.conv = nn.Conv2d(1, 8, 3)\n"
+        "        self.fc = nn.Linear(8, 10)\n\n"
+        "    def forward(self, x):\n"
+        "        return self.fc(self.conv(x).mean((2, 3)))\n\n\n"
+        "class MLP(nn.Module):\n"
+        "    def __init__(self):\n"
+        "        super(MLP, self).__init__()\n"
+        "        self.fc = nn.Linear(784, 10)\n\n"
+        "    def forward(self, x):\n"
+        "        return self.fc(x.view(x.size(0), -1))\n\n\n"
+        "class Old(nn.Module):\n"
+        "    def __init__(self):\n"
+        "        super(Old, self).__init__()\n"
+        "        self.fc = nn.Linear(784, 2)\n\n"
+        "    def forward(self, x):\n"
+        "        return self.fc(x)\n")
+    (tmp_path / "train.py").write_text(
+        "import torch\nfrom models import CNN, MLP, Old\n\n"
+        "MODEL = 'cnn'\n"
+        "if MODEL == 'cnn':\n    model = CNN()\nelif MODEL == 'mlp':\n    model = MLP()\n"
+        "optimizer = torch.optim.Adam(model.parameters(), lr=0.01)\n"
+        "loss_fn = torch.nn.CrossEntropyLoss()\n")
+    data = extract(tmp_path)
+    assert names(data) == [("models.py", "CNN"), ("models.py", "MLP")]
+    assert [a["name"] for a in data["set_aside"]] == ["Old"]
+    assert find_model(data, "CNN")["hyperparameters"]["learning_rate"]["value"] == 0.01

@@ -159,7 +159,7 @@ def test_a_notebook_without_code_has_no_models(tmp_path: Path) -> None:
     _write_notebook(path, [{"cell_type": "markdown", "id": "m", "metadata": {},
                             "source": "We use keras and torch, see model.py"}])
     data = run_extract(path)
-    assert data == {"models": [], "failures": []}
+    assert data == {"models": [], "failures": [], "set_aside": []}
 
 
 def test_shell_lines_with_continuations_and_automagic_pip() -> None:

@@ -33,12 +33,16 @@ HOWS = {"literal", "constant", "argparse", "config", "expression"}
 
 def check_result(data: dict[str, Any], root: Path | None = None) -> None:
     """The invariants of an extraction result (JSON form)."""
-    assert set(data) == {"models", "failures"}
+    assert set(data) == {"models", "failures", "set_aside"}
     for failure in data["failures"]:
         assert isinstance(failure["file"], str) and failure["file"]
         assert isinstance(failure["reason"], str) and failure["reason"].strip()
         if "line" in failure:
             assert isinstance(failure["line"], int)
+    for aside in data["set_aside"]:
+        assert set(aside) - {"cell"} == {"file", "line", "name", "why"}
+        assert isinstance(aside["line"], int) and aside["line"] >= 1
+        assert aside["why"].strip() and aside["name"].strip()
     for model in data["models"]:
         assert model["schema"] == "exnet.model/2"
         assert isinstance(model["project"], str) and model["project"]

@@ -65,7 +65,6 @@ MODELS = [
      ["Embedding", "LSTM", "Dense", "Activation", "Multiply", "Dropout", "Dense",
       "Activation"]),
     # never instantiated anywhere: still a record
-    ("multi_file", "model.py", "Unused", "module", ["Dense", "Activation", "Dense"]),
     # AdaptiveAvgPool2d(1) is a global pool; torch.flatten(x, 1) is Flatten
     ("datasets/torchvision_cifar", "train.py", "SimpleCNN", "module",
      ["Conv2D", "Activation", "MaxPool2D", "Conv2D", "Activation", "GlobalAvgPool2D",
@@ -93,13 +92,12 @@ def test_layer_sequence(project: str, file: str, name: str, style: str,
     ("pytorch_module", "small_resnet.py", {"SmallResNet"}),
     ("textcnn", "textcnn.py", {"TextCNN"}),
     ("wrappers", "torch_bilstm.py", {"BiLSTMClassifier"}),
-    # Attention is a component of SentimentRNN, not a record; Unused is a record
-    ("multi_file", "model.py", {"SentimentRNN", "Unused"}),
+    # Attention is a component of SentimentRNN, not a record; Unused is set aside
+    ("multi_file", "model.py", {"SentimentRNN"}),
     ("multi_file", "train.py", set()),
     ("multi_file", "data.py", set()),
     ("pretrained", "bert_torch.py", {"model"}),
     ("pretrained", "resnet_finetune.py", {"model"}),
-    ("pretrained", "timm_model.py", {"model"}),
 ])
 def test_one_record_per_model(project: str, file: str, names: set[str]) -> None:
     found = [m["name"] for m in models_in(extract(fixture(project)), file)]
@@ -238,7 +236,8 @@ def test_component_class_expanded() -> None:
 
 
 def test_uninstantiated_class_record() -> None:
-    model = find_model(extract(fixture("multi_file")), "Unused", "model.py")
+    # read on its own, model.py is a file of definitions: each is a model
+    model = find_model(extract(fixture("multi_file", "model.py")), "Unused", "model.py")
     assert [layer["args"].get("units") for layer in layers_of(model, "Dense")] == [64, 1]
     assert_args(model["layers"][1], function="relu")
     assert model["layers"][1]["api"] == "nn.ReLU"
@@ -250,7 +249,7 @@ def test_uninstantiated_class_record() -> None:
     ("timm_model.py", {"name": "efficientnet_b0"}),
 ])
 def test_pretrained_backbones(file: str, args: dict[str, object]) -> None:
-    model = find_model(extract(fixture("pretrained")), "model", file)
+    model = find_model(extract(fixture("pretrained", file)), "model", file)
     assert model["layers"][0]["type"] == "Pretrained"
     assert_args(model["layers"][0], **args)
     assert model["framework"] == "pytorch"
@@ -269,7 +268,7 @@ def test_replaced_head_follows_backbone() -> None:
 
 @pytest.mark.parametrize("file", ["bert_torch.py", "timm_model.py"])
 def test_pretrained_alone(file: str) -> None:
-    model = find_model(extract(fixture("pretrained")), "model", file)
+    model = find_model(extract(fixture("pretrained", file)), "model", file)
     assert layer_types(model) == ["Pretrained"]
 
 
@@ -287,3 +286,22 @@ def test_component_used_twice_in_sequential() -> None:
         conv1, line_of(path, "self.conv2 = nn.Conv2d(")] * 2
     assert [a["line"] for a in layers_of(model, "Add")] == [line_of(path, "out + identity")] * 2
     assert_args(model["layers"][-1], units=10)
+
+
+def test_definitions_nothing_builds_are_set_aside() -> None:
+    """In a project that trains a model, a class that none of its code instantiates is
+    not one of its models: it is listed, with why, and counted nowhere."""
+    data = extract(fixture("multi_file"))
+    assert data["set_aside"] == [{
+        "file": "model.py", "line": line_of(fixture("multi_file", "model.py"),
+                                            "class Unused("),
+        "name": "Unused",
+        "why": "defined but never built by the project's code, which trains another model"}]
+
+
+def test_pretrained_models_used_as_they_are_are_set_aside() -> None:
+    """A hub model only asked for a prediction, beside models the project trains."""
+    data = extract(fixture("pretrained"))
+    assert {(a["file"], a["why"]) for a in data["set_aside"]} >= {
+        ("timm_model.py", "a pretrained model used as it is, never trained in the project")}
+    assert not models_in(data, "timm_model.py")

@@ -16,9 +16,10 @@ from typing import Any, Sequence
 
 import libcst as cst
 
+from exnet.extract.alternatives import Alternative, commented_alternatives, references
 from exnet.extract.configs import MAX_CONFIG_BYTES
 from exnet.extract.datasets import readme_mentions
-from exnet.extract.identity import merge_copies
+from exnet.extract.identity import TRAINING_FACTS, merge_copies
 from exnet.extract.interpreter import Interpreter
 from exnet.extract.parsing import parse
 from exnet.extract.program import Candidate, ClassInfo, Event, Frame, ModuleInfo
@@ -48,6 +49,7 @@ from exnet.records import (
     Layer,
     Model,
     Preprocessing,
+    SetAside,
 )
 
 
@@ -63,10 +65,12 @@ class ExtractResult:
     models: list[Model] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     outcomes: list[FileOutcome] = field(default_factory=list)
+    set_aside: list[SetAside] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {"models": [m.to_json() for m in self.models],
-                "failures": [f.to_json() for f in self.failures]}
+                "failures": [f.to_json() for f in self.failures],
+                "set_aside": [s.to_json() for s in self.set_aside]}
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -130,7 +134,8 @@ def extract_project(root: Path, project: str | None = None,
         try:
             skipped: list[tuple[str, int, str]] = []
             result.models = interpret(modules, project, read_readme(root) if files is None
-                                      else ("", ""), configs, skipped, root)
+                                      else ("", ""), configs, skipped, root,
+                                      result.set_aside)
             by_rel = {m.rel: m for m in modules}
             for rel, line, reason in skipped:
                 cell, in_cell = by_rel[rel].source.locate(line)
@@ -253,10 +258,12 @@ def _import_order(modules: list[ModuleInfo]) -> list[ModuleInfo]:
 def interpret(modules: list[ModuleInfo], project: str, readme: tuple[str, str],
               configs: Sequence[tuple[str, Path]] = (),
               skipped: list[tuple[str, int, str]] | None = None,
-              root: Path | None = None) -> list[Model]:
+              root: Path | None = None,
+              set_aside: list[SetAside] | None = None) -> list[Model]:
     """The model records of a project's parsed modules. Code the interpreter does not
     model is left out statement by statement, each noted in `skipped`; settings files
-    (config.yaml) are read from `root`."""
+    (config.yaml) are read from `root`; definitions that are not models of the project
+    (see `_set_aside`) go to `set_aside`."""
     ix = Interpreter(Path(root).resolve() if root is not None else None)
     for module in modules:
         ix.add_module(module)
@@ -269,11 +276,14 @@ def interpret(modules: list[ModuleInfo], project: str, readme: tuple[str, str],
     ordered = _import_order(modules)
     for module in ordered:
         ix.run_module(module)
+    ran = ix.state.clock   # candidates made after this come from code that nothing runs
     for module in ordered:
         ix.run_uncalled(module)
     _instantiate_unused_classes(ix)
     ix.state.grant(0.25)   # reading the graph out of what was found has time of its own
-    models = _records(ix, project, readme)
+    models, aside = _records(ix, project, readme, ran)
+    if set_aside is not None:
+        set_aside.extend(aside)
     if skipped is not None:
         skipped.extend(ix.state.errors + ix.state.bounds)
     return models
@@ -344,7 +354,8 @@ def _linearize(ix: Interpreter, cand: Candidate) -> tuple[list[int], set[int]]:
     return nodes, owners
 
 
-def _records(ix: Interpreter, project: str, readme: tuple[str, str]) -> list[Model]:
+def _records(ix: Interpreter, project: str, readme: tuple[str, str],
+             ran: int) -> tuple[list[Model], list[SetAside]]:
     groups: dict[tuple[Any, ...], _Group] = {}
     for cand in ix.state.candidates:
         group = groups.setdefault(_key(cand), _Group(cand))
@@ -374,12 +385,17 @@ def _records(ix: Interpreter, project: str, readme: tuple[str, str]) -> list[Mod
     blocks, used_by = block_classes(ix, kept, trained)
     block_names = {_maker(g) for g in kept if id(g) in blocks}
     kept = [g for g in kept if id(g) not in blocks and not _slice_of_another(ix, g, kept)]
+    hypers = _training(ix, kept, trained)
+    aside = _set_aside(ix, kept, hypers, ran, by_rel)
+    if aside:   # fewer models: settings that no model could claim alone may now be theirs
+        kept = [g for g in kept if id(g) not in aside]
+        hypers = _training(ix, kept, trained)
     single = len(kept) == 1
     models = []
     loads = {id(e.target) for e in ix.state.events if e.kind == "load"}
     loaded = set()
     for i, group in enumerate(kept):
-        hyper = _attach_hyper(ix, group, kept, single, trained)
+        hyper = hypers[id(group)]
         model = _model(ix, group, project, hyper, _datasets(ix, group, kept, readme),
                        _preparation(ix, group, kept, single), by_rel)
         made_by = _maker(group)
@@ -388,7 +404,108 @@ def _records(ix: Interpreter, project: str, readme: tuple[str, str]) -> list[Mod
         models.append(replace(model, blocks=tuple(sorted(used))))
         if any(id(c.obj) in loads for c in group.members):
             loaded.add(i)
-    return merge_copies(models, loaded)
+    return merge_copies(models, loaded), list(aside.values())
+
+
+def _training(ix: Interpreter, kept: list[_Group],
+              trained: set[int]) -> dict[int, dict[str, Event]]:
+    """Each group's settings; an alternative the author selects by uncommenting a line
+    (extract/alternatives.py) gets the settings of the model it replaces, where it has
+    none of its own."""
+    single = len(kept) == 1
+    hypers = {id(g): _attach_hyper(ix, g, kept, single, trained) for g in kept}
+    trains = {id(g) for g in kept if any(name in hypers[id(g)] for name in TRAINING_FACTS)}
+    for group, live, alt in _alternatives(ix, kept, trains):
+        mine = hypers[id(group)]
+        if any(name in mine for name in TRAINING_FACTS):
+            continue
+        for name, event in hypers[id(live)].items():
+            if name not in mine:
+                mine[name] = replace(event, extra={**event.extra,
+                                                   "selected_at": (alt.unit, alt.line)})
+    return hypers
+
+
+def _alternatives(ix: Interpreter, kept: list[_Group],
+                  trained: set[int]) -> list[tuple[_Group, _Group, Alternative]]:
+    """(model, the trained model it can replace, the commented line) for every
+    commented-out alternative of a model with training settings (`trained`) whose
+    constructor makes a project model."""
+    out: list[tuple[_Group, _Group, Alternative]] = []
+    taken: set[int] = set()
+    for module in ix.program.modules:
+        for alt in commented_alternatives(module):
+            live = [g for g in kept if id(g) in trained and any(
+                c.unit == alt.unit and c.name == alt.name for c in g.members)]
+            if len(live) != 1:
+                continue
+            for group in _made_by(ix, kept, alt.callee.rsplit(".", 1)[-1], module):
+                if group is not live[0] and id(group) not in trained and \
+                        id(group) not in taken:
+                    taken.add(id(group))
+                    out.append((group, live[0], alt))
+    return out
+
+
+def _made_by(ix: Interpreter, kept: list[_Group], name: str,
+             module: ModuleInfo) -> list[_Group]:
+    """The groups a project class or builder function called `name` makes: the class's
+    own, or those of the model classes the function's body names (`def ResNet18():
+    return ResNet(BasicBlock, [2, 2, 2, 2])`)."""
+    cls = ix.program.find_class(name, module)
+    if cls is not None:
+        return [g for g in kept if _maker(g) == name]
+    func = ix.program.find_function(name, module)
+    if func is None:
+        return []
+    own = [g for g in kept if g.first.func_name == name]
+    if own:
+        return own
+    named = _names_in(func.module, func.node.body)
+    return [g for g in kept if isinstance(g.first.obj, Instance) and _maker(g) in named]
+
+
+def _set_aside(ix: Interpreter, kept: list[_Group], hypers: dict[int, dict[str, Event]],
+               ran: int, by_rel: dict[str, ModuleInfo]) -> dict[int, SetAside]:
+    """The groups that are not models of a project that trains a model: definitions
+    that none of its code builds (a class nothing instantiates, a builder nothing calls,
+    an earlier experiment), and pretrained models used as they are (a hub classifier
+    asked for one prediction, a feature extractor). Neither is trained anywhere in the
+    project; each is listed with its reason instead (docs/ARCHITECTURE.md, "Model
+    identity")."""
+    def trains(group: _Group) -> bool:
+        return any(name in hypers[id(group)] for name in TRAINING_FACTS)
+
+    if not any(trains(g) for g in kept):
+        return {}   # a collection of definitions: every one of them is an example
+    refs = {rel: references(m) for rel, m in by_rel.items()}
+
+    def used(group: _Group) -> bool:
+        """Named by code of another file, or by module-level code of its own file: some
+        branch of the project builds it, even if not the one the defaults take."""
+        name, home = _maker(group), group.first.module.rel
+        if name is None:
+            return False
+        own = refs.get(home, (set(), set()))[1]
+        return name in own or any(name in found[0] for rel, found in refs.items()
+                                  if rel != home)
+
+    out: dict[int, SetAside] = {}
+    for group in kept:
+        if trains(group):
+            continue
+        types = {ix.graph.nodes[n].layer.type for n in group.nodes}
+        if all(c.clock > ran for c in group.members) and not used(group):
+            why = "defined but never built by the project's code, which trains another model"
+        elif "Pretrained" in types and types <= PLUMBING | {"Pretrained"}:
+            why = "a pretrained model used as it is, never trained in the project"
+        else:
+            continue
+        cand = group.first
+        cell, line = _where(by_rel, cand.module.rel, cand.line)
+        out[id(group)] = SetAside(cand.module.rel, cell, line,
+                                  _maker(group) or cand.name or "model", why)
+    return out
 
 
 def block_classes(ix: Interpreter, kept: list[_Group],

@@ -1,8 +1,10 @@
 """Render stage: the site's static files (stylesheet, browser code, plotly.js).
 
 Our own files get a hash of their content in their name, so a browser never mixes a
-cached old script with new data; plotly.js is copied from the installed plotly package
-(never from a CDN: the site works offline) and keeps its version in its name.
+cached old script with new data; vendored scripts (plotly.js, a partial bundle of the
+trace types the site draws, built from plotly's npm package by tools/plotly/build.sh)
+are copied in (never from a CDN: the site works offline) and keep their version in
+their names.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from exnet.errors import ExnetError
 from exnet.render.families import stylesheet
 
 #: logical name -> file in site_templates/assets/
@@ -22,7 +23,13 @@ OWN_ASSETS = {"css": "exnet.css", "common": "exnet-common.js", "task": "exnet-ta
               "search": "exnet-search.js"}
 #: logical name -> vendored file in site_templates/assets/, copied under its own name
 #: (which carries its version)
-VENDORED = {"minisearch": "minisearch-7.2.0.js"}
+VENDORED = {"minisearch": "minisearch-7.2.0.js",
+            # plotly.js with only the trace types the site draws (PLOTLY_TRACES): 1.3 MB
+            # instead of the full bundle's 4.6 MB; rebuilt by tools/plotly/build.sh.
+            "plotly": "plotly-partial-4.1.1.min.js"}
+#: The plotly trace types in the partial bundle (tests/test_render_assets.py checks that
+#: the site's scripts ask for no other).
+PLOTLY_TRACES = ("scatter", "bar", "sankey")
 
 
 @dataclass(frozen=True)
@@ -38,22 +45,9 @@ def templates_dir() -> Path:
     return Path(str(resources.files("exnet.site_templates")))
 
 
-def plotly_js() -> tuple[str, bytes]:
-    """(version, minified source) of the plotly.js bundled with the plotly package."""
-    try:
-        import plotly
-        from plotly.offline import get_plotlyjs_version
-    except ImportError as exc:  # pragma: no cover - plotly is a dependency
-        raise ExnetError("plotly is not installed: pip install plotly") from exc
-    path = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
-    try:
-        return get_plotlyjs_version(), path.read_bytes()
-    except OSError as exc:  # pragma: no cover - a broken plotly install
-        raise ExnetError(f"plotly.js is missing from {path}: reinstall plotly") from exc
-
-
 def site_assets() -> Assets:
-    """Read every asset; name our own by content hash and plotly.js by version."""
+    """Read every asset; name our own by content hash, vendored ones (plotly.js) by
+    their versioned file names."""
     files: dict[str, bytes] = {}
     paths: dict[str, str] = {}
     folder = templates_dir() / "assets"
@@ -68,7 +62,4 @@ def site_assets() -> Assets:
     for key, name in VENDORED.items():
         paths[key] = f"assets/{name}"
         files[paths[key]] = (folder / name).read_bytes()
-    version, source = plotly_js()
-    paths["plotly"] = f"assets/plotly-{version}.min.js"
-    files[paths["plotly"]] = source
     return Assets(files=files, paths=paths)

@@ -195,3 +195,45 @@ def test_a_readme_table_whose_rows_name_the_metric(tmp_path: Path) -> None:
         ("accuracy", 99.37, "%", "test", None, 3), ("f1", 0.98, None, None, None, 4),
         ("accuracy", 88.5, "%", "validation", "Small", 9),
         ("accuracy", 90.1, "%", "validation", "Large", 9)]
+
+
+def _bar(done: int, total: int, timing: str, metrics: str) -> str:
+    """A Keras 3 progress bar as a notebook keeps it, colours included."""
+    return (f"\x1b[1m{done}/{total}\x1b[0m \x1b[32m━━━━━━━━━━\x1b[0m \x1b[1m{timing}\x1b[0m "
+            f"{metrics}\n")
+
+
+def test_an_interrupted_run_or_evaluation_reports_nothing_of_its_last_part(
+        tmp_path: Path) -> None:
+    fit = ("Epoch 1/3\n" + _bar(120, 120, "4s", "31ms/step - accuracy: 0.6100 - loss: 0.9000 - "
+                                 "val_accuracy: 0.6600 - val_loss: 0.8100")
+           + "Epoch 2/3\n" + _bar(120, 120, "3s", "29ms/step - accuracy: 0.7200 - loss: 0.7000 "
+                                  "- val_accuracy: 0.7000 - val_loss: 0.7400")
+           + "Epoch 3/3\n" + _bar(17, 120, "2:05", "1s/step - accuracy: 0.8800 - loss: 0.3300"))
+    evaluate = _bar(6, 40, "1:02", "2s/step - accuracy: 0.9400 - loss: 0.2100")
+    nb = {"nbformat": 4, "nbformat_minor": 4, "metadata": {}, "cells": [
+        {"cell_type": "code", "source": "history = net.fit(x, y, epochs=3)", "metadata": {},
+         "outputs": [{"output_type": "stream", "name": "stdout", "text": fit},
+                     {"output_type": "error", "ename": "KeyboardInterrupt", "evalue": "",
+                      "traceback": []}]},
+        {"cell_type": "code", "source": "net.evaluate(x_test, y_test)", "metadata": {},
+         "outputs": [{"output_type": "stream", "name": "stdout", "text": evaluate},
+                     {"output_type": "error", "ename": "KeyboardInterrupt", "evalue": "",
+                      "traceback": []}]}]}
+    (tmp_path / "stopped.ipynb").write_text(json.dumps(nb))
+    facts = project_facts(tmp_path).to_json()
+    # the last finished epoch is what the run reports; the stopped ones say nothing
+    assert [(r["metric"], r["value"], r["unit"], r["split"], r["evidence"]["cell"])
+            for r in facts["results"]] == [
+        ("loss", 0.7, None, "train", 0), ("accuracy", 0.72, None, "train", 0),
+        ("loss", 0.74, None, "validation", 0), ("accuracy", 0.7, None, "validation", 0),
+        ("epoch_time", 3.0, "s", None, 0)]
+    assert [c["epochs"] for c in facts["curves"]] == [[1, 2]]
+
+
+def test_an_epoch_printed_as_zero_seconds_has_no_time() -> None:
+    text = ("Epoch 1/2\n" + _bar(3, 3, "0s", "40ms/step - accuracy: 0.5100 - loss: 0.6900")
+            + "Epoch 2/2\n" + _bar(3, 3, "1s", "41ms/step - accuracy: 0.5600 - loss: 0.6800"))
+    (run,) = parse_runs(text)
+    assert run.series() == {"loss": (0.69, 0.68), "accuracy": (0.51, 0.56),
+                            "seconds": (None, 1.0)}

@@ -108,13 +108,21 @@ def keras_values(line: str) -> dict[str, float]:
                       r"sparse_categorical_accuracy)$", r"\1accuracy", name)
         values[name] = float(value)
     time = _KERAS_TIME.search(line)
-    if time and values and "ETA" not in line:
+    # "0s" is an epoch shorter than the print's resolution, not one that took no time
+    if time and values and "ETA" not in line and float(time.group(1)) > 0:
         values["seconds"] = float(time.group(1)) / (1000 if time.group(2) == "ms" else 1)
     return values
 
 
 def is_keras_progress(line: str) -> bool:
     return bool(re.search(r"\d+/\d+\s*(?:\[|━|─|-\s)", line)) or line.lstrip().startswith("- ")
+
+
+def unfinished(line: str) -> bool:
+    """A Keras progress bar stopped before its last step ("8/348 ━━ 7:12 1s/step", or
+    Keras 2's "ETA"): the values of a part of an epoch, e.g. of an interrupted run."""
+    m = re.search(r"(\d+)/(\d+)\s*(?:\[|━|─|-\s)", line)
+    return " ETA" in line or (m is not None and int(m.group(1)) < int(m.group(2)))
 
 
 def _new_run(runs: list[Run], kind: str, epoch: int) -> Run:
@@ -145,8 +153,10 @@ def parse_runs(text: str, used: set[int] | None = None) -> list[Run]:
             keras_run = _new_run(runs, "keras-progress", keras_epoch)
             used.add(index)
             continue
-        if keras_run is not None and keras_epoch is not None and is_keras_progress(line) \
-                and " ETA" not in line:
+        if keras_run is not None and keras_epoch is not None and is_keras_progress(line):
+            if unfinished(line):
+                used.add(index)
+                continue
             values = keras_values(line)
             if "loss" in values or "accuracy" in values:
                 keras_run.at(keras_epoch).update(values)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from exnet.facts.curves import SERIES, keras_values, parse_runs, screen_lines
+from exnet.facts.curves import SERIES, keras_values, parse_runs, screen_lines, unfinished
 from exnet.facts.files import Cell, Notebook
 from exnet.records import Curve, Evidence, Result
 
@@ -103,7 +103,7 @@ def _printed(cell: Cell, ev: Evidence, used: set[int]) -> list[Result]:
         if m:
             out.append(_result("accuracy", float(m.group("value")), None, None, ev))
             continue
-        if evaluates and re.search(r"\d+/\d+\s*(?:\[|━|-\s)", line) and "ETA" not in line:
+        if evaluates and re.search(r"\d+/\d+\s*(?:\[|━|-\s)", line) and not unfinished(line):
             values = keras_values(line)
             call = cell.source[cell.source.find(".evaluate("):][:80].lower()
             split = "test" if "test" in call else "validation" if "val" in call else None

@@ -3,14 +3,17 @@ statement, how many licence files are recognised, how many report results, and h
 long it takes.
 
     python bench/facts.py ROOT        # ROOT/<task>/<project>/ or ROOT/<project>/
+    python bench/facts.py ROOT --json OUT   # also write OUT/<task>/<project>.json
 
 Prints one line per task and a total line, and lists every licence file that was not
-recognised (a file of another licence, or one to look at).
+recognised (a file of another licence, or one to look at). With --json, each project's
+facts (`Facts.to_json()`) go to a file, for checking them by hand.
 """
 
 from __future__ import annotations
 
-import sys
+import argparse
+import json
 import time
 from collections import Counter
 from pathlib import Path
@@ -27,7 +30,7 @@ def projects(root: Path) -> dict[str, list[Path]]:
     return {root.name: tasks}
 
 
-def main(root: Path) -> None:
+def main(root: Path, dump: Path | None = None) -> None:
     total: Counter[str] = Counter()
     unrecognised = []
     for task, folders in projects(root).items():
@@ -35,6 +38,10 @@ def main(root: Path) -> None:
         started = time.perf_counter()
         for folder in folders:
             facts = project_facts(folder)
+            if dump is not None:
+                out = dump / task / f"{folder.name}.json"
+                out.parent.mkdir(parents=True, exist_ok=True)
+                out.write_text(json.dumps(facts.to_json(), indent=1, ensure_ascii=False))
             n["projects"] += 1
             n["statement"] += facts.environment.statement is not None
             n["results"] += bool(facts.results)
@@ -60,4 +67,8 @@ def main(root: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else "."))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("root", nargs="?", default=".", type=Path)
+    parser.add_argument("--json", type=Path, help="write each project's facts here")
+    args = parser.parse_args()
+    main(args.root, args.json)

@@ -86,8 +86,8 @@ def test_poetry_and_python_version_file() -> None:
     # tf.keras markers speak about TensorFlow; the pin (< 2.5) already meets < 2.6
     assert e["statement"] == "TensorFlow ≥ 2.4 and < 2.5; Python 3.9"
     apis = sorted(x["api"] for x in e["eras"])
-    assert apis == ["fit_generator", "keras.preprocessing.text", "optimizer lr=",
-                    "predict_classes"]
+    # tensorflow.keras.preprocessing.text is still there in TF 2.16+ (tf.keras keeps it)
+    assert apis == ["fit_generator", "optimizer lr=", "predict_classes"]
 
 
 def test_pipfile_and_a_pin_the_code_contradicts() -> None:
@@ -152,3 +152,46 @@ def test_the_marker_named_is_the_one_that_sets_the_bound() -> None:
             Era("keras", "2.x", "tensorflow<2", "CuDNNLSTM/CuDNNGRU", ())]
     assert statement({"tensorflow"}, [], eras, None) == (
         "TensorFlow with the Keras 2.x API — needs tensorflow<2 (CuDNNLSTM/CuDNNGRU)")
+
+
+@pytest.mark.parametrize("code, needs", [
+    ("import keras\nfrom keras.preprocessing.text import Tokenizer\n", ["keras<3"]),
+    ("from keras.preprocessing import sequence, text\n", ["keras<3"]),
+    ("from tensorflow.keras.preprocessing.text import Tokenizer\n", []),
+    ("import tensorflow as tf\ntok = tf.keras.preprocessing.text.Tokenizer()\n", []),
+    ("from tensorflow import keras\ntok = keras.preprocessing.text.Tokenizer()\n", []),
+])
+def test_only_the_standalone_keras_text_module_is_of_the_keras_2_era(
+        tmp_path: Path, code: str, needs: list[str]) -> None:
+    (tmp_path / "prep.py").write_text(code)
+    e = project_facts(tmp_path).to_json()["environment"]
+    assert [x["needs"] for x in e["eras"]] == needs
+
+
+def test_a_utf16_requirements_file_is_read(tmp_path: Path) -> None:
+    # what PowerShell's `pip freeze > requirements.txt` writes
+    text = "numpy==1.26.4\r\ntensorflow==2.13.0\r\n"
+    (tmp_path / "requirements.txt").write_bytes(text.encode("utf-16"))
+    (tmp_path / "train.py").write_text("import tensorflow as tf\n")
+    facts = project_facts(tmp_path).to_json()
+    e = facts["environment"]
+    assert facts["problems"] == []
+    assert [(d["name"], d["specifier"]) for d in e["frameworks"]] == [
+        ("tensorflow", "==2.13.0")]
+    assert [(d["name"], d["specifier"]) for d in e["libraries"]] == [("numpy", "==1.26.4")]
+    assert e["statement"] == "TensorFlow 2.13.0"
+
+
+def test_a_conda_export_named_requirements_txt(tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text(
+        "# platform: linux-64\npython=3.9.7=h12debd9_1\npytorch=1.9.0=py3.9_cpu_0\n"
+        "pillow=8.3.1\nnumpy==1.21.2\n")
+    (tmp_path / "net.py").write_text("import torch\n")
+    facts = project_facts(tmp_path).to_json()
+    e = facts["environment"]
+    assert facts["problems"] == []
+    assert [(d["name"], d["specifier"]) for d in e["frameworks"]] == [("torch", "==1.9.0")]
+    assert [(d["name"], d["specifier"]) for d in e["libraries"]] == [
+        ("numpy", "==1.21.2"), ("pillow", "==8.3.1.*")]
+    assert e["python"]["specifier"] == "==3.9.7" and e["python"]["version"] == "3.9"
+    assert e["statement"] == "PyTorch 1.9.0; Python 3.9"

@@ -26,11 +26,12 @@ class Marker:
     api: str
     pattern: re.Pattern[str]
     keras_only: bool = False       # only in files that import keras and not torch
+    package_only: bool = False     # only in files that import the standalone keras package
 
 
 def _m(framework: str, era: str, needs: str | None, api: str, pattern: str,
-       keras_only: bool = False) -> Marker:
-    return Marker(framework, era, needs, api, re.compile(pattern), keras_only)
+       keras_only: bool = False, package_only: bool = False) -> Marker:
+    return Marker(framework, era, needs, api, re.compile(pattern), keras_only, package_only)
 
 
 _TF = r"(?<![\w.])(?:tf|tensorflow)\."
@@ -55,8 +56,11 @@ MARKERS = (
     _m("keras", "2.x", "tensorflow<2.11", "optimizer lr=",
        r"\b(?:Adam|SGD|RMSprop|Adagrad|Adadelta|Adamax|Nadam)\([^)]*\blr\s*=", keras_only=True),
     _m("keras", "2.x", "tensorflow<2.6", "predict_classes", r"\.predict_classes\("),
+    # Keras 3 dropped keras.preprocessing.text, but tf.keras (keras._tf_keras) keeps it:
+    # only the standalone package's spelling shows the Keras 2 era
     _m("keras", "2.x", "tensorflow<2.16", "keras.preprocessing.text",
-       r"\bkeras\.preprocessing\.text\b|\bkeras\.preprocessing import text\b"),
+       r"(?<![\w.])keras\.preprocessing(?:\.text\b|\s+import\s+(?:.*,\s*)?text\b)",
+       package_only=True),
     _m("keras", "2.x", "tensorflow<2.16", "fit_generator", r"\.fit_generator\("),
     _m("keras", "2.x", "tensorflow<2.12", "keras.wrappers.scikit_learn",
        r"\bkeras\.wrappers\.scikit_learn\b"),
@@ -103,14 +107,15 @@ def eras(files: dict[str, list[Line]]) -> list[Era]:
         compat = _COMPAT_V1.search(code) is not None
         keras_file = re.search(r"\bkeras\b", code) is not None and \
             re.search(r"^\s*(?:import|from)\s+torch\b", code, re.M) is None
-        standalone = re.search(r"^\s*(?:import|from)\s+keras\b", code, re.M) is not None \
-            and re.search(r"\b(?:tensorflow|tf)\.keras\b|from tensorflow import keras",
-                          code) is None
+        package = re.search(r"^\s*(?:import|from)\s+keras\b", code, re.M) is not None
+        standalone = package and re.search(
+            r"\b(?:tensorflow|tf)\.keras\b|from tensorflow import keras", code) is None
         for rel, number, cell, text in lines:
             if text.lstrip().startswith("#"):
                 continue
             for marker in MARKERS:
-                if marker.keras_only and not keras_file:
+                if (marker.keras_only and not keras_file) or \
+                        (marker.package_only and not package):
                     continue
                 if not marker.pattern.search(text):
                     continue

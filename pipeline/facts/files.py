@@ -9,6 +9,7 @@ It keeps its own reader because stages share no code but records.
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import stat
@@ -59,8 +60,16 @@ def read_bounded(path: Path, limit: int) -> bytes:
 
 
 def read_text(path: Path, limit: int = MAX_TEXT_BYTES) -> str:
-    """A text file decoded as UTF-8 (undecodable bytes replaced); Unreadable for binary."""
+    """A text file decoded as UTF-8 (undecodable bytes replaced), or as UTF-16 when it
+    starts with that byte-order mark; Unreadable for binary."""
     data = read_bounded(path, limit)
+    # Windows PowerShell writes `pip freeze > requirements.txt` as UTF-16 with a BOM:
+    # every other byte is NUL, yet it is text
+    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        text = data.decode("utf-16", "replace")
+        if "\x00" in text:
+            raise Unreadable("binary file (NUL characters)")
+        return text.lstrip("\ufeff")
     if b"\x00" in data:
         raise Unreadable("binary file (NUL bytes)")
     return data.decode("utf-8", "replace").lstrip("\ufeff")

@@ -122,6 +122,10 @@ def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
         yield start, buffer
 
 
+#: `name=version=build` (or `name=version`): a single `=` is conda's, never pip's
+_CONDA_LINE = re.compile(r"^[A-Za-z0-9][\w.\-]*=(?!=)[^=<>!~\s;]+(?:=[^=\s;]+)?$")
+
+
 def read_requirements(root: Path, rel: str, stated: Stated, depth: int = 0,
                       seen: set[str] | None = None) -> None:
     seen = seen if seen is not None else set()
@@ -154,6 +158,9 @@ def read_requirements(root: Path, rel: str, stated: Stated, depth: int = 0,
             continue                                      # --index-url, -f, --pre ...
         line = re.sub(r"\s--hash[=\s]\S+", "", line)
         line = re.split(r"\s+-{1,2}[a-z]", line)[0]      # per-requirement options
+        if _CONDA_LINE.match(line):                       # `conda list --export` output
+            name, version, *build = line.split("=")
+            line = f"{name}=={version}" if build else f"{name}=={version}.*"
         stated.add(line, Evidence(rel, number))
 
 

@@ -237,3 +237,21 @@ def test_an_epoch_printed_as_zero_seconds_has_no_time() -> None:
     (run,) = parse_runs(text)
     assert run.series() == {"loss": (0.69, 0.68), "accuracy": (0.51, 0.56),
                             "seconds": (None, 1.0)}
+
+
+def test_a_printed_evaluation_result_wins_over_the_bar(tmp_path: Path) -> None:
+    out = (_bar(50, 50, "1s", "5ms/step - accuracy: 0.8312 - loss: 0.4410")
+           + "Test accuracy: 0.8240\nTest loss: 0.4525\n")
+    nb = {"nbformat": 4, "nbformat_minor": 4, "metadata": {}, "cells": [
+        {"cell_type": "code", "source": "loss, acc = net.evaluate(x_test, y_test)\n"
+         "print(f'Test accuracy: {acc:.4f}')\nprint(f'Test loss: {loss:.4f}')",
+         "metadata": {}, "outputs": [{"output_type": "stream", "name": "stdout", "text": out}]},
+        {"cell_type": "code", "source": "net.evaluate(x_test, y_test)", "metadata": {},
+         "outputs": [{"output_type": "stream", "name": "stdout", "text": _bar(
+             50, 50, "1s", "5ms/step - accuracy: 0.8312 - loss: 0.4410")}]}]}
+    (tmp_path / "eval.ipynb").write_text(json.dumps(nb))
+    facts = project_facts(tmp_path).to_json()
+    assert [(r["metric"], r["value"], r["split"], r["evidence"]["cell"])
+            for r in facts["results"]] == [
+        ("accuracy", 0.824, "test", 0), ("loss", 0.4525, "test", 0),
+        ("loss", 0.441, "test", 1), ("accuracy", 0.8312, "test", 1)]

@@ -11,7 +11,8 @@ From each code cell's output text (`exnet.facts.curves` reads the epoch logs):
   "Validation loss = 0.31", "accuracy on test set: 87.2%", a classification report's
   `accuracy` row; the split when the line names it;
 - a Keras evaluation progress line (a cell that calls `.evaluate(` and no `.fit(`):
-  its loss and accuracy, split "test" when the call names test data;
+  its loss and accuracy, split "test" when the call names test data, unless the cell
+  also prints that metric and split (Keras 3's bar may show other figures);
 - `Wall time: 1min 5s` of a cell that trains (calls `.fit(`, `train(` or loops over
   epochs): the training time (`wall_time`, seconds).
 
@@ -86,6 +87,7 @@ def _final_epoch(cell: Cell, ev: Evidence, runs: list) -> list[Result]:
 def _printed(cell: Cell, ev: Evidence, used: set[int]) -> list[Result]:
     """Printed metrics, evaluation and wall time (lines of epoch logs, `used`, are not)."""
     out = []
+    bar: list[Result] = []          # what an evaluation's progress bar shows
     evaluates = ".evaluate(" in cell.source and not _TRAINS.search(cell.source)
     for index, line in enumerate(screen_lines(cell.outputs)):
         if index in used:
@@ -109,13 +111,16 @@ def _printed(cell: Cell, ev: Evidence, used: set[int]) -> list[Result]:
             split = "test" if "test" in call else "validation" if "val" in call else None
             for name in ("loss", "accuracy"):
                 if name in values:
-                    out.append(_result(name, values[name], None, split, ev))
+                    bar.append(_result(name, values[name], None, split, ev))
         m = _WALL.match(line)
         if m and _TRAINS.search(cell.source):
             value = seconds(m.group(1))
             if value is not None:
                 out.append(_result("wall_time", value, "s", None, ev))
-    return out
+    # Keras 3's bar can show other figures than evaluate() returned (0.90 on the bar,
+    # 0.89 printed from its return value): a printed line says what was returned
+    printed = {(r.metric, r.split) for r in out}
+    return out + [r for r in bar if (r.metric, r.split) not in printed]
 
 
 def _once(results: list[Result]) -> list[Result]:

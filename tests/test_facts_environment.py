@@ -160,9 +160,13 @@ def test_the_marker_named_is_the_one_that_sets_the_bound() -> None:
     ("from tensorflow.keras.preprocessing.text import Tokenizer\n", []),
     ("import tensorflow as tf\ntok = tf.keras.preprocessing.text.Tokenizer()\n", []),
     ("from tensorflow import keras\ntok = keras.preprocessing.text.Tokenizer()\n", []),
+    ("from tensorflow import keras\nimport tensorflow_hub as hub\n"
+     "net = keras.Sequential([hub.KerasLayer(URL)])\n", ["tensorflow<2.16"]),
+    ("import tf_keras as keras\nimport tensorflow_hub as hub\n"
+     "net = keras.Sequential([hub.KerasLayer(URL)])\n", [None]),
 ])
-def test_only_the_standalone_keras_text_module_is_of_the_keras_2_era(
-        tmp_path: Path, code: str, needs: list[str]) -> None:
+def test_keras_2_era_markers_and_where_they_do_not_apply(
+        tmp_path: Path, code: str, needs: list[str | None]) -> None:
     (tmp_path / "prep.py").write_text(code)
     e = project_facts(tmp_path).to_json()["environment"]
     assert [x["needs"] for x in e["eras"]] == needs

@@ -4,7 +4,9 @@ Where no file pins a framework, its code still tells which versions run it: call
 a later release removed or renamed. Each marker below is a pattern over code lines
 (comment lines are skipped) with the era it shows and, where a release removed it, the
 requirement it implies. A file that imports `tensorflow.compat.v1 as tf` runs its TF1
-calls on TensorFlow 2, so there they show the compat era and imply nothing.
+calls on TensorFlow 2, so there they show the compat era and imply nothing; likewise
+a file that imports `tf_keras` (Keras 2 for TensorFlow 2.16 and later) needs no
+TensorFlow before 2.16 for its Keras 2 calls.
 """
 
 from __future__ import annotations
@@ -62,6 +64,8 @@ MARKERS = (
        r"(?<![\w.])keras\.preprocessing(?:\.text\b|\s+import\s+(?:.*,\s*)?text\b)",
        package_only=True),
     _m("keras", "2.x", "tensorflow<2.16", "fit_generator", r"\.fit_generator\("),
+    # TensorFlow Hub's layer is a Keras 2 layer: Keras 3 models refuse it
+    _m("keras", "2.x", "tensorflow<2.16", "hub.KerasLayer", r"\bhub\.KerasLayer\("),
     _m("keras", "2.x", "tensorflow<2.12", "keras.wrappers.scikit_learn",
        r"\bkeras\.wrappers\.scikit_learn\b"),
     _m("keras", "2.x", "tensorflow<2", "CuDNNLSTM/CuDNNGRU", r"\bCuDNN(?:LSTM|GRU)\b"),
@@ -77,6 +81,8 @@ MARKERS = (
 )
 _COMPAT_V1 = re.compile(r"\bimport\s+tensorflow\.compat\.v1\s+as\s+tf\b|"
                         r"\bfrom\s+tensorflow\.compat\s+import\s+v1\s+as\s+tf\b")
+#: tf-keras is Keras 2 packaged for TensorFlow 2.16 and later
+_TF_KERAS = re.compile(r"^\s*(?:import|from)\s+tf_keras\b", re.M)
 _IMPORTS = re.compile(r"^\s*(?:import|from)\s+(tensorflow|keras|torch|torchvision|torchtext|"
                       r"transformers|pytorch_lightning|lightning|jax|flax)\b")
 MAX_EVIDENCE = 3
@@ -105,6 +111,7 @@ def eras(files: dict[str, list[Line]]) -> list[Era]:
     for lines in files.values():
         code = "\n".join(text for *_, text in lines)
         compat = _COMPAT_V1.search(code) is not None
+        tf_keras = _TF_KERAS.search(code) is not None
         keras_file = re.search(r"\bkeras\b", code) is not None and \
             re.search(r"^\s*(?:import|from)\s+torch\b", code, re.M) is None
         package = re.search(r"^\s*(?:import|from)\s+keras\b", code, re.M) is not None
@@ -122,6 +129,8 @@ def eras(files: dict[str, list[Line]]) -> list[Era]:
                 era, needs = marker.era, marker.needs
                 if compat and marker.framework == "tensorflow":
                     era, needs = "1.x API through tf.compat.v1", None
+                elif tf_keras and needs == "tensorflow<2.16":
+                    needs = None
                 elif standalone and marker.framework == "keras" and needs and \
                         needs.startswith("tensorflow<"):
                     needs = standalone_keras(needs)

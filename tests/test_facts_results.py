@@ -7,9 +7,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from exnet.facts import project_facts
 from exnet.facts.curves import parse_runs
-from exnet.facts.outputs import seconds
+from exnet.facts.outputs import evaluated_split, seconds
 from exnet.records import REPORTED, model_id
 
 FIXTURES = Path(__file__).parent / "fixtures" / "facts"
@@ -249,9 +251,24 @@ def test_a_printed_evaluation_result_wins_over_the_bar(tmp_path: Path) -> None:
         {"cell_type": "code", "source": "net.evaluate(x_test, y_test)", "metadata": {},
          "outputs": [{"output_type": "stream", "name": "stdout", "text": _bar(
              50, 50, "1s", "5ms/step - accuracy: 0.8312 - loss: 0.4410")}]}]}
+    nb["cells"].append(
+        {"cell_type": "code", "source": "scores = net.evaluate(X_train, Y_train)",
+         "metadata": {}, "outputs": [{"output_type": "stream", "name": "stdout", "text": _bar(
+             90, 90, "2s", "5ms/step - accuracy: 0.9512 - loss: 0.1370")}]})
     (tmp_path / "eval.ipynb").write_text(json.dumps(nb))
     facts = project_facts(tmp_path).to_json()
     assert [(r["metric"], r["value"], r["split"], r["evidence"]["cell"])
             for r in facts["results"]] == [
         ("accuracy", 0.824, "test", 0), ("loss", 0.4525, "test", 0),
-        ("loss", 0.441, "test", 1), ("accuracy", 0.8312, "test", 1)]
+        ("loss", 0.441, "test", 1), ("accuracy", 0.8312, "test", 1),
+        ("loss", 0.137, "train", 2), ("accuracy", 0.9512, "train", 2)]
+
+
+@pytest.mark.parametrize("source, split", [
+    ("model.evaluate(x_test, y_test)", "test"), ("model.evaluate(val_ds)", "validation"),
+    ("model.evaluate(xtrain, ytrain)\nprint('val')", "train"),
+    ("model.evaluate(x, y)\nprint('test')", None),
+    ("model.evaluate(x_train, y_train); model.evaluate(x_test, y_test)", "train")])
+def test_the_split_of_an_evaluation_is_read_from_its_arguments(source: str,
+                                                              split: str | None) -> None:
+    assert evaluated_split(source) == split

@@ -11,8 +11,8 @@ From each code cell's output text (`exnet.facts.curves` reads the epoch logs):
   "Validation loss = 0.31", "accuracy on test set: 87.2%", a classification report's
   `accuracy` row; the split when the line names it;
 - a Keras evaluation progress line (a cell that calls `.evaluate(` and no `.fit(`):
-  its loss and accuracy, split "test" when the call names test data, unless the cell
-  also prints that metric and split (Keras 3's bar may show other figures);
+  its loss and accuracy, with the split the call's arguments name, unless the cell
+  also prints that metric (Keras 3's bar may show other figures than it returned);
 - `Wall time: 1min 5s` of a cell that trains (calls `.fit(`, `train(` or loops over
   epochs): the training time (`wall_time`, seconds).
 
@@ -107,8 +107,7 @@ def _printed(cell: Cell, ev: Evidence, used: set[int]) -> list[Result]:
             continue
         if evaluates and re.search(r"\d+/\d+\s*(?:\[|━|-\s)", line) and not unfinished(line):
             values = keras_values(line)
-            call = cell.source[cell.source.find(".evaluate("):][:80].lower()
-            split = "test" if "test" in call else "validation" if "val" in call else None
+            split = evaluated_split(cell.source)
             for name in ("loss", "accuracy"):
                 if name in values:
                     bar.append(_result(name, values[name], None, split, ev))
@@ -119,8 +118,19 @@ def _printed(cell: Cell, ev: Evidence, used: set[int]) -> list[Result]:
                 out.append(_result("wall_time", value, "s", None, ev))
     # Keras 3's bar can show other figures than evaluate() returned (0.90 on the bar,
     # 0.89 printed from its return value): a printed line says what was returned
-    printed = {(r.metric, r.split) for r in out}
-    return out + [r for r in bar if (r.metric, r.split) not in printed]
+    printed = {r.metric for r in out}
+    return out + [r for r in bar if r.metric not in printed]
+
+
+def evaluated_split(source: str) -> str | None:
+    """The split an `.evaluate(...)` call names in its arguments (`x_test`, `val_ds`,
+    `X_train`), None when they name none or several."""
+    m = re.search(r"\.evaluate\(([^)\n]*)", source)
+    args = m.group(1).lower() if m else ""
+    named = {split for word, split in (("test", "test"), ("val", "validation"),
+                                       ("dev", "validation"), ("train", "train"))
+             if word in args}
+    return named.pop() if len(named) == 1 else None
 
 
 def _once(results: list[Result]) -> list[Result]:

@@ -24,7 +24,7 @@ from exnet.render.families import FAMILIES, display_name, family_label, family_o
 from exnet.render.jsdata import hyperparameter_dims, safe_json
 from exnet.render.links import source_url, task_slug
 from exnet.render.mapview import map_view
-from exnet.render.strips import strip
+from exnet.render.strips import Distribution
 from exnet.render.tables import TaskTables, seq_at
 from exnet.render.values import (
     format_args,
@@ -311,6 +311,9 @@ def model_contexts(task: TaskSource, tables: TaskTables, assets: Mapping[str, st
     root = "../../"
     m = tables.models
     numeric_dims = [d for d in hyperparameter_dims(task, tables) if d["kind"] == "numeric"]
+    dists = [x for x in (Distribution.of(d["label"], d["values"], d["axis"])
+                         for d in numeric_dims) if x is not None]
+    dist_values = {d["label"]: d["values"] for d in numeric_dims}
     for row in range(tables.n):
         rec = task.records.get(m["id"][row]) or {}
         blob = tables.blob[row]
@@ -342,8 +345,7 @@ def model_contexts(task: TaskSource, tables: TaskTables, assets: Mapping[str, st
             },
             "layers": _layers(rec, blob), "hyperparameters": _hyperparameters(rec, blob),
             "preprocessing": _preprocessing(rec, blob), "neighbours": neighbours,
-            "strips": [c for c in (strip(d["label"], d["values"][row], d["values"],
-                                         d["axis"]) for d in numeric_dims) if c],
+            "strips": [c for c in (d.strip(dist_values[d.label][row]) for d in dists) if c],
             "task_href": "../index.html#hyperparameters",
             "compare_href": "../compare.html#m=" + ",".join(compare),
             "has_record": bool(rec),

@@ -11,9 +11,11 @@ its bars. All text in the SVG is numbers formatted here, escaped all the same.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -59,28 +61,45 @@ def _position(v: float) -> float:
     return math.log10(v) if v > 0 else 0.0
 
 
+@dataclass(frozen=True)
+class Distribution:
+    """A task's values of one hyperparameter, measured once for every model page."""
+
+    label: str
+    nums: list[float]                                  # sorted
+    figure: Numeric
+    bars: list[tuple[str, float, float, int]]
+
+    @classmethod
+    def of(cls, label: str, values: Sequence[Any], axis: str) -> Distribution | None:
+        """None when fewer than two of the values are positive numbers."""
+        nums = sorted(float(v) for v in values if isinstance(v, (int, float))
+                      and not isinstance(v, bool) and v > 0 and math.isfinite(v))
+        figure = numeric(nums) if len(nums) >= 2 else None
+        return None if figure is None else cls(label, nums, figure, _bars(nums, axis))
+
+    def strip(self, value: Any) -> dict[str, Any] | None:
+        """The chart for one model: {"label", "svg", "sentence", "rows": [(bar,
+        models)]}, or None when its value is not a positive number."""
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
+            return None
+        figure, bars = self.figure, self.bars
+        mine = _position(float(value))
+        lo = min(min(b[1] for b in bars), mine - 0.1)
+        hi = max(max(b[2] for b in bars), mine + 0.1)
+        below = bisect.bisect_left(self.nums, float(value))
+        sentence = (f"{self.label}: this model {format_number(value)}; the task's median is "
+                    f"{format_number(figure.median)} (middle half {format_number(figure.q1)} "
+                    f"to {format_number(figure.q3)}); {below} of {len(self.nums)} models set "
+                    f"a smaller value.")
+        return {"label": self.label, "sentence": sentence, "rows": [(b[0], b[3]) for b in bars],
+                "svg": _svg(bars, figure, mine, float(value), lo, hi, sentence)}
+
+
 def strip(label: str, value: Any, values: Sequence[Any], axis: str) -> dict[str, Any] | None:
-    """The chart of one hyperparameter for one model: {"label", "svg", "sentence",
-    "rows": [(bar, models)]}, or None when the value or the task's values are not
-    positive numbers."""
-    nums = [float(v) for v in values if isinstance(v, (int, float)) and not isinstance(
-        v, bool) and v > 0 and math.isfinite(v)]
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0 \
-            or len(nums) < 2:
-        return None
-    figure = numeric(nums)
-    assert figure is not None
-    bars = _bars(nums, axis)
-    mine = _position(float(value))
-    lo = min(min(b[1] for b in bars), mine - 0.1)
-    hi = max(max(b[2] for b in bars), mine + 0.1)
-    below = sum(1 for v in nums if v < value)
-    sentence = (f"{label}: this model {format_number(value)}; the task's median is "
-                f"{format_number(figure.median)} (middle half {format_number(figure.q1)} to "
-                f"{format_number(figure.q3)}); {below} of {len(nums)} models set a smaller "
-                f"value.")
-    return {"label": label, "svg": _svg(bars, figure, mine, float(value), lo, hi, sentence),
-            "sentence": sentence, "rows": [(b[0], b[3]) for b in bars]}
+    """The chart of one hyperparameter for one model (see `Distribution.strip`)."""
+    dist = Distribution.of(label, values, axis)
+    return None if dist is None else dist.strip(value)
 
 
 def _svg(bars: list[tuple[str, float, float, int]], f: Numeric, mine: float, value: float,

@@ -160,6 +160,11 @@ def test_the_marker_named_is_the_one_that_sets_the_bound() -> None:
     ("from tensorflow.keras.preprocessing.text import Tokenizer\n", []),
     ("import tensorflow as tf\ntok = tf.keras.preprocessing.text.Tokenizer()\n", []),
     ("from tensorflow import keras\ntok = keras.preprocessing.text.Tokenizer()\n", []),
+    ("from keras.preprocessing.image import ImageDataGenerator\n", ["keras<3"]),
+    ("import keras\ngen = keras.preprocessing.image.ImageDataGenerator(rescale=1/255)\n",
+     ["keras<3"]),
+    ("from keras.preprocessing.image import load_img\n", []),
+    ("from tensorflow.keras.preprocessing.image import ImageDataGenerator\n", []),
     ("from tensorflow import keras\nimport tensorflow_hub as hub\n"
      "net = keras.Sequential([hub.KerasLayer(URL)])\n", ["tensorflow<2.16"]),
     ("import tf_keras as keras\nimport tensorflow_hub as hub\n"

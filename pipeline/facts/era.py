@@ -58,10 +58,13 @@ MARKERS = (
     _m("keras", "2.x", "tensorflow<2.11", "optimizer lr=",
        r"\b(?:Adam|SGD|RMSprop|Adagrad|Adadelta|Adamax|Nadam)\([^)]*\blr\s*=", keras_only=True),
     _m("keras", "2.x", "tensorflow<2.6", "predict_classes", r"\.predict_classes\("),
-    # Keras 3 dropped keras.preprocessing.text, but tf.keras (keras._tf_keras) keeps it:
-    # only the standalone package's spelling shows the Keras 2 era
+    # Keras 3 dropped keras.preprocessing.text and ImageDataGenerator, but tf.keras
+    # (keras._tf_keras) keeps them: only the standalone package's spelling shows Keras 2
     _m("keras", "2.x", "tensorflow<2.16", "keras.preprocessing.text",
        r"(?<![\w.])keras\.preprocessing(?:\.text\b|\s+import\s+(?:.*,\s*)?text\b)",
+       package_only=True),
+    _m("keras", "2.x", "tensorflow<2.16", "keras.preprocessing.image.ImageDataGenerator",
+       r"(?<![\w.])keras\.preprocessing\.image(?:\s+import\s+.*)?\.?\bImageDataGenerator\b",
        package_only=True),
     _m("keras", "2.x", "tensorflow<2.16", "fit_generator", r"\.fit_generator\("),
     # TensorFlow Hub's layer is a Keras 2 layer: Keras 3 models refuse it

@@ -72,10 +72,11 @@ def build_summary(records: Sequence[Mapping[str, Any]],
                   skipped: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
     """The summary of one task (structure documented in `exnet.aggregate`)."""
     opt = options or Options()
+    why_not = [misfit(r, task) for r in records]    # once per record: it reads every layer
     left_out = [{"id": model_id(r), "project": r.get("project"), "file": r.get("file"),
                  "name": r.get("name"), "reason": why}
-                for r in records if (why := misfit(r, task)) is not None]
-    records = [r for r in records if misfit(r, task) is None]
+                for r, why in zip(records, why_not) if why is not None]
+    records = [r for r, why in zip(records, why_not) if why is None]
     ids = [model_id(r) for r in records]
     order = sorted(range(len(records)), key=lambda i: (ids[i], i))
     records = [records[i] for i in order]

@@ -1,5 +1,6 @@
-"""One source for every count: the README's figures for the bundled corpus and the
-gallery's home page both say what the corpus files hold (its summaries and projects)."""
+"""One source for every count: the README's figures for the bundled corpus, the
+gallery's home page and its task pages all say what the corpus files hold (its
+summaries and projects)."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ def test_readme_states_the_corpus_counts() -> None:
         assert tuple(int(g) for g in found.groups()) == (models, projects, mined), task
 
 
-def test_home_page_states_the_corpus_counts(tmp_path: Path) -> None:
+def test_home_and_task_pages_state_the_corpus_counts(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
     index = publish(corpus, tmp_path / "build")
@@ -40,3 +41,8 @@ def test_home_page_states_the_corpus_counts(tmp_path: Path) -> None:
     models = sum(totals(t)[0] for t in TASKS)
     projects = sum(totals(t)[1] for t in TASKS)
     assert f"of {models} models from {projects} open-source projects" in home
+    for task in TASKS:
+        page = (index.parent / task / "index.html").read_text(encoding="utf-8")
+        models, projects, _ = totals(task)
+        assert f"{models} models from {projects} projects ·" in page, task
+        assert f"<dd>{projects}</dd></div>\n      <div><dt>Models</dt><dd>{models}</dd>" in home

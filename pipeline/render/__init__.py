@@ -15,8 +15,9 @@ relative, every script and the data are files of the site, and plotly.js is copi
     out_dir/assets/                        stylesheet, browser code, plotly-<version>.min.js
 
 Modules: corpus (reading), tables and context (summary -> template contexts), charts
-(plotly layouts), jsdata (browser data), pages (jinja2), assets, write (only changed
-files), serve (a preview server).
+(plotly layouts), facts and factcharts (the projects' facts: environment, licence,
+reported results, curves, preprocessing overview), jsdata (browser data), pages
+(jinja2), assets, write (only changed files), serve (a preview server).
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from exnet.render.families import stylesheet
 OWN_ASSETS = {"css": "exnet.css", "common": "exnet-common.js", "task": "exnet-task.js",
               "compare": "exnet-compare.js", "map": "exnet-map.js",
               "parcoords": "exnet-parcoords.js", "dist": "exnet-dist.js",
-              "search": "exnet-search.js"}
+              "search": "exnet-search.js", "facts": "exnet-facts.js"}
 #: logical name -> vendored file in site_templates/assets/, copied under its own name
 #: (which carries its version)
 VENDORED = {"minisearch": "minisearch-7.2.0.js",

@@ -20,6 +20,8 @@ from exnet.render.architecture import architecture_name
 from exnet.render.charts import FACET_CHARTS, MAP_CONFIG, map_chart, task_charts
 from exnet.render.corpus import TaskSource
 from exnet.render.facets import task_facets
+from exnet.render.factcharts import model_curves, task_facts
+from exnet.render.facts import ORDER, model_facts
 from exnet.render.families import FAMILIES, display_name, family_label, family_of
 from exnet.render.jsdata import hyperparameter_dims, safe_json
 from exnet.render.links import source_url, task_slug
@@ -184,8 +186,7 @@ def task_context(task: TaskSource, tables: TaskTables, assets: Mapping[str, str]
         "sections": SECTIONS,
         "splits": [{"key": f["key"], "label": f["legend"]} for f in task_facets(task, tables)
                    if f["key"] in SPLITS],
-        "order": "most starred projects first" if tables.has_stars
-        else "by project and name",
+        "order": ORDER,
         "hyper": [{"key": d["key"], "label": d["label"], "id": f"hp-{d['key']}",
                    "title": charts["hyper"][d["key"]]["title"]} for d in dims],
         "charts": {"sankey": charts["sankey"]["title"], "layers": charts["layers"]["title"],
@@ -198,6 +199,7 @@ def task_context(task: TaskSource, tables: TaskTables, assets: Mapping[str, str]
         "families": [{"name": f, "label": family_label(f)} for f in FAMILIES
                      if f != "marker"],
     })
+    ctx.update(task_facts(task, tables, assets, ctx))
     return ctx
 
 
@@ -314,6 +316,7 @@ def model_contexts(task: TaskSource, tables: TaskTables, assets: Mapping[str, st
     dists = [x for x in (Distribution.of(d["label"], d["values"], d["axis"])
                          for d in numeric_dims) if x is not None]
     dist_values = {d["label"]: d["values"] for d in numeric_dims}
+    curves = model_curves(task, tables, assets)
     for row in range(tables.n):
         rec = task.records.get(m["id"][row]) or {}
         blob = tables.blob[row]
@@ -336,7 +339,8 @@ def model_contexts(task: TaskSource, tables: TaskTables, assets: Mapping[str, st
                 "datasets": _dataset_evidence(rec, blob, [str(d) for d in datasets]),
                 "occurrences": _occurrences(rec, blob),
                 "blocks": [str(b) for b in rec.get("blocks") or []],
-                "params": format_count(m["params"][row]),
+                "params": format_count(m["params"][row]) if m["params"][row] is not None
+                else "",
                 "stars": tables.stars[row],
                 "size": str(m["size"][row] or "unknown"),
                 "tricks": [label(str(t)) for t in m["tricks"][row] or []],
@@ -350,6 +354,7 @@ def model_contexts(task: TaskSource, tables: TaskTables, assets: Mapping[str, st
             "compare_href": "../compare.html#m=" + ",".join(compare),
             "has_record": bool(rec),
         })
+        ctx.update(model_facts(task, tables, row) | curves(row, ctx))
         yield tables.slugs[row], ctx
 
 

@@ -1,8 +1,10 @@
 """Render stage: the facets the task page filters and splits by.
 
 The summary's facets (framework, dataset, code style, layer types, size, stars,
-tricks), without any whose values are all "unknown" (a filter or sort on data the
-corpus does not have would mislead: the bundled corpus records no stars), plus two the
+tricks) and those of the projects' facts (framework and era, reported results, licence
+kind, Python version: exnet.render.facts), each without its "unknown" value and left
+out when that is all it has (a filter or sort on data the corpus does not have would
+mislead: the bundled corpus records no stars), plus two the
 site derives from the records: the era a project was created in (from `created` in the
 projects table) and the input preparation found for a model (tokenizer, padding,
 pretrained embeddings, augmentation, ...; "none found" otherwise).
@@ -17,6 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from exnet.render.corpus import TaskSource
+from exnet.render.facts import fact_facets
 from exnet.render.tables import TaskTables
 
 #: Summary facets in the order the filters show them, with their legends.
@@ -83,7 +86,17 @@ def task_facets(task: TaskSource, tables: TaskTables) -> list[dict[str, Any]]:
             continue
         rows = [list(r) for r in facet.get("models") or [[] for _ in values]]
         out.append(_facet(key, legend, values, rows, bool(facet.get("multi"))))
+    out.extend(fact_facets(task))
     for extra in (preparation_facet(task, tables), era_facet(tables)):
         if extra is not None:
             out.append(extra)
-    return out
+    return [f for f in map(_known, out) if f["values"]]
+
+
+def _known(facet: dict[str, Any]) -> dict[str, Any]:
+    """The facet without its "unknown" value: the site says nothing of what it does
+    not know (no checkbox for it)."""
+    keep = [i for i, v in enumerate(facet["values"]) if v != UNKNOWN]
+    return {**facet, "values": [facet["values"][i] for i in keep],
+            "counts": [facet["counts"][i] for i in keep],
+            "models": [facet["models"][i] for i in keep]}

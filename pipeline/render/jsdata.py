@@ -24,6 +24,7 @@ from typing import Any
 from exnet.render.architecture import architecture_name
 from exnet.render.corpus import TaskSource
 from exnet.render.facets import task_facets
+from exnet.render.facts import model_order
 from exnet.render.families import FAMILIES, family_of
 from exnet.render.tables import TaskTables, seq_at
 from exnet.render.values import format_args, label, layer_brief
@@ -195,7 +196,7 @@ def task_data(task: TaskSource, tables: TaskTables) -> dict[str, Any]:
             "name": [str(v) for v in m["name"]], "project": project_index,
             "file": file_index, "cell": m["cell"], "line": m["line"], "fw": fw_index,
             "core": m["core"], "slug": tables.slugs, "x": m["x"], "y": m["y"],
-            "dataset": dataset_index, "order": tables.order(), "arch": arch_index,
+            "dataset": dataset_index, "order": model_order(task, tables), "arch": arch_index,
             # every layer type of the model (its full sequence), for the text filter
             "types": [sorted({t for t in seq_at(tables.full_types, f)}) for f in m["full"]],
         },

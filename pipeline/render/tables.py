@@ -49,16 +49,6 @@ class TaskTables:
         """Whether the corpus knows any project's stars (the bundled one does not)."""
         return any(s is not None for s in self.stars)
 
-    def order(self) -> list[int]:
-        """Model rows in the order lists show them: the most starred project first when
-        stars are known (unknown last), else by project and name; then by id. Never a
-        sort on data the corpus does not have."""
-        if self.has_stars:
-            return sorted(range(self.n), key=lambda r: (-(self.stars[r] or -1), r))
-        m = self.models
-        return sorted(range(self.n), key=lambda r: (str(m["project"][r]).lower(),
-                                                    str(m["name"][r]).lower(), r))
-
 
 def _seq_column(summary: Mapping[str, Any], which: str, column: str) -> list[list[str]]:
     table = (summary.get("sequences") or {}).get(which) or {}

@@ -187,3 +187,35 @@ def test_a_model_another_branch_builds_is_not_set_aside(tmp_path) -> None:
     assert names(data) == [("models.py", "CNN"), ("models.py", "MLP")]
     assert [a["name"] for a in data["set_aside"]] == ["Old"]
     assert find_model(data, "CNN")["hyperparameters"]["learning_rate"]["value"] == 0.01
+
+
+def test_commented_alternative_over_several_lines(tmp_path) -> None:
+    """`# model = Small(` with one argument per commented line: still one alternative."""
+    (tmp_path / "model.py").write_text(
+        "import torch.nn as nn\n\n\n"
+        "class Big(nn.Module):\n"
+        "    def __init__(self, vocab_size, dim=64):\n"
+        "        super().__init__()\n"
+        "        self.embedding = nn.Embedding(vocab_size, dim)\n"
+        "        self.fc = nn.Linear(dim, 1)\n\n"
+        "    def forward(self, x):\n"
+        "        return self.fc(self.embedding(x).mean(dim=1))\n\n\n"
+        "class Small(nn.Module):\n"
+        "    def __init__(self, vocab_size, dim=16):\n"
+        "        super().__init__()\n"
+        "        self.embedding = nn.Embedding(vocab_size, dim)\n"
+        "        self.fc = nn.Linear(dim, 1)\n\n"
+        "    def forward(self, x):\n"
+        "        return self.fc(self.embedding(x).max(dim=1)[0])\n")
+    (tmp_path / "main.py").write_text(
+        "import torch\nfrom model import Big, Small\n\n"
+        "model = Big(\n    vocab_size=5000,\n)\n"
+        "# or the small one:\n"
+        "# model = Small(\n#     vocab_size=5000,\n#     dim=16\n# )\n"
+        "optimizer = torch.optim.SGD(model.parameters(), lr=0.05)\n"
+        "criterion = torch.nn.BCEWithLogitsLoss()\n")
+    data = extract(tmp_path)
+    small = find_model(data, "Small")
+    assert small["hyperparameters"]["learning_rate"]["value"] == 0.05
+    assert small["hyperparameters"]["learning_rate"]["selected_at"]["line"] == 8
+    assert data["set_aside"] == []

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import re
+import textwrap
 import tokenize
 from dataclasses import dataclass
 
@@ -46,7 +47,7 @@ class Alternative:
 
 def _is_assignment_of_call(text: str) -> bool:
     try:
-        stmt = cst.parse_statement(text.strip() + "\n")
+        stmt = cst.parse_statement(textwrap.dedent(text).strip() + "\n")
     except (cst.ParserSyntaxError, RecursionError, ValueError):
         return False
     if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
@@ -73,9 +74,27 @@ def commented_alternatives(module: ModuleInfo) -> list[Alternative]:
         window = lines[max(0, i - NEAR): i + NEAR + 1]
         if not any(live.match(other) for other in window):
             continue
-        if _is_assignment_of_call(line.split("#", 1)[1]):
+        if _commented_statement(lines, i):
             out.append(Alternative(module.rel, i + 1, name, callee))
     return out
+
+
+#: How many comment lines one commented-out statement may span (`# model = Net(` then
+#: one argument per line, then `# )`).
+MAX_SPAN = 12
+
+
+def _commented_statement(lines: list[str], first: int) -> bool:
+    """Whether the comment lines from `first` on hold one assignment of a call."""
+    text = ""
+    for line in lines[first: first + MAX_SPAN]:
+        stripped = line.lstrip()
+        if not stripped.startswith("#") or len(line) > MAX_COMMENT:
+            return False
+        text += stripped[1:] + "\n"
+        if _is_assignment_of_call(text):
+            return True
+    return False
 
 
 def references(module: ModuleInfo) -> tuple[set[str], set[str]]:

@@ -197,3 +197,40 @@ model = getattr(models, args.model)(5000)
     lstm = find_model(data, "LSTMClassifier")
     assert lstm["hyperparameters"]["optimizer"]["selected_at"] == {"file": "train.py",
                                                                     "line": 13}
+
+
+def test_importlib_by_name(tmp_path: Path) -> None:
+    """`import_module("models." + args.model)` then `x.Model(...)`: every module of the
+    package that defines the class can be the model (one file per architecture, each
+    with a class `Model`, as in many text-classification repositories)."""
+    cnn, rnn = MODELS_PY.split("class LSTMClassifier")
+    root = write(tmp_path / "i", {
+        "models/__init__.py": "",
+        "models/TextCNN.py": cnn.replace("class TextCNN", "class Model"),
+        "models/TextRNN.py": "import torch.nn as nn\n\n\nclass Model" +
+                             rnn.split("(nn.Module)", 1)[0].replace("LSTMClassifier", "") +
+                             "(nn.Module)" + rnn.split("(nn.Module)", 1)[1],
+        "train.py": """\
+import argparse
+from importlib import import_module
+import torch
+import torch.nn as nn
+from torch.utils.data import DataLoader
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--model", type=str, required=True, help="TextCNN or TextRNN")
+parser.add_argument("--lr", type=float, default=0.001)
+parser.add_argument("--batch_size", type=int, default=32)
+parser.add_argument("--epochs", type=int, default=10)
+args = parser.parse_args()
+x = import_module("models." + args.model)
+model = x.Model(5000)
+""" + TRAIN_TAIL})
+    data = run_extract(root)
+    found = {m["file"]: m for m in data["models"]}
+    assert set(found) == {"models/TextCNN.py", "models/TextRNN.py"}
+    for model in found.values():
+        assert training(model) == EXPECTED
+        assert model["hyperparameters"]["optimizer"]["selected_at"] == {"file": "train.py",
+                                                                        "line": 13}
+    assert data["set_aside"] == []

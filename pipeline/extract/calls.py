@@ -100,6 +100,9 @@ class Calls:
                 callee = receiver.attrs[method]
             elif isinstance(receiver, Namespace) and method in receiver.attrs:
                 callee = receiver.attrs[method]
+            elif isinstance(receiver, Choice) and receiver.options and \
+                    all(isinstance(o, Qualified) for o in receiver.options):
+                callee = self.evaluator.eval(func, frame)   # `x.Model` of a module choice
             else:
                 pos, kw = self.arguments(node, frame)
                 return self.method_call(receiver, method, pos, kw, node, frame)
@@ -141,6 +144,8 @@ class Calls:
             return made
         if name.startswith("builtins."):
             return self.builtin(name[9:], pos, kw, node, frame)
+        if name == "importlib.import_module" and pos and node.args:
+            return self.import_by_name(pos[0], node.args[0].value, frame)
         if name == "argparse.ArgumentParser":
             parser = ArgParser()
             parents = kw.get("parents")
@@ -313,6 +318,26 @@ class Calls:
                                                getattr(o, "func", None), "name", "")
                          != key.value)
         return self.state.make_choice(options, line, frame.module.rel) if options else None
+
+    def import_by_name(self, key: Value, expr: cst.BaseExpression, frame: Frame) -> Value:
+        """`importlib.import_module(name)`: the project module a constant name names; a
+        name built at run time (`"models." + args.model`, `f"models.{name}"`) may be any
+        module of that package, so it is a Choice of them (the default first)."""
+        value = key.value if isinstance(key, Const) and isinstance(key.value, str) else None
+        if value is not None and key.how != "argparse":
+            found = self.program.project_module(value)
+            return Qualified(value) if found is not None else Unknown(source_text(expr))
+        package = _literal_prefix(expr).strip(".")
+        if not package:
+            return Unknown(source_text(expr))
+        names = sorted(n for n in self.program.by_dotted if "." in n and not
+                       n.endswith(".__init__") and (n.rsplit(".", 1)[0] == package or
+                                                    n.rsplit(".", 1)[0].endswith("." + package)))
+        if value is not None:   # an argparse default names the module run by default
+            names.sort(key=lambda n: not n.endswith("." + value.rsplit(".", 1)[-1]))
+        if not names:
+            return Unknown(source_text(expr))
+        return Choice([Qualified(n) for n in names], frame.module.line(expr), frame.module.rel)
 
     # ----------------------------------------------------------------- functions, classes
     def call_function(self, ref: FunctionRef, pos: list[Value], kw: dict[str, Value],
@@ -539,3 +564,16 @@ def _string_method(receiver: Const, method: str, pos: list[Value], node: cst.Cal
     if method == "replace" and len(args) == 2:
         return const(text.replace(args[0], args[1]))
     return Unknown(source_text(node))
+
+
+def _literal_prefix(expr: cst.BaseExpression) -> str:
+    """The constant text a built string starts with: `"models." + x`, `f"models.{x}"`."""
+    while isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.Add):
+        expr = expr.left
+    if isinstance(expr, cst.SimpleString):
+        text = expr.evaluated_value
+        return text if isinstance(text, str) else ""
+    if isinstance(expr, cst.FormattedString) and expr.parts and \
+            isinstance(expr.parts[0], cst.FormattedStringText):
+        return expr.parts[0].value
+    return ""

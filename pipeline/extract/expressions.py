@@ -18,6 +18,7 @@ from exnet.extract.state import State
 from exnet.extract.values import (
     MAX_SEQUENCE,
     UNKNOWN,
+    Choice,
     ClassRef,
     Const,
     DictVal,
@@ -237,6 +238,12 @@ class Expressions:
     def attribute(self, node: cst.Attribute, frame: Frame) -> Value:
         base = self.eval(node.value, frame)
         attr = node.attr.value
+        if isinstance(base, Choice) and base.options and \
+                all(isinstance(o, Qualified) for o in base.options):
+            # `x.Model` of `x = import_module("models." + args.model)`: each module's own
+            found = [v for o in base.options if isinstance(o, Qualified) and (
+                v := self.program.imported_value(f"{o.name}.{attr}")) is not None]
+            return Choice(found, base.line, base.file) if found else Unknown(source_text(node))
         if isinstance(base, Qualified):
             imported = self.program.imported_value(f"{base.name}.{attr}")
             return imported if imported is not None else Qualified(fold(f"{base.name}.{attr}"))

@@ -143,3 +143,15 @@ def test_preprocessing_overview_links_each_value_to_its_models() -> None:
     assert shown["padding"]["text"] == "median 200, middle half 200–200, over 1 model"
     assert shown["augmented"] is None
     assert preprocessing_overview(task(), tables) is None
+
+
+def test_many_padding_lengths_are_grouped_by_histogram_bin() -> None:
+    lengths = [[v, [i]] for i, v in enumerate(range(10, 140, 10))]   # 13 models, 13 lengths
+    pre = {"models": 13, "padding_length": {
+        "models": lengths, "n": 13, "median": 70, "q1": 40, "q3": 100,
+        "histogram": {"edges": [8, 16, 32, 64, 128, 256], "scale": "log2"}}}
+    t = task(preprocessing=pre)
+    shown = preprocessing_overview(t, task_tables(t))
+    assert shown is not None
+    assert [(b["value"], b["count"]) for b in shown["padding"]["bars"]] == [
+        ("8–15", 1), ("16–31", 2), ("32–63", 3), ("64–127", 6), ("128–255", 1)]

@@ -77,7 +77,7 @@ def test_facts_facets_filter_the_models(site: Path, page: Page) -> None:
                       "[...f.querySelectorAll('label')].map(l => l.textContent)]))")
     assert legends["license_kind"] == ["permissive", "copyleft", "none"]
     assert legends["reported_results"] == ["reported results", "none reported"]
-    assert legends["python"] == ["3.7", "3.8"]
+    assert legends["python"] == ["3.8", "3.7"]                     # newest first
     assert sorted(legends["api_era"]) == ["Keras (version not pinned)",
                                           "PyTorch (version not pinned)", "TensorFlow 1.x"]
     page.page.click("label[for=f-license_kind-1]")                  # copyleft: ben's GRU
@@ -174,6 +174,10 @@ def test_model_page_draws_training_curves_with_neighbours(site: Path, page: Page
             ("training loss", "x"), ("validation loss", "x"), ("training accuracy", "x2"),
             ("validation accuracy", "x2"))]
     assert page.js("() => document.querySelectorAll('#tbl-chart-curves tbody tr').length") == 5
+    # loss on the left, accuracy on the right: two panels, not one
+    assert page.js("() => { const l = document.getElementById('chart-curves')._fullLayout; "
+                   "return l.xaxis2.domain[0] > l.xaxis.domain[1] && l.yaxis2._id === 'y2' "
+                   "&& l.xaxis2.anchor === 'y2'; }") is True
     # a model without curves has no chart and loads no plotly
     page.open(model_url(site, "TextCNN"))
     assert page.js("() => [document.getElementById('chart-curves'), "

@@ -28,6 +28,8 @@ PLOTLY = "plotly"
 SPLIT_PREFERENCE = {"test": 0, "validation": 1, "": 2, "train": 3}
 CURVE_SERIES = ("loss", "val_loss", "accuracy", "val_accuracy")
 NEIGHBOUR_CURVES = 3
+#: Distinct padding lengths shown one bar each; more are grouped by histogram bin.
+PADDING_BARS = 12
 #: Overview parts that are facets in summary.json's `preprocessing`: (key, title, label
 #: of the "none" value or None to leave it out).
 OVERVIEW_PARTS = (("tokenizers", "Tokenizers", None),
@@ -88,13 +90,14 @@ def results_scatter(task: TaskSource, tables: TaskTables) -> dict[str, Any] | No
     axes = [{"key": "params", "label": "Parameters (estimated)"}]
     if any(p["seconds"] is not None for p in points):
         axes.append({"key": "seconds", "label": "Training time (s, as printed)"})
-    unplaced = sum(1 for r in facts_table(task.summary, "results").get("row", [])
-                   if r is None)
+    table = facts_table(task.summary, "results")
+    unplaced = sum(1 for r, metric in zip(table.get("row", []), table.get("metric", []))
+                   if r is None and metric == "accuracy")
     reported = str((task.summary.get("facts") or {}).get("label") or "")
     return {"datasets": [{"name": d, "text": f"{d} ({plural(counts[d], 'model')})"}
                          for d in datasets],
             "axes": axes, "reported": reported,
-            "unplaced": plural(unplaced, "result") if unplaced else "",
+            "unplaced": plural(unplaced, "accuracy", "accuracies") if unplaced else "",
             "json": Markup(safe_json({"points": points, "datasets": datasets,
                                       "axes": axes, "reported": reported}))}
 
@@ -119,6 +122,22 @@ def _bars(values: Sequence[Any], rows: Sequence[Sequence[int]], n: int,
     return out
 
 
+def _padding_bins(padding: Mapping[str, Any]) -> list[tuple[str, list[int]]]:
+    """Padding lengths with their models: one bar per length, or, past PADDING_BARS
+    lengths, per bin of the summary's histogram ("128–255"), empty bins left out."""
+    lengths = [(v, list(rows)) for v, rows in padding.get("models") or [] if rows]
+    edges = (padding.get("histogram") or {}).get("edges") or []
+    if len(lengths) <= PADDING_BARS or len(edges) < 2:
+        return [(format_number(v), rows) for v, rows in lengths]
+    bins = []
+    for lo, hi in zip(edges, edges[1:]):
+        rows = sorted(r for v, rs in lengths if lo <= v < hi for r in rs)
+        if rows:
+            top = hi - 1 if isinstance(hi, int) else hi
+            bins.append((f"{format_number(lo)}–{format_number(top)}", rows))
+    return bins
+
+
 def preprocessing_overview(task: TaskSource, tables: TaskTables) -> dict[str, Any] | None:
     """The task page's overview of input preparation; None when nothing was found."""
     pre = task.summary.get("preprocessing") or {}
@@ -132,10 +151,10 @@ def preprocessing_overview(task: TaskSource, tables: TaskTables) -> dict[str, An
         if any(b["value"] != "none" for b in bars):
             parts.append({"key": key, "title": title, "bars": bars})
     padding = pre.get("padding_length") or {}
-    lengths = [(v, rows) for v, rows in padding.get("models") or [] if rows]
+    lengths = _padding_bins(padding)
     pad = None
     if lengths:
-        pad = {"bars": _bars([format_number(v) for v, _ in lengths],
+        pad = {"bars": _bars([label for label, _ in lengths],
                              [rows for _, rows in lengths], n, tables, None),
                "text": f"median {format_number(padding.get('median'))}, middle half "
                        f"{format_number(padding.get('q1'))}–{format_number(padding.get('q3'))}"

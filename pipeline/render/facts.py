@@ -51,6 +51,9 @@ def fact_facets(task: TaskSource) -> list[dict[str, Any]]:
                  if str(v) != UNKNOWN]
         if not pairs:
             continue
+        if key == "python":                      # newest first, 3.10 after 3.9
+            pairs.sort(key=lambda p: [-int(x) if x.isdigit() else 0
+                                      for x in p[0].split(".")])
         out.append({"key": key, "legend": legend, "multi": bool(facet.get("multi")),
                     "values": [v for v, _ in pairs], "counts": [len(r) for _, r in pairs],
                     "models": [r for _, r in pairs]})

@@ -122,23 +122,50 @@
   }
 
   /* -------------------------------------------------------- training curves */
-  var SERIES = [["loss", "training loss", "solid", ""], ["val_loss", "validation loss", "dash", ""],
-    ["accuracy", "training accuracy", "solid", "2"], ["val_accuracy", "validation accuracy", "dash", "2"]];
+  var SERIES = [["loss", "training loss", "solid", "loss"], ["val_loss", "validation loss", "dash", "loss"],
+    ["accuracy", "training accuracy", "solid", "accuracy"], ["val_accuracy", "validation accuracy", "dash", "accuracy"]];
+  var PANELS = ["loss", "accuracy"];
+
+  /** One panel per quantity printed (loss, accuracy), side by side by explicit domains
+   *  (the partial plotly bundle has no layout.grid): axis suffixes "" and "2". */
+  function panels(data) {
+    var used = PANELS.filter(function (panel) {
+      return data.models.some(function (m) {
+        return m.runs.some(function (run) {
+          return SERIES.some(function (s) { return s[3] === panel && run.series[s[0]]; });
+        });
+      });
+    });
+    var out = {}, layout = { annotations: [] }, gap = 0.12, width = (1 - gap * (used.length - 1)) / used.length;
+    var last = 1;
+    data.models.forEach(function (m) { m.runs.forEach(function (run) { last = Math.max.apply(null, [last].concat(run.epochs)); }); });
+    var step = Math.max(1, Math.ceil(last / 10));      // whole epochs, at most ~10 ticks
+    used.forEach(function (panel, i) {
+      var n = i ? String(i + 1) : "", lo = i * (width + gap);
+      out[panel] = n;
+      layout["xaxis" + n] = { title: { text: "epoch" }, dtick: step, zeroline: false,
+        domain: [lo, lo + width], anchor: "y" + n };
+      layout["yaxis" + n] = { title: { text: panel }, zeroline: false, anchor: "x" + n };
+      layout.annotations.push({ text: panel === "loss" ? "Loss" : "Accuracy", xref: "x" + n + " domain",
+        yref: "y" + n + " domain", x: 0.5, y: 1.08, showarrow: false });
+    });
+    return { axis: out, layout: layout };
+  }
 
   function curves() {
     var el = document.getElementById("chart-curves"), data = json("exnet-curves");
     if (!el || !data) return;
     function draw() {
-      var traces = [], rows = [], grey = 0;
+      var traces = [], rows = [], grey = 0, grid = panels(data);
       data.models.forEach(function (m) {
         var colour = m.own ? PALETTE[0] : ["#8c959f", "#afb8c1", "#6e7781"][grey++ % 3];
         m.runs.forEach(function (run, k) {
           var who = E.esc(m.name) + (m.own ? "" : " (" + E.esc(m.project) + ")") + (m.runs.length > 1 ? " · run " + (k + 1) : "");
           SERIES.forEach(function (s) {
-            var ys = run.series[s[0]];
+            var ys = run.series[s[0]], n = grid.axis[s[3]];
             if (!ys) return;
             traces.push({ type: "scatter", mode: "lines+markers", name: who + " · " + s[1],
-              legendgroup: who, x: run.epochs, y: ys, xaxis: "x" + s[3], yaxis: "y" + s[3],
+              legendgroup: who, x: run.epochs, y: ys, xaxis: "x" + n, yaxis: "y" + n,
               connectgaps: false, opacity: m.own ? 1 : 0.7,
               line: { color: colour, dash: s[2], width: m.own ? 2.5 : 1.5 }, marker: { size: m.own ? 5 : 3 },
               hovertemplate: who + "<br>" + s[1] + ", epoch %{x}: %{y}<extra></extra>" });
@@ -151,18 +178,10 @@
       });
       table(document.getElementById("tbl-chart-curves"),
         ["Model", "Run", "Epoch"].concat(SERIES.map(function (s) { return s[1]; })), rows);
-      var layout = {
+      var layout = Object.assign({
         font: FONT, height: 440, margin: { l: 55, r: 20, t: 30, b: 40 }, hovermode: "closest",
-        grid: { rows: 1, columns: 2, pattern: "independent" },
-        legend: { orientation: "h", y: -0.22, yanchor: "top" },
-        xaxis: { title: { text: "epoch" }, tickformat: "d", zeroline: false },
-        yaxis: { title: { text: "loss" }, zeroline: false },
-        xaxis2: { title: { text: "epoch" }, tickformat: "d", zeroline: false },
-        yaxis2: { title: { text: "accuracy" }, zeroline: false },
-        annotations: [
-          { text: "Loss", xref: "x domain", yref: "y domain", x: 0.5, y: 1.08, showarrow: false },
-          { text: "Accuracy", xref: "x2 domain", yref: "y2 domain", x: 0.5, y: 1.08, showarrow: false }]
-      };
+        legend: { orientation: "h", y: -0.22, yanchor: "top" }
+      }, grid.layout);
       Plotly.react(el, traces, layout, CONFIG);
     }
     lazily(el, draw);

@@ -234,3 +234,23 @@ model = x.Model(5000)
         assert model["hyperparameters"]["optimizer"]["selected_at"] == {"file": "train.py",
                                                                         "line": 13}
     assert data["set_aside"] == []
+
+
+def test_a_builder_returning_the_model_in_a_tuple(tmp_path: Path) -> None:
+    """`return TextCNN(...), vocab` in each branch: the model's place in the tuple is a
+    choice, so the training code trains both; a branch that returns its own
+    configuration object keeps the defaults' choice only (its settings could belong to
+    either model)."""
+    root = write(tmp_path / "t", {"models.py": MODELS_PY, "train.py": ARGS + """\
+def build(name):
+    vocab = {"<pad>": 0}
+    if name == "cnn":
+        return TextCNN(5000), vocab
+    elif name == "lstm":
+        return LSTMClassifier(5000), vocab
+
+
+model, vocab = build(args.model)
+""" + TRAIN_TAIL})
+    data = run_extract(root)
+    check_both(data)

@@ -134,7 +134,8 @@ class Statements:
             changed = {k: v for k, v in frame.env.items() if snapshot.get(k) is not v}
             returned, frame.returned = frame.returned, None
             builds = any(is_model_object(v) for v in changed.values()) or \
-                returned is not None and is_model_object(returned)
+                returned is not None and (is_model_object(returned) or isinstance(
+                    returned, ListVal) and any(is_model_object(v) for v in returned.items))
             if i != default:
                 # An alternative branch must not grow a model made before the chain
                 # (`model = Sequential()` then `if arch == "vgg": model.add(...)`).
@@ -160,7 +161,11 @@ class Statements:
             elif options and not is_model_object(values[0] or UNKNOWN):
                 frame.env[name] = options[0]   # the only model the code can reach here
         returns = _models_among([chosen[1]] + [r for _, r in outcomes])
-        if len(returns) >= 2:
+        tuples = _tuple_choice(chosen[1], [r for _, r in outcomes], self.state, line,
+                               frame.module.rel)
+        if tuples is not None:
+            frame.returned = tuples
+        elif len(returns) >= 2:
             frame.returned = self.state.make_choice(returns, line, frame.module.rel)
         elif chosen[1] is not None:
             frame.returned = chosen[1]
@@ -391,6 +396,30 @@ class Statements:
 def _shared_sequences(env: dict[str, Value]) -> list[tuple[Any, list[Value]]]:
     """The containers bound before an if/elif chain, with their items at that point."""
     return [(v, list(v.items)) for v in env.values() if isinstance(v, (SequentialObj, ListVal))]
+
+
+def _tuple_choice(chosen: Value | None, returned: list[Value | None], state: State,
+                  line: int, file: str) -> ListVal | None:
+    """`return config, model` in every branch: the defaults' tuple, with each position
+    that two or more branches fill with models made a Choice of them."""
+    if not isinstance(chosen, ListVal):
+        return None
+    tuples = [r for r in returned if isinstance(r, ListVal) and len(r.items) == len(chosen.items)]
+    items = list(chosen.items)
+    changed = False
+    for i, item in enumerate(items):
+        if isinstance(item, (Instance, Namespace)) and not is_model_object(item) or \
+                isinstance(item, Instance) and item.cls.framework is None:
+            if any(t.items[i] is not item for t in tuples):
+                # each branch returns its own configuration: the settings read from it
+                # belong to that branch's model only, which cannot be told apart here
+                return None
+        options = [o for o in _models_among([item] + [t.items[i] for t in tuples])
+                   if not isinstance(o, Instance) or o.cls.framework is not None]
+        if len(options) >= 2:   # a model in that place, not a configuration object
+            items[i] = state.make_choice(options, line, file)
+            changed = True
+    return ListVal(items, chosen.line) if changed else None
 
 
 def _models_among(values: list[Value | None]) -> list[Value]:

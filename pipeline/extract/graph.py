@@ -7,7 +7,7 @@ the `Caller` it is given."""
 
 from __future__ import annotations
 
-from typing import Iterable, overload
+from typing import Iterable
 
 from exnet.extract.program import MAX_DEPTH, Caller, Frame, FunctionInfo, ModuleInfo, Node
 from exnet.extract.values import (
@@ -38,16 +38,10 @@ class Graph:
                                tuple(self.owner_stack) + (layer.uid,)))
         return Tensor((len(self.nodes) - 1,))
 
-    @overload
-    def apply(self, callee: LayerObj, pos: list[Value], kw: dict[str, Value], frame: Frame,
-              line: int) -> Tensor: ...
-    @overload
-    def apply(self, callee: Value, pos: list[Value], kw: dict[str, Value], frame: Frame,
-              line: int) -> Value: ...
     def apply(self, callee: Value, pos: list[Value], kw: dict[str, Value], frame: Frame,
               line: int) -> Value:
         deps = tensor_deps(pos, kw) or ()
-        if isinstance(callee, LayerObj):   # always a Tensor (the first overload)
+        if isinstance(callee, LayerObj):   # always a Tensor
             if callee.type == "Identity":
                 return Tensor(deps)
             output = self.apply_layer(callee, deps, frame.module, callee.line)

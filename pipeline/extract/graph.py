@@ -124,7 +124,9 @@ class Graph:
     def output_of(self, obj: Value, frame: Frame) -> Tensor:
         if isinstance(obj, LayerObj):
             if obj.output_node is None:
-                obj.output_node = self.apply(obj, [Tensor(())], {}, frame, obj.line).deps[0]
+                out = self.apply(obj, [Tensor(())], {}, frame, obj.line)
+                assert isinstance(out, Tensor)   # applying a layer always gives a tensor
+                obj.output_node = out.deps[0]
             return Tensor((obj.output_node,))
         if isinstance(obj, FunctionalModel):
             return Tensor(obj.outputs)

@@ -10,14 +10,15 @@ selection is `select_model`.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
 import libcst as cst
 
 from exnet.extract import hyperparameters
 from exnet.extract.expressions import Expressions
+from exnet.extract.frameworks import MODEL_CONSTRUCTORS
 from exnet.extract.graph import Graph
-from exnet.extract.program import ClassInfo, Frame, FunctionInfo, Program
+from exnet.extract.program import ClassInfo, Frame, FunctionInfo, Program, Undecided
 from exnet.extract.state import State
 from exnet.extract.values import (
     MAX_SEQUENCE,
@@ -31,11 +32,14 @@ from exnet.extract.values import (
     LayerObj,
     ListVal,
     Namespace,
+    Parameter,
     Parameters,
     SequentialObj,
     Tensor,
+    Unbound,
     Value,
     is_model_object,
+    next_uid,
     plain,
     source_text,
 )
@@ -126,8 +130,18 @@ class Statements:
         default = next((i for i, (t, _) in enumerate(branches)
                         if t is None or not isinstance(t, Const) or t.value), -1)
         snapshot = dict(frame.env)
-        outcomes: list[tuple[dict[str, Value], Value | None]] = []
-        for i, (_, body) in enumerate(branches):
+        outcomes = self._run_apart([body for _, body in branches], default, frame)
+        self._bind_choices(outcomes, default, snapshot, frame.module.line(stmt), frame)
+        return True
+
+    def _run_apart(self, bodies: list[Sequence[cst.CSTNode]], default: int,
+                   frame: Frame) -> list[Outcome]:
+        """Each branch run on its own copy of the names: (names it changed, value it
+        returned). A branch other than the default's that builds no model leaves
+        nothing behind, findings included."""
+        snapshot = dict(frame.env)
+        outcomes: list[Outcome] = []
+        for i, body in enumerate(bodies):
             mark = len(self.state.events)
             shared = _shared_sequences(snapshot)
             self.exec_block(body, frame)
@@ -147,9 +161,13 @@ class Statements:
             outcomes.append((changed, returned))
             frame.env.clear()
             frame.env.update(snapshot)
-        line = frame.module.line(stmt)
-        chosen: tuple[dict[str, Value], Value | None] = outcomes[default] if default >= 0 \
-            else ({}, None)
+        return outcomes
+
+    def _bind_choices(self, outcomes: list[Outcome], default: int,
+                      snapshot: dict[str, Value], line: int, frame: Frame) -> None:
+        """After the branches: names bind what the defaults chose, or a `Choice` of the
+        models two or more branches bind them to; the return value likewise."""
+        chosen: Outcome = outcomes[default] if default >= 0 else ({}, None)
         frame.env.update(chosen[0])
         for name in {k for changed, _ in outcomes for k in changed}:
             # What the defaults bind first, then what the other branches would bind.
@@ -171,36 +189,76 @@ class Statements:
             frame.returned = chosen[1]
         elif returns:
             frame.returned = returns[0]
-        return True
 
     def exec_chain(self, stmt: cst.If, frame: Frame) -> None:
         """An if/elif/else chain. A condition on known constants (`if v == 'M':` over a
         VGG config list, `if args.model == 'lstm':` with its default) picks its branch.
-        Otherwise the first branch is followed, and a later one only when nothing was
-        built before it in the chain, or when it builds a model of its own (an
-        alternative architecture), so that two architectures never merge into one."""
-        before = len(self.graph.nodes), len(self.state.candidates), self.state.built
+        A condition that cannot be decided follows the first branch, and a later one
+        only when nothing was built before it in the chain, or when it builds a model of
+        its own (it calls `Sequential(...)`, `Model(...)`), so that two architectures
+        never merge into one; when that built layers, the chain is recorded as
+        undecided (docs/ARCHITECTURE.md, "Undecided code")."""
+        mark = self._mark()
         branch: cst.If | cst.Else | None = stmt
-        first = True
+        undecided: list[str] = []
+        followed: list[str] = []
         while branch is not None and frame.returned is None:
+            label = "else" if isinstance(branch, cst.Else) else \
+                "if" if branch is stmt else "elif"
             if isinstance(branch, cst.Else):
-                body = branch.body.body
-                if first or self._built_since(before) is False or \
-                        MODEL_CONSTRUCTOR.search(source_text(branch.body)):
-                    self.exec_block(body, frame)
-                return
+                if self._follow(not undecided, mark, branch.body, frame):
+                    followed.append(label)
+                    self.exec_block(branch.body.body, frame)
+                break
             test = self.expressions.eval(branch.test, frame)
             if isinstance(test, Const) and not isinstance(test.value, (list, tuple)):
                 if test.value:
+                    followed.append(label)
                     self.exec_block(branch.body.body, frame)
-                    return
+                    break
                 branch = branch.orelse
                 continue
-            if first or not self._built_since(before) or \
-                    MODEL_CONSTRUCTOR.search(source_text(branch.body)):
+            if self._follow(not undecided, mark, branch.body, frame):
+                followed.append(label)
                 self.exec_block(branch.body.body, frame)
-            first = False
+            undecided.append(source_text(branch.test))
             branch = branch.orelse
+        if undecided:
+            self._undecided(stmt, frame, mark, f"condition `{_short(undecided[0])}` not "
+                                               f"decided; followed {', '.join(followed)}")
+
+    def _follow(self, first: bool, mark: Mark, body: cst.CSTNode, frame: Frame) -> bool:
+        """Whether an undecided branch is followed (see `exec_chain`)."""
+        return first or not self._built_since(mark) or self.builds_model(body, frame)
+
+    def builds_model(self, code: cst.CSTNode, frame: Frame) -> bool:
+        """Whether code calls a framework's model constructor: each call's callee is
+        resolved by name (`tf.keras.Sequential`, an alias, a star import), nothing run."""
+        stack: list[cst.CSTNode] = [code]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, cst.Call) and \
+                    self.expressions.library_name(node.func, frame) in MODEL_CONSTRUCTORS:
+                return True
+            stack.extend(node.children)
+        return False
+
+    def _mark(self) -> Mark:
+        """Where the work stands: graph nodes, candidates, layers built, values made."""
+        return Mark(len(self.graph.nodes), len(self.state.candidates), self.state.built,
+                    next_uid())
+
+    def _built_since(self, mark: Mark) -> bool:
+        return (len(self.graph.nodes), len(self.state.candidates), self.state.built) != \
+            (mark.nodes, mark.candidates, mark.built)
+
+    def _undecided(self, stmt: cst.CSTNode, frame: Frame, mark: Mark, what: str) -> None:
+        """Record code whose outcome was not decided, when it built layers: the values
+        and graph nodes made since `mark` are what it decided."""
+        if self._built_since(mark):
+            self.state.undecided.append(Undecided(
+                frame.module, frame.module.line(stmt), what, range(mark.uid, next_uid()),
+                range(mark.nodes, len(self.graph.nodes))))
 
     def bind_redefinition(self, stmt: cst.ClassDef | cst.FunctionDef, frame: Frame) -> None:
         """A class or function a module defines twice (a notebook cell that redefines
@@ -221,13 +279,15 @@ class Statements:
         """`match` chooses layers the way an if/elif chain does: on a known subject (a
         constant, an argparse default, a config attribute) the first case whose pattern
         and guard hold; otherwise the first case, and a later one only when nothing was
-        built before it or when it builds a model of its own."""
+        built before it or when it builds a model of its own (recorded as undecided
+        when that built layers)."""
         subject = self.expressions.eval(stmt.subject, frame)
-        before = len(self.graph.nodes), len(self.state.candidates), self.state.built
-        first = True
-        for case in stmt.cases:
+        mark = self._mark()
+        followed: list[str] = []
+        undecided = False
+        for number, case in enumerate(stmt.cases, 1):
             if frame.returned is not None:
-                return
+                break
             decided = self.match_pattern(case.pattern, subject, frame)
             if decided is not False and case.guard is not None:
                 guard = self.expressions.eval(case.guard, frame)
@@ -238,12 +298,16 @@ class Statements:
             if decided is False:
                 continue
             if decided is True:
+                followed.append(f"case {number}")
                 self.exec_block(case.body.body, frame)
-                return
-            if first or not self._built_since(before) or \
-                    MODEL_CONSTRUCTOR.search(source_text(case.body)):
+                break
+            if self._follow(not undecided, mark, case.body, frame):
+                followed.append(f"case {number}")
                 self.exec_block(case.body.body, frame)
-            first = False
+            undecided = True
+        if undecided:
+            self._undecided(stmt, frame, mark, f"match on `{_short(source_text(stmt.subject))}`"
+                                               f" not decided; followed {', '.join(followed)}")
 
     def match_pattern(self, pattern: cst.MatchPattern, subject: Value,
                       frame: Frame) -> bool | None:
@@ -268,9 +332,6 @@ class Statements:
         for node in _capture_names(pattern):   # class, mapping and sequence patterns
             self.assign(node, UNKNOWN, frame)
         return None
-
-    def _built_since(self, before: tuple[int, int, int]) -> bool:
-        return (len(self.graph.nodes), len(self.state.candidates), self.state.built) != before
 
     def exec_small(self, small: cst.BaseSmallStatement, frame: Frame) -> None:
         if isinstance(small, cst.Assign):
@@ -300,28 +361,45 @@ class Statements:
             pass   # imports are read up front (names.ImportMap)
 
     def exec_for(self, stmt: cst.For, frame: Frame) -> None:
+        """A loop, unrolled over its items when they are known: whole in model code (a
+        VGG configuration list), else up to 12 items when its first one builds model
+        structure (a container grows, a layer is applied outside any model, a model is
+        made), else once, as a loop over data. In model code, a loop over items that are
+        not known runs once and is recorded as undecided when it built layers."""
         iterable = self.expressions.eval(stmt.iter, frame)
-        if isinstance(iterable, Parameters) and isinstance(iterable.owner, LayerObj) and \
-                re.search(r"requires_grad\s*=\s*False", source_text(stmt.body)):
-            iterable.owner.trainable_attr = False   # the backbone is frozen
         hyperparameters.on_for_loop(self.state, stmt, frame, self.expressions.eval)
         items = self.iter_items(iterable, stmt.iter)
-        # A model's configuration list (VGG19: 21 entries) is unrolled whole; elsewhere
-        # a long loop is data, walked once.
+        mark = self._mark()
         limit = MAX_SEQUENCE if frame.in_model else 12
-        if items is None or len(items) > limit or not frame.in_model and len(items) > 3 \
-                and not self._builds_layers(stmt):
+        if items is None or len(items) > limit:
             items = [UNKNOWN if not isinstance(iterable, ListVal) or not iterable.items
                      else iterable.items[0]]
-        for item in items:
+        grew = self._structure_grows(frame) if not frame.in_model and len(items) > 3 \
+            else None
+        for number, item in enumerate(items):
             self.assign(stmt.target, item, frame)
             self.exec_block(stmt.body.body, frame)
-            if frame.returned is not None:
-                return
+            if frame.returned is not None or number == 0 and grew is not None and not grew():
+                break
+        if frame.in_model and self.iter_items(iterable, stmt.iter) is None:
+            self._undecided(stmt, frame, mark, f"loop over `{_short(source_text(stmt.iter))}`"
+                                               f": its items not known; walked once")
 
-    def _builds_layers(self, stmt: cst.For) -> bool:
-        text = source_text(stmt.body)
-        return ".add(" in text or "append(" in text or "layer" in text.lower()
+    def _structure_grows(self, frame: Frame) -> Callable[[], bool]:
+        """A test of whether the code run since this call built model structure: a model
+        made, a layer applied outside any model (the functional API), or a container
+        bound to a name (here, in the module, or on `self`) grown."""
+        mark = self._mark()
+        scopes = [frame.env, frame.module.env] + ([frame.self_val.attrs] if frame.self_val
+                                                   else [])
+        sizes = [(v, len(v.items)) for scope in scopes for v in scope.values()
+                 if isinstance(v, (SequentialObj, ListVal))]
+
+        def grew() -> bool:
+            return len(self.state.candidates) > mark.candidates or \
+                any(len(v.items) != n for v, n in sizes) or \
+                any(len(node.owners) == 1 for node in self.graph.nodes[mark.nodes:])
+        return grew
 
     def iter_items(self, iterable: Value, node: cst.BaseExpression) -> list[Value] | None:
         if isinstance(iterable, ListVal):
@@ -334,6 +412,9 @@ class Statements:
             return [iterable]   # rows or channels of a tensor carry the same data flow
         if isinstance(iterable, LayerObj) and iterable.type == "Pretrained":
             return [iterable]   # `for layer in base.layers:` walks the backbone as one part
+        if isinstance(iterable, Parameters):   # `for p in backbone.parameters():`
+            parameter = Parameter(iterable.owner)
+            return [ListVal([UNKNOWN, parameter]) if iterable.named else parameter]
         return None
 
     # ----------------------------------------------------------------- assignment
@@ -362,7 +443,9 @@ class Statements:
                     self.assign(elt, item, frame)
             else:
                 for elt in elements:
-                    self.assign(elt, value if isinstance(value, Tensor) else UNKNOWN, frame)
+                    part = value if isinstance(value, Tensor) else \
+                        Unbound(source_text(elt)) if isinstance(value, Unbound) else UNKNOWN
+                    self.assign(elt, part, frame)
         elif isinstance(target, cst.Attribute):
             owner = self.expressions.eval(target.value, frame)
             attr = target.attr.value
@@ -377,6 +460,9 @@ class Statements:
                 elif isinstance(value, (LayerObj, SequentialObj, Instance)) and \
                         attr in HEAD_ATTRIBUTES:
                     owner.heads.append((attr, value))   # a new classifier head
+            elif isinstance(owner, Parameter) and attr == "requires_grad" and \
+                    plain(value) is False and isinstance(owner.owner, LayerObj):
+                owner.owner.trainable_attr = False   # the backbone is frozen
             elif isinstance(owner, Namespace):
                 owner.attrs[attr] = value
         elif isinstance(target, cst.Subscript):
@@ -391,6 +477,17 @@ class Statements:
                     items[key] = value
             elif isinstance(owner, LayerObj) and isinstance(value, (LayerObj, SequentialObj)):
                 owner.heads.append((source_text(target), value))
+
+
+#: What one branch of a run-time selection did: the names it bound anew, what it returned.
+Outcome = tuple[dict[str, Value], "Value | None"]
+
+
+class Mark(NamedTuple):
+    nodes: int
+    candidates: int
+    built: int
+    uid: int
 
 
 def _shared_sequences(env: dict[str, Value]) -> list[tuple[Any, list[Value]]]:
@@ -422,7 +519,7 @@ def _tuple_choice(chosen: Value | None, returned: list[Value | None], state: Sta
     return ListVal(items, chosen.line) if changed else None
 
 
-def _models_among(values: list[Value | None]) -> list[Value]:
+def _models_among(values: Sequence[Value | None]) -> list[Value]:
     """The distinct model objects among `values`, in order, choices flattened."""
     out: list[Value] = []
     for value in values:
@@ -452,7 +549,11 @@ def _capture_names(pattern: cst.CSTNode) -> list[cst.Name]:
     return found
 
 
-MODEL_CONSTRUCTOR = re.compile(r"\b(?:Sequential|Model)\(")
+def _short(text: str) -> str:
+    """Source text in a note: 60 characters at most, so records stay facts."""
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
 CONFIG_NAME = re.compile(r"conf|cfg|param|setting|hyper|option|args", re.I)
 #: Attributes through which transfer learning replaces a backbone's classifier; a layer
 #: assigned to any other attribute (`backbone.conv1 = ...`) changes the backbone inside.

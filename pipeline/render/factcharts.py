@@ -156,8 +156,9 @@ def preprocessing_overview(task: TaskSource, tables: TaskTables) -> dict[str, An
     if lengths:
         pad = {"bars": _bars([label for label, _ in lengths],
                              [rows for _, rows in lengths], n, tables, None),
-               "text": f"median {format_number(padding.get('median'))}, middle half "
-                       f"{format_number(padding.get('q1'))}–{format_number(padding.get('q3'))}"
+               "text": f"median {format_number(padding.get('median') or 0)}, middle half "
+                       f"{format_number(padding.get('q1') or 0)}–"
+                       f"{format_number(padding.get('q3') or 0)}"
                        f", over {plural(int(padding.get('n') or 0), 'model')}"}
     augmented = pre.get("augmented") or {}
     aug = None

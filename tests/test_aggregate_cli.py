@@ -94,6 +94,10 @@ def test_refresh_aggregates_only_what_is_out_of_date(corpus: Path) -> None:
     assert refresh_corpus(corpus) == []
     (text / "summary.json").write_text('{"schema": "exnet.summary/0"}')
     assert not summary_is_current(text)
+    (text / "summary.json").write_text('{"schema":"exnet.summary/1","task":')   # cut short
+    assert not summary_is_current(text)
+    (text / "summary.json").write_text('{ "schema": "exnet.summary/1" }')    # by hand
+    assert summary_is_current(text)
     assert refresh_corpus(corpus, ["text-classification"]) == [text / "summary.json"]
     os.utime(image / "models.jsonl", (1e10, 1e10))
     assert refresh_corpus(corpus) == [image / "summary.json"]

@@ -180,14 +180,26 @@ def summary_is_current(task_dir: Path) -> bool:
     path = Path(task_dir) / "summary.json"
     try:
         built = path.stat().st_mtime
-        with path.open(encoding="utf-8") as fh:
-            data = json.load(fh)
+        schema = _summary_schema(path)
     except (OSError, UnicodeDecodeError, ValueError):
         return False
-    schema = data.get("schema") if isinstance(data, dict) else None
     inputs = [Path(task_dir) / "models.jsonl", Path(task_dir) / "projects.jsonl"]
     return schema == SUMMARY_SCHEMA and not any(
         p.is_file() and p.stat().st_mtime > built for p in inputs)
+
+
+def _summary_schema(path: Path) -> object:
+    """The schema of a summary.json. One this stage wrote starts with it and ends
+    whole, so its ends are read, not the whole file (100 MB at 100,000 models)."""
+    head = '{"schema":' + json.dumps(SUMMARY_SCHEMA) + ","
+    with path.open("rb") as fh:
+        start = fh.read(len(head))
+        fh.seek(max(0, path.stat().st_size - 2))
+        if start == head.encode() and fh.read() == b"}\n":
+            return SUMMARY_SCHEMA
+    with path.open(encoding="utf-8") as fh:
+        data = json.load(fh)
+    return data.get("schema") if isinstance(data, dict) else None
 
 
 def refresh_corpus(corpus_dir: Path, tasks: list[str] | None = None, *,

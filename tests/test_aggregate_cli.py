@@ -98,6 +98,7 @@ def test_refresh_aggregates_only_what_is_out_of_date(corpus: Path) -> None:
     assert not summary_is_current(text)
     (text / "summary.json").write_text('{ "schema": "exnet.summary/1" }')    # by hand
     assert summary_is_current(text)
+    (text / "summary.json").write_text('{"schema": "exnet.summary/0"}')
     assert refresh_corpus(corpus, ["text-classification"]) == [text / "summary.json"]
     os.utime(image / "models.jsonl", (1e10, 1e10))
     assert refresh_corpus(corpus) == [image / "summary.json"]

@@ -46,6 +46,9 @@ history of versions):
   module) inlined into this model; they are never models of their own; new in version 2
 - dataset_evidence: for each of `datasets`, where it is seen (see `DatasetEvidence`);
   new in version 2
+- undecided: the conditions and loop counts in the code that builds this model that the
+  extractor could not decide statically (see `Undecided`); present only when there
+  are some (an addition to version 2: readers ignore keys they do not know)
 """
 
 from __future__ import annotations
@@ -207,6 +210,22 @@ class Occurrence:
 
 
 @dataclass(frozen=True)
+class Undecided:
+    """A condition or loop count in the code that builds a model's layers that could not
+    be decided statically (an unknown value, an argument nobody passes): `what` says
+    what it is and what the extractor did instead (followed the first branch, walked
+    the loop once)."""
+
+    file: str
+    line: int
+    cell: int | None
+    what: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line, "cell": self.cell, "what": self.what}
+
+
+@dataclass(frozen=True)
 class Model:
     """One model record (schema exnet.model/2); field meanings in the module docstring."""
 
@@ -225,6 +244,7 @@ class Model:
     occurrences: tuple[Occurrence, ...] = ()
     blocks: tuple[str, ...] = ()
     dataset_evidence: tuple[DatasetEvidence, ...] = ()
+    undecided: tuple[Undecided, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         places = self.occurrences or (Occurrence(self.file, self.cell, self.span, self.name,
@@ -247,6 +267,8 @@ class Model:
             "occurrences": [o.to_json() for o in places],
             "blocks": list(self.blocks),
             "dataset_evidence": [d.to_json() for d in self.dataset_evidence],
+            **({"undecided": [u.to_json() for u in self.undecided]} if self.undecided
+               else {}),
         }
 
 

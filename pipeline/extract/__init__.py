@@ -1,4 +1,4 @@
-"""Stage 3, extract: read Keras and PyTorch code, statically, into model records.
+"""Stage 3, extract: read Keras, PyTorch and Flax code, statically, into model records.
 
 Public API (the contract other stages and the tests use):
 
@@ -9,11 +9,13 @@ Public API (the contract other stages and the tests use):
 
 Sub-modules, one per concern: `sources` (walking and reading files, notebooks),
 `names` (import aliases to qualified names), `values` (resolving literals, constants,
-argparse defaults and config dicts, never evaluating code), `vocabulary` (Keras and
-PyTorch names onto the canonical layer types), `interpreter` (a small abstract
-interpreter over libcst trees that follows data through Sequential lists, functional
-calls, `forward()`/`call()`, helper methods and loops), `hyperparameters`, `datasets`
-(loaders, README mentions and input preparation) and `project` (putting files together).
+argparse defaults and config dicts, never evaluating code), `vocabulary` (framework
+names onto the canonical layer types), `interpreter` (a small abstract interpreter over
+libcst trees that follows data through Sequential lists, functional calls,
+`forward()`/`call()`, helper methods and loops; its parts are `program`, `state`,
+`graph`, `expressions`, `calls` and `statements`), `frameworks` (one handler per
+framework: Keras, PyTorch, Flax), `hyperparameters`, `datasets` (loaders, README
+mentions and input preparation) and `project` (putting files together).
 
 Conventions the records follow (docs/ARCHITECTURE.md, "Extraction conventions"):
 
@@ -30,7 +32,8 @@ Conventions the records follow (docs/ARCHITECTURE.md, "Extraction conventions"):
   unknown value, a `match` on either) whose branches build different models makes
   every model reachable (run-time model selection; see `Interpreter.select_model`).
   Inside a model, an undecided `if` follows its first branch, and a later branch only
-  when nothing was built before it or it builds a model of its own.
+  when nothing was built before it or it builds a model of its own; when that built
+  layers, the record lists it in `undecided`.
 - Files that mention no framework are skipped before any libcst parse, except those that
   import a module of the project that does (a `main.py` driving `model.py` and
   `train.py`); the rest are read with `ast` for constants only (`configs`).

@@ -48,6 +48,7 @@ from exnet.extract.values import (
     SequentialObj,
     Super,
     Tensor,
+    Unbound,
     Unknown,
     Value,
     all_of,
@@ -204,8 +205,10 @@ class Calls:
                 method not in ("state_dict", "load_state_dict", "save", "save_weights",
                                "summary", "predict", "evaluate", "requires_grad_"):
             return self.graph.apply(receiver, pos, kw, frame, line)   # backbone.features(x)
-        if isinstance(receiver, Tensor):
-            return layers.tensor_method(self.state, self.graph, receiver, method, pos, kw,
+        if isinstance(receiver, Tensor) or isinstance(receiver, Unbound) and \
+                layers.is_layer_method(method, pos, kw):
+            data = receiver if isinstance(receiver, Tensor) else Tensor(())
+            return layers.tensor_method(self.state, self.graph, data, method, pos, kw,
                                         node, frame)
         contained = self.container_method(receiver, method, pos, kw, node, frame)
         if contained is not None:
@@ -291,7 +294,7 @@ class Calls:
             return self.graph.apply(receiver, pos, kw, frame, line)
         if isinstance(receiver, Const) and isinstance(receiver.value, str):
             return _string_method(receiver, method, pos, node)
-        return _passed_through(pos, kw, node)
+        return _passed_through(pos, kw, node, receiver)
 
     def getattr_of_module(self, module_name: str, key: Value, frame: Frame,
                           line: int) -> Value | None:
@@ -324,7 +327,7 @@ class Calls:
         name built at run time (`"models." + args.model`, `f"models.{name}"`) may be any
         module of that package, so it is a Choice of them (the default first)."""
         value = key.value if isinstance(key, Const) and isinstance(key.value, str) else None
-        if value is not None and key.how != "argparse":
+        if value is not None and isinstance(key, Const) and key.how != "argparse":
             found = self.program.project_module(value)
             return Qualified(value) if found is not None else Unknown(source_text(expr))
         package = _literal_prefix(expr).strip(".")
@@ -394,12 +397,11 @@ class Calls:
                 # (`model = BERT(bert, ...)` with `bert = BertModel.from_pretrained(...)`).
                 env[name] = module.env[name]
             else:
-                env[name] = Tensor(()) if (standalone or func.cls) and \
-                    _tensor_like(name) else Unknown(name)
+                env[name] = Unbound(name)
         for param in params.kwonly_params:
             name = param.name.value
             env[name] = kw.get(name) or (self.default(param, module) if param.default
-                                         is not None else Unknown(name))
+                                         is not None else Unbound(name))
         if isinstance(params.star_arg, cst.Param):
             env[params.star_arg.name.value] = ListVal(pos[len(ordered):])
         if params.star_kwarg is not None:
@@ -459,27 +461,23 @@ class Calls:
                     if isinstance(value, Const) else value
 
 
-def _passed_through(pos: list[Value], kw: dict[str, Value], node: cst.Call) -> Value:
+def _passed_through(pos: list[Value], kw: dict[str, Value], node: cst.Call,
+                    receiver: Value | None = None) -> Value:
     """The value of a call nothing models: the tensors its arguments carry (a data-flow
-    step the model does not name, `torch.matmul(a, b)`), else an unknown value."""
+    step the model does not name, `torch.matmul(a, b)`), else an unknown value (an
+    `Unbound` one when computed from one)."""
     tensors = tensor_deps(pos, kw)
-    return Tensor(tensors) if tensors is not None else Unknown(source_text(node))
+    if tensors is not None:
+        return Tensor(tensors)
+    if any(isinstance(v, Unbound) for v in [receiver, *pos, *kw.values()]):
+        return Unbound(source_text(node))
+    return Unknown(source_text(node))
 
 
 def _is_dataclass(cls: ClassInfo) -> bool:
     return any((dotted(d.decorator.func) if isinstance(d.decorator, cst.Call)
                 else dotted(d.decorator)) in ("dataclass", "dataclasses.dataclass")
                for d in cls.node.decorators)
-
-
-_TENSOR_NAMES = ("x", "inp", "input", "inputs", "text", "src", "img", "image", "images", "seq",
-                 "tokens", "ids", "input_ids", "feature", "features", "data", "batch", "h",
-                 "hidden", "emb", "embedded", "attention_mask", "mask", "lengths", "sent")
-
-
-def _tensor_like(name: str) -> bool:
-    low = name.lower()
-    return low in _TENSOR_NAMES or low.startswith(("x", "input", "text", "img", "image", "seq"))
 
 
 def _dict(pos: list[Value], kw: dict[str, Value], line: int) -> DictVal:

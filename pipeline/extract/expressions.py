@@ -31,6 +31,7 @@ from exnet.extract.values import (
     Qualified,
     SequentialObj,
     Tensor,
+    Unbound,
     Unknown,
     Value,
     arithmetic,
@@ -98,7 +99,7 @@ class Expressions:
             if isinstance(inner, Const) and isinstance(node.operator, cst.Minus) and \
                     isinstance(inner.value, (int, float)) and not isinstance(inner.value, bool):
                 return Const(-inner.value, inner.line, inner.how, inner.file)
-            return inner if isinstance(inner, Tensor) else Unknown(source_text(node))
+            return inner if isinstance(inner, Tensor) else _unknown(node, inner)
         if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
             return ListVal(self.elements(node.elements, frame), frame.module.line(node))
         if isinstance(node, cst.Dict):
@@ -201,6 +202,19 @@ class Expressions:
             out.append(self.eval(node.elt, local))
         return ListVal(out, frame.module.line(node))
 
+    def library_name(self, node: cst.BaseExpression, frame: Frame) -> str | None:
+        """The qualified library name a dotted expression denotes (`nn.Sequential` ->
+        `torch.nn.Sequential`), found by looking its first name up; nothing else is
+        evaluated, so it has no effect on the program."""
+        name = dotted(node)
+        if name is None:
+            return None
+        head, _, rest = name.partition(".")
+        value = self.lookup(cst.Name(head), frame)
+        if not isinstance(value, Qualified):
+            return None
+        return fold(f"{value.name}.{rest}") if rest else value.name
+
     def lookup(self, node: cst.Name, frame: Frame) -> Value:
         name = node.value
         if name in frame.env:
@@ -282,9 +296,13 @@ class Expressions:
             if isinstance(base, LayerObj) and base.type == "Pretrained" and \
                     attr not in ("trainable", "name"):
                 return base   # a part of a backbone (resnet.fc, vgg.features) is the backbone
+            if isinstance(base, LayerObj) and base.type != "Pretrained" and attr in base.args:
+                # `if self.lstm.bidirectional:` reads the argument the layer was made with
+                # (a backbone's `name` is exnet's, not the attribute the code reads)
+                return Const(base.args[attr], base.line, "literal", frame.module.rel)
         if isinstance(base, Tensor):
             return Unknown(source_text(node)) if attr in ("shape", "size", "dtype") else base
-        return Unknown(source_text(node))
+        return _unknown(node, base)
 
     def class_attribute(self, cls: ClassInfo, attr: str, frame: Frame) -> Value | None:
         for stmt in cls.node.body.body:
@@ -353,7 +371,7 @@ class Expressions:
         if isinstance(base, Const) and isinstance(base.value, (list, tuple, str)) and \
                 isinstance(key, int) and -len(base.value) <= key < len(base.value):
             return Const(base.value[key], base.line, base.how, base.file)
-        return Unknown(source_text(node))
+        return _unknown(node, base)
 
     def binary(self, op: cst.BaseBinaryOp | None, left: Value, right: Value, frame: Frame,
                node: cst.CSTNode) -> Value:
@@ -376,19 +394,35 @@ class Expressions:
             return Unknown(source_text(node))
         if isinstance(left, ListVal) and isinstance(right, ListVal) and isinstance(op, cst.Add):
             return ListVal(self.state.capped(left.items + right.items, node, frame))
+        return self.data_operation(op, left, right, frame, node)
+
+    def data_operation(self, op: cst.BaseBinaryOp | None, left: Value, right: Value,
+                       frame: Frame, node: cst.CSTNode) -> Value:
+        """An operator on data: `a + b` of two tensors is an Add layer, `a * b` a
+        Multiply (`out += residual`); a tensor with anything else stays that tensor. An
+        `Unbound` operand is not taken for a tensor here: an operator does not need one
+        (`x * scale`), so the result is an `Unbound` value."""
         if isinstance(left, Tensor) and isinstance(right, Tensor):
             kind = _TENSOR_OPERATORS.get(type(op))
             if kind is not None:
                 layer = LayerObj("", kind, "+" if kind == "Add" else "*",
                                  frame.module.line(node))
                 return self.graph.apply_layer(layer, left.deps + right.deps, frame.module,
-                                        frame.module.line(node))
+                                              frame.module.line(node))
             return Tensor(left.deps + right.deps)
         if isinstance(left, Tensor):
             return left
         if isinstance(right, Tensor):
             return right
-        return Unknown(source_text(node))
+        return _unknown(node, left, right)
+
+
+def _unknown(node: cst.CSTNode, *operands: Value) -> Unknown:
+    """The value of an expression nothing resolves: `Unbound` when computed from an
+    `Unbound` value (it may be data), else unknown; its source text either way."""
+    if any(isinstance(v, Unbound) for v in operands):
+        return Unbound(source_text(node))
+    return Unknown(source_text(node))
 
 
 def _repetition(op: cst.BaseBinaryOp | None, left: Value,

@@ -22,6 +22,7 @@ from exnet.extract.values import (
     ListVal,
     Qualified,
     Tensor,
+    Unbound,
     Value,
     argument,
     json_safe,
@@ -213,15 +214,25 @@ def global_pool(method: str, dims: list[int]) -> str:
 
 
 def deps_of(value: Value | None) -> tuple[int, ...] | None:
-    """The graph nodes a tensor (or a list of tensors) comes from; None for no tensor."""
+    """The graph nodes a tensor (or a list of tensors) comes from; None for no tensor.
+    An `Unbound` value used where a tensor is expected is an input: no nodes."""
+    if isinstance(value, Unbound):
+        return ()
     if isinstance(value, Tensor):
         return value.deps
     if isinstance(value, ListVal):
         deps: list[int] = []
         found = False
         for item in value.items:
-            if isinstance(item, Tensor):
+            if isinstance(item, (Tensor, Unbound)):
                 found = True
-                deps.extend(item.deps)
+                deps.extend(item.deps if isinstance(item, Tensor) else ())
         return tuple(dict.fromkeys(deps)) if found else None
     return None
+
+
+def is_layer_method(method: str, pos: list[Value], kw: dict[str, Value]) -> bool:
+    """Whether `x.<method>(...)` is a layer when `x` is a tensor (`tensor_method`)."""
+    return method in ("view", "reshape", "flatten") or \
+        method in vocab.ACTIVATION_FUNCTIONS or \
+        method in ("mean", "max", "amax") and bool(pooled_dims(pos, kw))

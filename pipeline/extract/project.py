@@ -50,6 +50,7 @@ from exnet.records import (
     Model,
     Preprocessing,
     SetAside,
+    Undecided,
 )
 
 
@@ -761,6 +762,15 @@ def _where(by_rel: dict[str, ModuleInfo], rel: str, line: int) -> tuple[int | No
     return module.source.locate(line) if module is not None else (None, line)
 
 
+def _undecided(ix: Interpreter, group: _Group) -> tuple[Undecided, ...]:
+    """What the interpreter could not decide in building this model's layers."""
+    notes = []
+    for note in ix.state.undecided_in(ix.graph.nodes, group.nodes):
+        cell, line = note.module.source.locate(note.line)
+        notes.append(Undecided(note.module.rel, line, cell, note.what))
+    return tuple(notes)
+
+
 def _model(ix: Interpreter, group: _Group, project: str, hyper: dict[str, Event],
            datasets: list[DatasetEvidence], prep: list[Event],
            by_rel: dict[str, ModuleInfo]) -> Model:
@@ -835,4 +845,4 @@ def _model(ix: Interpreter, group: _Group, project: str, hyper: dict[str, Event]
     return Model(project, module.rel, cell, span, name, framework, style, tuple(layers),
                  None if chain or not layers else tuple(edges), hyperparameters,
                  tuple(d.id for d in datasets), tuple(preprocessing),
-                 dataset_evidence=tuple(datasets))
+                 dataset_evidence=tuple(datasets), undecided=_undecided(ix, group))

@@ -11,10 +11,11 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, replace
+from typing import Iterable, Sequence
 
 import libcst as cst
 
-from exnet.extract.program import Candidate, Event, Frame, ModuleInfo, Undecided
+from exnet.extract.program import Candidate, Event, Frame, ModuleInfo, Node, Undecided
 from exnet.extract.values import MAX_SEQUENCE, Choice, Instance, Value, is_model_object
 
 STEP_BUDGET = 400_000     # statements and expressions evaluated per file
@@ -130,6 +131,19 @@ class State:
         if any(is_model_object(o) for o in options):
             self.choices.append(choice)
         return choice
+
+    def undecided_in(self, nodes: Sequence[Node], indexes: Iterable[int]) -> list[Undecided]:
+        """What was not decided in building the layers at `indexes` of `nodes` (a model's
+        graph nodes): the undecided code that made one of them, the layer it applies,
+        or a container or module it is applied inside. Once per place and note."""
+        found: dict[tuple[str, int, str], Undecided] = {}
+        for i in indexes:
+            node = nodes[i]
+            for note in self.undecided:
+                if i in note.nodes or node.layer.uid in note.uids or \
+                        any(owner in note.uids for owner in node.owners):
+                    found.setdefault((note.module.rel, note.line, note.what), note)
+        return sorted(found.values(), key=lambda u: (u.module.rel, u.line, u.what))
 
     def emit(self, event: Event) -> None:
         if isinstance(event.target, Choice):

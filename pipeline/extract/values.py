@@ -44,6 +44,14 @@ class Unknown(Value):
 
 
 @dataclass(eq=False)
+class Unbound(Unknown):
+    """A value computed from a parameter nobody passed an argument for (a function or
+    method run on its own): unknown, and taken as the data a model computes on where a
+    tensor is required (the input of a functional op such as `F.relu(v)`, a tensor
+    method such as `v.view(b, -1)`), so how it is used decides it, never its name."""
+
+
+@dataclass(eq=False)
 class Tensor(Value):
     """Data flowing through a model: `deps` are the graph nodes it comes from directly
     (empty for model inputs)."""
@@ -167,7 +175,17 @@ class Qualified(Value):
 
 @dataclass(eq=False)
 class Parameters(Value):
-    """`model.parameters()`: ties an optimizer to a model."""
+    """`model.parameters()`: ties an optimizer to a model; `named` for
+    `named_parameters()`, whose items are (name, parameter) pairs."""
+
+    owner: Value
+    named: bool = False
+
+
+@dataclass(eq=False)
+class Parameter(Value):
+    """One parameter of `owner`, met in a loop over its parameters: setting its
+    `requires_grad` to False freezes the owner (`for p in backbone.parameters():`)."""
 
     owner: Value
 
@@ -199,6 +217,12 @@ class Tagged(Value):
 
 
 UNKNOWN = Unknown()
+
+
+def next_uid() -> int:
+    """A fresh identity, above every one given so far (values made later have higher
+    ones, so a range of them says what was made in between)."""
+    return next(_ids)
 
 
 def is_model_object(value: Value) -> bool:
@@ -318,17 +342,6 @@ def argument(pos: list[Value], kw: dict[str, Value], index: int,
     for name in names:
         if name in kw:
             return kw[name]
-    return None
-
-
-def as_int(value: Value) -> int | None:
-    v = plain(value)
-    if isinstance(v, bool):
-        return None
-    if isinstance(v, int):
-        return v
-    if isinstance(v, float) and math.isfinite(v) and v.is_integer():
-        return int(v)
     return None
 
 

@@ -124,5 +124,3 @@ def pretrained_name(cls: str) -> str:
 
 #: Prefixes of qualified names that are pretrained backbones (called as constructors).
 KERAS_APPLICATIONS = ("keras.applications.",)
-TORCHVISION_MODELS = ("torchvision.models.",)
-HUB_LAYERS = ("tensorflow_hub.KerasLayer", "tensorflow_hub.load")

@@ -25,6 +25,9 @@ from exnet.extract.values import Value
 FRAMEWORKS: tuple[Framework, ...] = (KERAS, PYTORCH, FLAX)
 _BY_NAME = {framework.name: framework for framework in FRAMEWORKS}
 
+#: Calls that make a model of their own (`Sequential(...)`, the functional `Model(...)`).
+MODEL_CONSTRUCTORS = frozenset(c for framework in FRAMEWORKS
+                               for c in framework.model_constructors)
 #: Methods that load trained weights into a model: the model is rebuilt for inference.
 WEIGHT_LOADERS = frozenset(m for framework in FRAMEWORKS for m in framework.weight_loaders)
 
@@ -105,5 +108,6 @@ def star_import(name: str, star_modules: list[str], used: set[str]) -> str | Non
     return None
 
 
-__all__ = ["FRAMEWORKS", "Framework", "Host", "get", "library_call", "mentioned",
-           "model_bases", "object_method", "owner", "star_import", "training_method"]
+__all__ = ["FRAMEWORKS", "MODEL_CONSTRUCTORS", "Framework", "Host", "get", "library_call",
+           "mentioned", "model_bases", "object_method", "owner", "star_import",
+           "training_method"]

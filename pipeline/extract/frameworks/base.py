@@ -3,7 +3,8 @@
 A handler knows one framework's library and nothing else (docs/ARCHITECTURE.md,
 "Framework handlers"):
 
-- how a model is declared: the base classes of its model classes (`model_bases`), which
+- how a model is declared: the base classes of its model classes (`model_bases`), the
+  calls that make a model of their own (`model_constructors`), which
   of their methods build the submodules besides `__init__` (`setup_methods`, Flax's
   `setup()`), whether the class fields are constructor arguments (Flax modules are
   dataclasses); the methods that run a model (`forward`, `call`, `__call__`) are the
@@ -57,6 +58,10 @@ class Framework:
     #: Qualified base class -> "model" | "layer": a project class deriving from one is a
     #: model class of this framework (a "layer" is a custom layer of a Keras model).
     model_bases: Mapping[str, str] = {}
+    #: Qualified names of the calls that make a model of their own (`keras.Sequential`,
+    #: the functional `keras.Model`, `torch.nn.Sequential`): code that calls one builds
+    #: another architecture, not more layers of the one being built.
+    model_constructors: frozenset[str] = frozenset()
     #: Methods run when a model class is instantiated, after `__init__` (Flax `setup`).
     setup_methods: tuple[str, ...] = ()
     #: Whether a model class's annotated fields are its constructor's arguments.

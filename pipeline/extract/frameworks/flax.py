@@ -82,6 +82,7 @@ class Flax(Framework):
     modules = ("flax", "jax", "optax")
     model_bases = {"flax.linen.Module": "model", "flax.linen.module.Module": "model"}
     setup_methods = ("setup",)
+    model_constructors = frozenset({"flax.linen.Sequential"})
     fields_are_arguments = True
 
     def library_call(self, host: Host, name: str, pos: list[Value], kw: dict[str, Value],

@@ -51,6 +51,7 @@ class Keras(Framework):
     model_bases = {"keras.Model": "model", "keras.models.Model": "model",
                    "keras.Sequential": "model", "keras.layers.Layer": "layer",
                    "keras.engine.base_layer.Layer": "layer", "keras.layers.Wrapper": "layer"}
+    model_constructors = frozenset(_SEQUENTIAL | _MODEL_NAMES)
     weight_loaders = ("load_weights",)
 
     def library_call(self, host: Host, name: str, pos: list[Value], kw: dict[str, Value],

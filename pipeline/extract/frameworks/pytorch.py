@@ -27,6 +27,7 @@ from exnet.extract.values import (
     LayerObj,
     ListVal,
     Namespace,
+    Parameter,
     Parameters,
     SequentialObj,
     Tagged,
@@ -53,6 +54,7 @@ class PyTorch(Framework):
                    "pytorch_lightning.LightningModule": "model",
                    "lightning.LightningModule": "model",
                    "lightning.pytorch.LightningModule": "model"}
+    model_constructors = frozenset({"torch.nn.Sequential"})
     weight_loaders = ("load_state_dict",)
 
     def library_call(self, host: Host, name: str, pos: list[Value], kw: dict[str, Value],
@@ -72,13 +74,12 @@ class PyTorch(Framework):
         if method == "from_pretrained" and isinstance(receiver, LayerObj) and \
                 receiver.type == "Embedding":
             return _pretrained_embedding(receiver, kw)
-        if method == "requires_grad_" and isinstance(receiver, LayerObj) and \
-                plain(pos[0] if pos else Const(True, 0)) is False:
-            receiver.trainable_attr = False   # `backbone.requires_grad_(False)`: frozen
+        if method == "requires_grad_" and plain(pos[0] if pos else Const(True, 0)) is False:
+            _freeze(receiver)   # `backbone.requires_grad_(False)`, `p.requires_grad_(False)`
         if method in _SAME_MODULE and not isinstance(receiver, Tensor):
             return receiver
         if method == "parameters" or method == "named_parameters":
-            return Parameters(receiver)
+            return Parameters(receiver, named=method == "named_parameters")
         if method in ("children", "modules") and isinstance(receiver, LayerObj):
             return ListVal([receiver])
         return None
@@ -180,6 +181,14 @@ def _pretrained(host: Host, name: str, last: str, pos: list[Value], kw: dict[str
         return layers.pretrained(state, "pytorch", first if isinstance(first, str) else None,
                                  node, frame)
     return None
+
+
+def _freeze(value: Value) -> None:
+    """A layer, or a parameter of one, whose weights training leaves as they are."""
+    if isinstance(value, Parameter):
+        value = value.owner
+    if isinstance(value, LayerObj):
+        value.trainable_attr = False
 
 
 def _pretrained_embedding(receiver: LayerObj, kw: dict[str, Value]) -> LayerObj:

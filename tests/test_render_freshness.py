@@ -57,6 +57,11 @@ def test_a_changed_input_renders_again(built: tuple[Path, Path],
     assert not renders(corpus, out, monkeypatch)
     (corpus / "tasks.toml").write_text('[text-classification]\ntitle = "Texts"\n')
     assert renders(corpus, out, monkeypatch)
+    # a project page shows projects.jsonl's description and set-aside definitions
+    projects = corpus / TASK / "projects.jsonl"
+    projects.write_text(projects.read_text().replace('"description": ""',
+                                                     '"description": "Spam or not"', 1))
+    assert renders(corpus, out, monkeypatch)
 
 
 @pytest.mark.parametrize("damage", ["remove", "edit"])

@@ -41,14 +41,16 @@ class Elements(HTMLParser):
 
 def test_payloads_are_text_not_markup(site: Path) -> None:
     pages = sorted(site.rglob("*.html"))
-    # task pages (incl. check), model pages, home, search
-    assert len(pages) == 4 + 3 + 1 + 1
+    # task pages (incl. check), model pages, project pages, home, search
+    assert len(pages) == 4 + 3 + 2 + 1 + 1
     seen_payload = False
     for page in pages:
         text = page.read_text(encoding="utf-8")
         assert "<img src=x" not in text and "<svg onload" not in text, page
         assert "<script>window" not in text and "</script><script>" not in text, page
         seen_payload |= "&lt;img src=x onerror=alert(&#39;name&#39;)&gt;" in text
+        if "/projects/" in page.as_posix() and "evil" in page.name:
+            assert "&lt;img src=x onerror=alert(&#39;aside&#39;)&gt;" in text   # set aside
         parser = Elements()
         parser.feed(text)
         for tag, attrs in parser.tags:
@@ -65,7 +67,8 @@ def test_payloads_are_text_not_markup(site: Path) -> None:
 
 
 def test_no_link_is_made_from_hostile_urls(site: Path) -> None:
-    model_pages = list((site / "hostile" / "models").glob("*.html"))
+    model_pages = [*(site / "hostile" / "models").glob("*.html"),
+                   *(site / "hostile" / "projects").glob("*.html")]
     hrefs = []
     for page in model_pages:
         parser = Elements()

@@ -400,7 +400,7 @@ def test_hostile_corpus_runs_nothing(sites: dict[str, Path], browser: Any) -> No
 
 def page_urls(site: Path) -> list[str]:
     """One page of every kind per task: home, search, each task section, the model page
-    with the most layers, compare, map and check."""
+    with the most layers, the largest project page, compare, map and check."""
     urls = [(site / "index.html").as_uri(), (site / "search.html").as_uri() + "#q=lstm"]
     for task in sorted(p for p in site.iterdir() if (p / "data.js").is_file()):
         d = data(site, task.name)
@@ -409,7 +409,8 @@ def page_urls(site: Path) -> list[str]:
                  ("overview", "layers", "hyperparameters&split=framework", "data", "tricks",
                   "models")]
         longest = max(task.glob("models/*.html"), key=lambda p: p.stat().st_size)
-        urls += [longest.as_uri(), (task / "compare.html").as_uri() + "#m=" +
+        biggest = max(task.glob("projects/*.html"), key=lambda p: p.stat().st_size)
+        urls += [longest.as_uri(), biggest.as_uri(), (task / "compare.html").as_uri() + "#m=" +
                  ",".join(d["models"]["slug"][:3]), (task / "map.html").as_uri(),
                  (task / "check.html").as_uri()]
     return urls

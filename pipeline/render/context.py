@@ -334,6 +334,8 @@ def model_contexts(task: TaskSource, tables: TaskTables, assets: Mapping[str, st
         ctx.update({
             "model": {
                 "name": name, "project": str(m["project"][row]), "repo_url": tables.repo[row],
+                "project_href": f"../projects/{tables.project_pages[str(m['project'][row])]}"
+                                ".html",
                 "where": where, "url": source_url(blob, file, line, cell),
                 "framework": str(m["framework"][row]), "style": str(m["style"][row]),
                 "datasets": _dataset_evidence(rec, blob, [str(d) for d in datasets]),

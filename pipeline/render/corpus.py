@@ -3,7 +3,8 @@
 A task folder holds models.jsonl, optionally projects.jsonl and failures.jsonl, and the
 aggregate stage's summary.json. The summary is what the pages draw; the model records
 add what the summary leaves out (layer arguments, where each hyperparameter was found,
-preprocessing). Render only reads these files and never aggregates: a missing summary,
+preprocessing), and the project records what a project page adds (its description, the
+definitions set aside). Render only reads these files and never aggregates: a missing summary,
 or one of another schema, stops the build with the command that makes it
 (`exnet aggregate`). `exnet build` and `exnet mine` aggregate what is out of date
 before they render (`exnet.publish`).
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,9 @@ class TaskSource:
     summary: Mapping[str, Any]      # summary.json (schema exnet.summary/1)
     records: Mapping[str, Mapping[str, Any]]  # model id -> model record (JSON form)
     failures: int                   # lines of failures.jsonl (files that could not be read)
+    # projects.jsonl by full name: what a project page shows beyond the summary
+    # (description, the definitions set aside); {} when the file is absent
+    projects: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 def task_titles(corpus_dir: Path) -> dict[str, tuple[str, str]]:
@@ -93,6 +97,24 @@ def read_records(task_dir: Path) -> dict[str, Mapping[str, Any]]:
     return records
 
 
+def read_projects(task_dir: Path) -> dict[str, Mapping[str, Any]]:
+    """The project records of projects.jsonl by full name (the first line of each),
+    lines that are not JSON objects with a string `full_name` skipped; {} without it."""
+    path = task_dir / "projects.jsonl"
+    projects: dict[str, Mapping[str, Any]] = {}
+    if not path.is_file():
+        return projects
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        for text in fh:
+            try:
+                rec = json.loads(text) if text.strip() else None
+            except json.JSONDecodeError:
+                continue
+            if isinstance(rec, dict) and isinstance(rec.get("full_name"), str):
+                projects.setdefault(rec["full_name"], rec)
+    return projects
+
+
 def _count_lines(path: Path) -> int:
     if not path.is_file():
         return 0
@@ -106,4 +128,5 @@ def load_task(task_dir: Path, titles: Mapping[str, tuple[str, str]]) -> TaskSour
     title, description = titles.get(task_dir.name, (task_dir.name, ""))
     return TaskSource(name=task_dir.name, title=title, description=description,
                       summary=summary, records=read_records(task_dir),
-                      failures=_count_lines(task_dir / "failures.jsonl"))
+                      failures=_count_lines(task_dir / "failures.jsonl"),
+                      projects=read_projects(task_dir))

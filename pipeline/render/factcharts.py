@@ -1,6 +1,6 @@
 """Render stage: the charts and overview built on the projects' facts — the reported
-results scatter and the preprocessing overview of the task page, and the training
-curves of a model page.
+results scatter and the preprocessing overview of the task page (and its one-line-per-kind
+glance at the top of the page), and the training curves of a model page.
 
 The scatter compares reported accuracy with model size (or training time) one dataset
 at a time: numbers reported on different datasets are not comparable, and the chart
@@ -170,6 +170,43 @@ def preprocessing_overview(task: TaskSource, tables: TaskTables) -> dict[str, An
     return {"models": plural(n, "model"), "parts": parts, "padding": pad, "augmented": aug}
 
 
+def _top(bars: Sequence[Mapping[str, Any]], shown: int = 3) -> str:
+    """The most used values of a part, with their shares: "Tokenizer 29%, ... (+2 more)"."""
+    named = [b for b in bars if b["value"] != "none"]
+    text = ", ".join(f"{b['value']} {b['share']}" for b in named[:shown])
+    return text + (f" (+{len(named) - shown} more)" if len(named) > shown else "")
+
+
+def preprocessing_glance(task: TaskSource, overview: Mapping[str, Any] | None
+                         ) -> list[dict[str, str]]:
+    """One line per kind of input preparation for the top of the task page, each linking
+    to its part of the full overview (`target`: the id of its heading); [] without one."""
+    if not overview:
+        return []
+    pre = task.summary.get("preprocessing") or {}
+    n = int(pre.get("models") or 0)
+    parts = {p["key"]: p for p in overview["parts"]}
+    lines = []
+    for key, title, _ in OVERVIEW_PARTS:
+        part = parts.get(key)
+        if part is None:
+            continue
+        text = _top(part["bars"])
+        if key == "pretrained_embeddings":
+            facet = pre.get(key) or {}
+            used = {r for v, rows in zip(facet.get("values") or [], facet.get("models") or [])
+                    if str(v) != "none" for r in rows}
+            text = f"{format_share(len(used) / n if n else 0.0)} of the models ({text})"
+        elif key == "augmentation" and overview.get("augmented"):
+            text = f"{overview['augmented']}: {text}"
+        lines.append({"key": key, "title": title, "text": text, "target": f"h-prep-{key}"})
+    if overview.get("padding"):
+        lines.insert(1 if "tokenizers" in parts else 0,
+                     {"key": "padding_length", "title": "Padding length",
+                      "text": str(overview["padding"]["text"]), "target": "h-prep-padding"})
+    return lines
+
+
 def _curve_runs(task: TaskSource, tables: TaskTables) -> dict[int, list[dict[str, Any]]]:
     t = facts_table(task.summary, "curves")
     runs: dict[int, list[dict[str, Any]]] = {}
@@ -210,7 +247,9 @@ def task_facts(task: TaskSource, tables: TaskTables, assets: Mapping[str, str],
     scripts = list(ctx["scripts"])
     if scatter is not None:
         scripts.append(str(ctx["root"]) + assets["facts"])
-    return {"preprocessing_overview": preprocessing_overview(task, tables),
+    overview = preprocessing_overview(task, tables)
+    return {"preprocessing_overview": overview,
+            "preprocessing_glance": preprocessing_glance(task, overview),
             "results_scatter": scatter, "scripts": scripts}
 
 

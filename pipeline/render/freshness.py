@@ -1,13 +1,13 @@
 """Render stage: whether a built site is already what a build would make.
 
 A build's output depends only on its inputs: the files of each task folder that render
-reads (summary.json, models.jsonl, failures.jsonl), the corpus's tasks.toml (titles),
-the templates and browser code (site_templates/), and exnet's own code. `build_key`
-digests all of them; the build records the key beside the list of files it wrote
-(`exnet.render.write`), and the next build with the same key and every file still in
-place at its recorded size skips reading the records and rendering altogether, not
-only writing. So an unchanged rebuild of a 10,000-model site costs a digest of its
-inputs and a `stat` per file.
+reads (summary.json, models.jsonl, failures.jsonl, projects.jsonl), the corpus's
+tasks.toml (titles), the templates and browser code (site_templates/), and exnet's own
+code. `build_key` digests all of them; the build records the key beside the list of
+files it wrote (`exnet.render.write`), and the next build with the same key and every
+file still in place at its recorded size skips reading the records and rendering
+altogether, not only writing. So an unchanged rebuild of a 10,000-model site costs a
+digest of its inputs and a `stat` per file.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from exnet import __version__
 from exnet.bundled import corpus_dir as bundled_corpus
 
 #: The task folder files that render reads.
-TASK_INPUTS = ("summary.json", "models.jsonl", "failures.jsonl")
+TASK_INPUTS = ("summary.json", "models.jsonl", "failures.jsonl", "projects.jsonl")
 _CHUNK = 1 << 20
 
 

@@ -208,7 +208,8 @@ def task_data(task: TaskSource, tables: TaskTables) -> dict[str, Any]:
         # links are rebuilt by the browser from the name and the commit (null: no link)
         "projects": {"name": [str(p) for p in project_names],
                      "ref": [tables.ref[first[p]] for p in project_names],
-                     "stars": [tables.stars[first[p]] for p in project_names]},
+                     "stars": [tables.stars[first[p]] for p in project_names],
+                     "page": [tables.project_pages.get(str(p)) for p in project_names]},
         "tokens": tokens,
         "tokenFamily": [FAMILIES.index(family_of(t)) for t in tokens],
         "core": core_tokens,

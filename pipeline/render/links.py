@@ -90,3 +90,18 @@ def task_slug(name: str) -> str:
     """A task folder name as a safe path segment."""
     slug = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip(".-")
     return slug or "task"
+
+
+def project_slugs(names: list[str]) -> dict[str, str]:
+    """The file name (without .html) of each project's page: "owner--name", its unsafe
+    characters replaced; names that would collide (also by case, on file systems that
+    ignore it) get a digest of the name appended."""
+    out: dict[str, str] = {}
+    seen: set[str] = set()
+    for name in sorted(set(names)):
+        slug = re.sub(r"[^A-Za-z0-9._-]+", "-", name.replace("/", "--")).strip(".-")
+        if not slug or slug.lower() in seen:
+            slug = f"{slug or 'project'}-{model_slug(name, 8)}"
+        seen.add(slug.lower())
+        out[name] = slug
+    return out

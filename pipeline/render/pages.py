@@ -25,6 +25,7 @@ from exnet.render.context import (
 from exnet.render.corpus import TaskSource
 from exnet.render.jsdata import detail_shards, js_assign, task_data
 from exnet.render.links import task_slug
+from exnet.render.project import project_contexts
 from exnet.render.search import search_data, task_documents
 from exnet.render.tables import TaskTables, task_tables
 
@@ -57,6 +58,9 @@ def task_pages(env: jinja2.Environment, task: TaskSource, tables: TaskTables,
     model_page = env.get_template("model.html")
     for model, ctx in model_contexts(task, tables, paths):
         files[f"{slug}/models/{model}.html"] = model_page.render(ctx).encode("utf-8")
+    project_page = env.get_template("project.html")
+    for project, ctx in project_contexts(task, tables, paths):
+        files[f"{slug}/projects/{project}.html"] = project_page.render(ctx).encode("utf-8")
     for k, shard in enumerate(detail_shards(task, tables)):
         files[f"{slug}/details/{k}.js"] = js_assign(
             f"(window.EXNET_DETAILS=window.EXNET_DETAILS||{{}})[{k}]", shard).encode("utf-8")

@@ -4,9 +4,9 @@ The search runs in the browser, offline, with MiniSearch (a small full-text engi
 vendored under assets/ with its version in the file name): the site ships the documents
 and the browser indexes them when the search page opens. One document per model,
 project, layer type, dataset and file of every task; each has a kind, a title, a line
-of context, the words it is found by, and a link inside the site (a model's page, or
-the task page filtered to the project, layer type, dataset or file). A model is found by
-its name, project, file, framework, layer types, architecture ("BiGRU + attention"),
+of context, the words it is found by, and a link inside the site (a model's or a
+project's page, or the task page filtered to the layer type or dataset). A model is
+found by its name, project, file, framework, layer types, architecture ("BiGRU + attention"),
 tricks and datasets, so "GRU attention imdb" finds GRU models with attention trained
 on IMDB first.
 """
@@ -62,7 +62,7 @@ def task_documents(task: TaskSource, tables: TaskTables) -> list[dict[str, Any]]
         docs.append({"kind": "project", "title": project,
                      "context": f"{plural(len(rows), 'model')}: {', '.join(names)[:120]}",
                      "words": " ".join(names),
-                     "href": f"{slug}/index.html" + _hash("models", "q", project)})
+                     "href": f"{slug}/projects/{tables.project_pages[project]}.html"})
     for kind, n in sorted(types.items()):
         docs.append({"kind": "layer type", "title": kind,
                      "context": f"in {plural(n, 'model')} of {task.title}", "words": "",

@@ -3,17 +3,18 @@
 The summary stores its models and projects as {"columns", "rows"} tables and refers to
 a model by its row. `TaskTables` turns them into columns once per task and adds what
 several pages need: each model's page slug, its project's stars, the link prefix of its
-project at the mined commit, and the collapsed core sequence of each model.
+project at the mined commit, the collapsed core sequence of each model, and each
+project's page slug.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from exnet.render.corpus import TaskSource
-from exnet.render.links import blob_base, commit_ref, model_slugs, repo_url
+from exnet.render.links import blob_base, commit_ref, model_slugs, project_slugs, repo_url
 
 
 def columns(table: Mapping[str, Any]) -> dict[str, list[Any]]:
@@ -39,6 +40,7 @@ class TaskTables:
     full_collapsed: list[list[str]]
     core_types: list[list[str]]
     full_types: list[list[str]]
+    project_pages: dict[str, str] = field(default_factory=dict)  # project -> page slug
 
     @property
     def n(self) -> int:
@@ -83,6 +85,7 @@ def task_tables(task: TaskSource) -> TaskTables:
         full_collapsed=_seq_column(summary, "full", "collapsed"),
         core_types=_seq_column(summary, "core", "types"),
         full_types=_seq_column(summary, "full", "types"),
+        project_pages=project_slugs([str(p) for p in models["project"]]),
     )
 
 

@@ -113,6 +113,12 @@
 
   /** https://github.com/owner/name of a model's project, if it can be linked: Python
    *  checked the name when it gave the project a commit (ref); checked again here. */
+  /** The page of a model's project, from the task page (null: no page). */
+  E.projectHref = function (D, row) {
+    var page = (D.projects.page || [])[D.models.project[row]];
+    return /^[A-Za-z0-9_][A-Za-z0-9._-]*$/.test(page || "") ? "projects/" + page + ".html" : null;
+  };
+
   E.repoUrl = function (D, row) {
     var p = D.models.project[row], name = D.projects.name[p], ref = D.projects.ref[p];
     if (!ref || !/^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9._-]{1,100}$/.test(name) ||

@@ -342,14 +342,14 @@
     var check = E.el("input", { attrs: { type: "checkbox", "aria-label": "Compare " + m.name[r],
       "data-row": r, checked: state.compare.indexOf(r) >= 0 } });
     check.addEventListener("change", function () { toggleCompare(r, check.checked); writeHash(true); });
-    var repo = E.repoUrl(D, r), project = D.projects.name[m.project[r]];
+    var projectPage = E.projectHref(D, r), project = D.projects.name[m.project[r]];
     var src = E.sourceUrl(D, r);
     return E.el("tr", { attrs: { "data-row": r } }, [
       E.el("td", { cls: "m-check" }, [check]),
       E.el("td", { cls: "m-model" }, [
         E.el("a", { cls: "m-name", text: m.name[r], href: E.modelHref(D, r), internal: true }),
         E.el("span", { cls: "m-arch", text: D.archs[m.arch[r]] }),
-        repo ? E.el("a", { cls: "m-project", text: project, href: repo, attrs: { rel: "noopener noreferrer" } })
+        projectPage ? E.el("a", { cls: "m-project", text: project, href: projectPage, internal: true })
           : E.el("span", { cls: "m-project", text: project })
       ]),
       E.el("td", { cls: "m-src" }, [src ? E.el("a", { text: E.where(D, r), href: src, attrs: { rel: "noopener noreferrer" } })
@@ -989,6 +989,16 @@
 
   function wireTabs() {
     document.querySelector(".views").classList.add("tabbed");
+    // Links into another section (the preprocessing glance): open its tab, keeping the
+    // filters a plain "#data" would reset, then show the part they name.
+    document.querySelectorAll("a[data-open-tab]").forEach(function (link) {
+      link.addEventListener("click", function (ev) {
+        ev.preventDefault();
+        openTab(link.getAttribute("data-open-tab"), false);
+        var target = document.getElementById(link.getAttribute("data-target") || "");
+        if (target) target.scrollIntoView();
+      });
+    });
     document.querySelectorAll("#tabs [role=tab]").forEach(function (tab) {
       tab.addEventListener("click", function (ev) {
         ev.preventDefault();

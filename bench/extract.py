@@ -1,24 +1,36 @@
 """Benchmark: exnet's extraction throughput against plain `ast.parse` on the same files.
 
-    python bench/extract.py DIR [--repeat N]
+    python bench/extract.py DIR [DIR ...] [--repeat N] [--profile N]
 
-DIR is a folder of projects (each sub-folder one project, as `exnet mine --from` takes
-it) or a single project (a folder with code at its top). For the same .py and .ipynb
-files, in the same run, it prints
-files/s and MB/s of (a) reading and `ast.parse` of every file (notebooks: their code
-cells joined), and (b) `exnet.extract.extract_project` over every project, which skips
-files that mention no deep-learning framework before any parse. Best of N runs.
+Each DIR is a folder of projects (each sub-folder one project, as `exnet mine --from`
+takes it) or a single project (a folder with code at its top). For the same .py and
+.ipynb files, in the same run, it prints seconds, files/s and MB/s of
+
+- reading and `ast.parse` of every file (notebooks: their code cells joined): the baseline;
+- the extractor's parsing alone (`ast` gate, libcst, spans) of the files it parses;
+- `exnet.extract.extract_project` over every project, cold: no kept outcomes (files that
+  mention no deep-learning framework are skipped before any parse);
+- the same with a warm cache: every project's outcome kept by content
+  (`exnet.extract.reuse`, as `exnet mine` keeps them), so each is read back, not extracted;
+
+and each one's ratio to the baseline. Best of N runs each. `--profile N` also prints the
+N functions of the cold run with the most time of their own (cProfile).
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import cProfile
+import pstats
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 from exnet.extract import extract_project
+from exnet.extract.parsing import parse
 from exnet.extract.sources import Unreadable, iter_project_files, load_source, mentions_framework
 
 
@@ -47,11 +59,29 @@ def baseline(files: list[tuple[Path, str]]) -> tuple[float, int, int]:
     return time.perf_counter() - start, parsed, len(files)
 
 
-def exnet_run(projects: list[Path]) -> tuple[float, int, int, int]:
+def parse_only(files: list[tuple[Path, str]]) -> tuple[float, int, int, int]:
+    """What the extractor's parsing alone costs on the files it parses: the `ast` gate,
+    libcst's parse and every node's span (the floor under a cold extraction)."""
+    start = time.perf_counter()
+    parsed = 0
+    for path, rel in files:
+        try:
+            source = load_source(path, rel)
+            if source is None:
+                continue
+            module, _ = parse(source)
+            module.positions.spans.get(module.tree)   # every statement's spans made
+            parsed += 1
+        except (Unreadable, OSError, RecursionError):
+            pass
+    return time.perf_counter() - start, 0, parsed, 0
+
+
+def exnet_run(projects: list[Path], reuse: Path | None = None) -> tuple[float, int, int, int]:
     start = time.perf_counter()
     models = extracted = skipped = 0
     for project in projects:
-        result = extract_project(project, project.name)
+        result = extract_project(project, project.name, reuse=reuse)
         models += len(result.models)
         extracted += result.count("extracted")
         skipped += result.count("skipped")
@@ -60,10 +90,11 @@ def exnet_run(projects: list[Path]) -> tuple[float, int, int, int]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("dir", type=Path)
+    parser.add_argument("dirs", type=Path, nargs="+")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--profile", type=int, default=0, metavar="N")
     args = parser.parse_args(argv)
-    projects = projects_in(args.dir)
+    projects = [p for d in args.dirs for p in projects_in(d)]
     files = [(p, p.relative_to(proj).as_posix()) for proj in projects
              for p in iter_project_files(proj)]
     size = sum(p.stat().st_size for p, _ in files)
@@ -72,13 +103,33 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(projects)} projects, {len(files)} files ({mb:.1f} MB), "
           f"{dl} mention keras/tensorflow/torch")
     base = min((baseline(files) for _ in range(args.repeat)), key=lambda r: r[0])
-    ours = min((exnet_run(projects) for _ in range(args.repeat)), key=lambda r: r[0])
-    print(f"{'':12} {'seconds':>8} {'files/s':>9} {'MB/s':>7}")
+    floor = min((parse_only(files) for _ in range(args.repeat)), key=lambda r: r[0])
+    cold = min((exnet_run(projects) for _ in range(args.repeat)), key=lambda r: r[0])
+    kept = Path(tempfile.mkdtemp(prefix="exnet-bench-"))
+    try:
+        exnet_run(projects, kept)   # fills the cache
+        warm = min((exnet_run(projects, kept) for _ in range(args.repeat)),
+                   key=lambda r: r[0])
+    finally:
+        shutil.rmtree(kept, ignore_errors=True)
+    print(f"{'':12} {'seconds':>8} {'files/s':>9} {'MB/s':>7} {'ratio':>6}")
     print(f"{'ast.parse':12} {base[0]:8.2f} {len(files) / base[0]:9.1f} {mb / base[0]:7.2f}"
-          f"   ({base[1]} parsed)")
-    print(f"{'exnet':12} {ours[0]:8.2f} {len(files) / ours[0]:9.1f} {mb / ours[0]:7.2f}"
-          f"   ({ours[2]} extracted, {ours[3]} skipped unparsed, {ours[1]} models)")
-    print(f"exnet / ast.parse time: {ours[0] / base[0]:.1f}x")
+          f" {1:6.2f}x  ({base[1]} parsed)")
+    print(f"{'parse only':12} {floor[0]:8.2f} {len(files) / floor[0]:9.1f} "
+          f"{mb / floor[0]:7.2f} {floor[0] / base[0]:6.2f}x  ({floor[2]} files: ast gate, "
+          f"libcst, spans)")
+    for label, run in (("exnet cold", cold), ("exnet warm", warm)):
+        print(f"{label:12} {run[0]:8.2f} {len(files) / run[0]:9.1f} {mb / run[0]:7.2f}"
+              f" {run[0] / base[0]:6.2f}x  ({run[2]} extracted, {run[3]} skipped unparsed, "
+              f"{run[1]} models)")
+    if warm[1:] != cold[1:]:
+        print("warm and cold runs disagree: the cache changed a result", file=sys.stderr)
+        return 1
+    if args.profile:
+        profile = cProfile.Profile()
+        profile.runcall(exnet_run, projects)
+        print(f"\ncold run, top {args.profile} functions by own time:")
+        pstats.Stats(profile).sort_stats("tottime").print_stats(args.profile)
     return 0
 
 

@@ -4,6 +4,8 @@ Layout under the cache directory ($XDG_CACHE_HOME/exnet, ~/.cache/exnet, or --ca
 
     repos/<owner>/<name>/<sha>/tree/        the checked-out files of one commit
     repos/<owner>/<name>/<sha>/fetch.json   what fetch left out, and why
+    extract/<aa>/<digest>.json              one set of files' extraction outcome, by content
+                                            (`exnet.extract.reuse`): forks and copies share it
     results/<owner>/<name>/<sha>/exnet-<version>.json   (version: exnet + extractor digest,
                                             `exnet.extract.version`, given by mine)
                                             one project's extraction outcome
@@ -76,6 +78,9 @@ class Cache:
         """Where one project's extraction outcome is kept, for one extractor version."""
         return (self.root / "results" / self.key(full_name, sha)
                 / f"exnet-{safe_part(version)}.json")
+
+    def extract_dir(self) -> Path:
+        return self.root / "extract"
 
     def discover_path(self, task: str, digest: str) -> Path:
         return self.root / "discover" / f"{safe_part(task)}-{safe_part(digest)}.json"

@@ -248,7 +248,7 @@ def _pool(options: MineOptions, cache: Cache) -> Pool:
     """Where the projects are extracted: this machine's processes, or a Dask cluster."""
     if not options.scheduler:
         return WorkerPool(options.jobs or default_jobs(), options.extract_timeout,
-                          options.max_memory)
+                          options.max_memory, reuse=cache.extract_dir())
     bounds = Bounds(cache.root, extractor_version(), options.extract_timeout,
                     options.max_memory, options.clone_timeout, options.max_repo_bytes,
                     options.max_file_bytes)

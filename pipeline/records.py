@@ -122,6 +122,10 @@ class Layer:
     args: Mapping[str, Any] = field(default_factory=dict)
     cell: int | None = None
 
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> Layer:
+        return cls(d["type"], d["api"], d["line"], dict(d.get("args") or {}), d.get("cell"))
+
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"type": self.type, "api": self.api, "line": self.line}
         if self.cell is not None:
@@ -143,6 +147,11 @@ class Hyperparameter:
     # Where the model was picked at run time, when the setting reached it that way
     # (`if args.model == ...`, `MODELS[args.model]`): {"file", "line", "cell"?}.
     selected_at: Mapping[str, Any] | None = None
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> Hyperparameter:
+        return cls(d["value"], d["file"], d["line"], d["how"], d.get("cell"), d.get("api"),
+                   d.get("selected_at"))
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"value": self.value, "file": self.file, "line": self.line}
@@ -168,6 +177,11 @@ class Preprocessing:
     args: Mapping[str, Any] = field(default_factory=dict)
     cell: int | None = None
 
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> Preprocessing:
+        return cls(d["kind"], d["api"], d["file"], d["line"], dict(d.get("args") or {}),
+                   d.get("cell"))
+
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind, "api": self.api, "file": self.file,
                                "line": self.line}
@@ -188,6 +202,10 @@ class DatasetEvidence:
     cell: int | None
     source: str
 
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> DatasetEvidence:
+        return cls(d["id"], d["file"], d["line"], d.get("cell"), d["source"])
+
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "file": self.file, "line": self.line, "cell": self.cell,
                 "source": self.source}
@@ -203,6 +221,10 @@ class Occurrence:
     span: tuple[int, int]
     name: str
     role: str
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> Occurrence:
+        return cls(d["file"], d.get("cell"), (d["span"][0], d["span"][1]), d["name"], d["role"])
 
     def to_json(self) -> dict[str, Any]:
         return {"file": self.file, "cell": self.cell, "span": list(self.span),
@@ -220,6 +242,10 @@ class Undecided:
     line: int
     cell: int | None
     what: str
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> Undecided:
+        return cls(d["file"], d["line"], d.get("cell"), d["what"])
 
     def to_json(self) -> dict[str, Any]:
         return {"file": self.file, "line": self.line, "cell": self.cell, "what": self.what}
@@ -245,6 +271,23 @@ class Model:
     blocks: tuple[str, ...] = ()
     dataset_evidence: tuple[DatasetEvidence, ...] = ()
     undecided: tuple[Undecided, ...] = ()
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> Model:
+        """The record `to_json` wrote (`Model.from_json(m.to_json()).to_json()` equals
+        `m.to_json()`); the extraction cache keeps records this way."""
+        edges = d.get("edges")
+        return cls(
+            d["project"], d["file"], d.get("cell"), (d["span"][0], d["span"][1]), d["name"],
+            d["framework"], d["style"], tuple(Layer.from_json(x) for x in d["layers"]),
+            None if edges is None else tuple((e[0], e[1]) for e in edges),
+            {k: Hyperparameter.from_json(v) for k, v in d.get("hyperparameters", {}).items()},
+            tuple(d.get("datasets", ())),
+            tuple(Preprocessing.from_json(x) for x in d.get("preprocessing", ())),
+            tuple(Occurrence.from_json(x) for x in d.get("occurrences", ())),
+            tuple(d.get("blocks", ())),
+            tuple(DatasetEvidence.from_json(x) for x in d.get("dataset_evidence", ())),
+            tuple(Undecided.from_json(x) for x in d.get("undecided", ())))
 
     def to_json(self) -> dict[str, Any]:
         places = self.occurrences or (Occurrence(self.file, self.cell, self.span, self.name,
@@ -281,6 +324,10 @@ class Failure:
     line: int | None = None
     project: str | None = None
 
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> Failure:
+        return cls(d["file"], d["reason"], d.get("line"), d.get("project"))
+
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"schema": FAILURE_SCHEMA}
         if self.project is not None:
@@ -304,6 +351,10 @@ class SetAside:
     line: int
     name: str
     why: str
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> SetAside:
+        return cls(d["file"], d.get("cell"), d["line"], d["name"], d["why"])
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"file": self.file}

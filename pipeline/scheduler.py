@@ -128,7 +128,7 @@ def mine_remote(pending: Pending, bounds: Bounds) -> tuple[dict[str, Any], bool]
         assert fetched.payload is not None
         return fetched.payload, fetched.lasting
     _allow_children()
-    pool = WorkerPool(1, bounds.extract_timeout, bounds.max_memory)
+    pool = WorkerPool(1, bounds.extract_timeout, bounds.max_memory, reuse=cache.extract_dir())
     try:
         pool.start(fetched.job)
         while True:

@@ -102,7 +102,8 @@ def _limit_self(max_memory: int | None, timeout: float) -> None:
         pass
 
 
-def _child(job: Job, max_memory: int | None, delay: float, timeout: float) -> None:
+def _child(job: Job, max_memory: int | None, delay: float, timeout: float,
+           reuse: Path | None = None) -> None:
     """Extract one project in this (child) process and write its outcome."""
     _limit_self(max_memory, timeout)
     if delay > 0:
@@ -111,7 +112,7 @@ def _child(job: Job, max_memory: int | None, delay: float, timeout: float) -> No
     try:
         from exnet.extract import extract_project
 
-        result = extract_project(job.root, job.full_name)
+        result = extract_project(job.root, job.full_name, reuse=reuse)
         models = [m.to_json() for m in result.models]
         failures += [f.to_json() for f in result.failures]
         payload = result_payload(job.full_name, job.sha, "extracted", None, models, failures,
@@ -148,6 +149,8 @@ class WorkerPool:
     max_memory: int | None = 2 << 30
     #: For tests only (read from $EXNET_TEST_EXTRACT_DELAY when the pool is made).
     delay: float = field(default_factory=lambda: float(os.environ.get(TEST_DELAY_ENV) or 0))
+    #: Where outcomes are kept by content (`exnet.extract.reuse`), or None to keep none.
+    reuse: Path | None = None
     _running: dict[int, _Running] = field(default_factory=dict)
     _ctx: Any = None    # a multiprocessing context
 
@@ -170,7 +173,8 @@ class WorkerPool:
     def start(self, job: Job) -> None:
         assert self._ctx is not None and self.free > 0
         process = self._ctx.Process(target=_child,
-                                    args=(job, self.max_memory, self.delay, self.timeout),
+                                    args=(job, self.max_memory, self.delay, self.timeout,
+                                          self.reuse),
                                     daemon=True,
                                     name=f"exnet-extract-{job.key}")
         process.start()

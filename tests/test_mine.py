@@ -249,3 +249,22 @@ def test_one_source_at_a_time_and_an_empty_folder(tmp_path: Path) -> None:
     assert both.exit_code == 1 and "give one of them" in both.output
     empty = mine(tmp_path, "--from", str(tmp_path / "empty"))
     assert empty.exit_code == 1 and "no projects found in" in empty.output
+
+
+def test_a_copy_under_another_name_is_read_back_by_content(tmp_path: Path) -> None:
+    """Two checkouts with the same files (a fork, a copied tutorial): the second one's
+    outcome is read from the cache's extract/ folder, under its own name."""
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in ("alice", "bob"):
+        (src / name).mkdir()
+        for rel, content in keras_files("same").items():
+            (src / name / rel).write_text(str(content))
+    result = mine(tmp_path, "--from", str(src), "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    kept = list((tmp_path / "cache" / "extract").rglob("*.json"))
+    assert len(kept) == 1
+    models = lines(tmp_path / "out" / "text-classification" / "models.jsonl")
+    assert [m["project"] for m in models] == ["alice", "bob"]
+    assert {json.dumps({**m, "project": ""}, sort_keys=True) for m in models} == {
+        json.dumps({**models[0], "project": ""}, sort_keys=True)}

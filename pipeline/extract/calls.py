@@ -165,7 +165,7 @@ class Calls:
         line = frame.module.line(node)
         if name == "getattr" and len(pos) >= 2 and isinstance(pos[0], Qualified):
             return self.getattr_of_module(pos[0].name, pos[1], frame, line) or \
-                Unknown(source_text(node))
+                Unknown(node)
         if name == "open" and pos and isinstance(plain(pos[0]), str):
             return FileHandle(plain(pos[0]))
         if name == "dict":
@@ -329,17 +329,17 @@ class Calls:
         value = key.value if isinstance(key, Const) and isinstance(key.value, str) else None
         if value is not None and isinstance(key, Const) and key.how != "argparse":
             found = self.program.project_module(value)
-            return Qualified(value) if found is not None else Unknown(source_text(expr))
+            return Qualified(value) if found is not None else Unknown(expr)
         package = _literal_prefix(expr).strip(".")
         if not package:
-            return Unknown(source_text(expr))
+            return Unknown(expr)
         names = sorted(n for n in self.program.by_dotted if "." in n and not
                        n.endswith(".__init__") and (n.rsplit(".", 1)[0] == package or
                                                     n.rsplit(".", 1)[0].endswith("." + package)))
         if value is not None:   # an argparse default names the module run by default
             names.sort(key=lambda n: not n.endswith("." + value.rsplit(".", 1)[-1]))
         if not names:
-            return Unknown(source_text(expr))
+            return Unknown(expr)
         return Choice([Qualified(n) for n in names], frame.module.line(expr), frame.module.rel)
 
     # ----------------------------------------------------------------- functions, classes
@@ -471,7 +471,7 @@ def _passed_through(pos: list[Value], kw: dict[str, Value], node: cst.Call,
         return Tensor(tensors)
     if any(isinstance(v, Unbound) for v in [receiver, *pos, *kw.values()]):
         return Unbound(source_text(node))
-    return Unknown(source_text(node))
+    return Unknown(node)
 
 
 def _is_dataclass(cls: ClassInfo) -> bool:
@@ -505,11 +505,11 @@ def _builtin_value(name: str, pos: list[Value], line: int, node: cst.Call) -> Va
             rng = range(*bounds[:3]) if len(bounds) <= 3 else range(0)
             if 0 <= len(rng) <= MAX_SEQUENCE:
                 return ListVal([Const(i, line) for i in rng], line)
-        return Unknown(source_text(node))
+        return Unknown(node)
     if name in ("list", "tuple", "reversed", "sorted"):
         if pos and isinstance(pos[0], ListVal):
             return ListVal(list(pos[0].items), line)
-        return ListVal([], line) if not pos else Unknown(source_text(node))
+        return ListVal([], line) if not pos else Unknown(node)
     if name == "len" and pos and isinstance(pos[0], ListVal):
         return Const(len(pos[0].items), line, "literal")
     if name in ("int", "float") and pos and isinstance(pos[0], Const):
@@ -517,7 +517,7 @@ def _builtin_value(name: str, pos: list[Value], line: int, node: cst.Call) -> Va
             return Const((int if name == "int" else float)(pos[0].value), pos[0].line,
                          pos[0].how, pos[0].file)
         except (TypeError, ValueError, OverflowError):
-            return Unknown(source_text(node))
+            return Unknown(node)
     lists = all_of(ListVal, pos) if name == "zip" and pos else None
     if lists is not None:
         return ListVal([ListVal(list(group)) for group in zip(*(p.items for p in lists))])
@@ -529,8 +529,8 @@ def _builtin_value(name: str, pos: list[Value], line: int, node: cst.Call) -> Va
             values = [p.value for p in consts]
             return Const((min if name == "min" else max)(values), line, "literal")
         except (TypeError, ValueError):
-            return Unknown(source_text(node))
-    return Unknown(source_text(node))
+            return Unknown(node)
+    return Unknown(node)
 
 
 def _dict_method(receiver: DictVal, method: str, pos: list[Value], line: int) -> Value:
@@ -551,7 +551,7 @@ def _string_method(receiver: Const, method: str, pos: list[Value], node: cst.Cal
     text = receiver.value
     args = [plain(p) for p in pos]
     if not all(isinstance(a, str) for a in args) or len(text) > 10_000:
-        return Unknown(source_text(node))
+        return Unknown(node)
     def const(v: Any) -> Const:
         return Const(v, receiver.line, receiver.how, receiver.file)
     if method == "split" and len(args) <= 1:
@@ -561,7 +561,7 @@ def _string_method(receiver: Const, method: str, pos: list[Value], node: cst.Cal
         return const(getattr(text, method)(*args))
     if method == "replace" and len(args) == 2:
         return const(text.replace(args[0], args[1]))
-    return Unknown(source_text(node))
+    return Unknown(node)
 
 
 def _literal_prefix(expr: cst.BaseExpression) -> str:

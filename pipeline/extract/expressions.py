@@ -95,7 +95,7 @@ class Expressions:
             inner = self.eval(node.expression, frame)
             if isinstance(node.operator, cst.Not):
                 return Const(not inner.value, inner.line) if isinstance(inner, Const) \
-                    else Unknown(source_text(node))
+                    else Unknown(node)
             if isinstance(inner, Const) and isinstance(node.operator, cst.Minus) and \
                     isinstance(inner.value, (int, float)) and not isinstance(inner.value, bool):
                 return Const(-inner.value, inner.line, inner.how, inner.file)
@@ -116,7 +116,7 @@ class Expressions:
             right = self.eval(node.right, frame)
             if isinstance(left, Const):
                 return left if not left.value else right
-            return Unknown(source_text(node))
+            return Unknown(node)
         if isinstance(node, cst.BooleanOperation):
             left = self.eval(node.left, frame)
             if isinstance(left, (Unknown, Const)) and not plain(left):
@@ -128,7 +128,7 @@ class Expressions:
             value = self.eval(node.value, frame)
             self.evaluator.assign(node.target, value, frame)
             return value
-        return Unknown(source_text(node))
+        return Unknown(node)
 
     def compare(self, node: cst.Comparison, frame: Frame) -> Value:
         left = self.eval(node.left, frame)
@@ -146,11 +146,11 @@ class Expressions:
                         not isinstance(left, (Unknown, Const)):
                     a, b = "object", None   # a layer or model is never None
                 else:
-                    return Unknown(source_text(node))
+                    return Unknown(node)
             try:
                 ok = _COMPARE[type(target.operator)](a, b)
             except (TypeError, KeyError):
-                return Unknown(source_text(node))
+                return Unknown(node)
             result = result and bool(ok)
             left = right
         # A comparison with an option's default is decided only until someone passes
@@ -257,7 +257,7 @@ class Expressions:
             # `x.Model` of `x = import_module("models." + args.model)`: each module's own
             found = [v for o in base.options if isinstance(o, Qualified) and (
                 v := self.program.imported_value(f"{o.name}.{attr}")) is not None]
-            return Choice(found, base.line, base.file) if found else Unknown(source_text(node))
+            return Choice(found, base.line, base.file) if found else Unknown(node)
         if isinstance(base, Qualified):
             imported = self.program.imported_value(f"{base.name}.{attr}")
             return imported if imported is not None else Qualified(fold(f"{base.name}.{attr}"))
@@ -275,7 +275,7 @@ class Expressions:
                     return self.calls.call_function(ref, [], {}, frame, frame.module.line(node))
                 return ref
             class_attr = self.class_attribute(base.cls, attr, frame)
-            return class_attr if class_attr is not None else Unknown(source_text(node))
+            return class_attr if class_attr is not None else Unknown(node)
         if isinstance(base, ClassRef):
             class_attr = self.class_attribute(base.cls, attr, frame)
             if class_attr is not None:
@@ -283,9 +283,9 @@ class Expressions:
             found = base.cls.method(attr)
             if found is not None:
                 return FunctionRef(FunctionInfo(attr, found[1], found[0].module, found[0]))
-            return Unknown(source_text(node))
+            return Unknown(node)
         if isinstance(base, Namespace):
-            return base.attrs.get(attr, Unknown(source_text(node)))
+            return base.attrs.get(attr, Unknown(node))
         if isinstance(base, (LayerObj, SequentialObj, FunctionalModel, Instance)):
             if attr == "output":
                 return self.graph.output_of(base, frame)
@@ -301,7 +301,7 @@ class Expressions:
                 # (a backbone's `name` is exnet's, not the attribute the code reads)
                 return Const(base.args[attr], base.line, "literal", frame.module.rel)
         if isinstance(base, Tensor):
-            return Unknown(source_text(node)) if attr in ("shape", "size", "dtype") else base
+            return Unknown(node) if attr in ("shape", "size", "dtype") else base
         return _unknown(node, base)
 
     def class_attribute(self, cls: ClassInfo, attr: str, frame: Frame) -> Value | None:
@@ -352,7 +352,7 @@ class Expressions:
                 node.slice[0].slice.lower, node.slice[0].slice.upper)]
             if all(b is None or isinstance(b, int) for b in bounds):
                 return ListVal(base.items[bounds[0]:bounds[1]])
-            return Unknown(source_text(node))
+            return Unknown(node)
         key = self.subscript_key(node, frame)
         if isinstance(base, DictVal) and self.run_time_key(node, frame):
             options = [v for v in base.items.values() if _selectable(v)]
@@ -381,7 +381,7 @@ class Expressions:
                 lead = left if left.how != "literal" else right
                 how = "literal" if lead.how == "literal" else lead.how
                 return Const(value, lead.line, how, lead.file)
-            return Unknown(source_text(node))
+            return Unknown(node)
         repeated = _repetition(op, left, right)
         if repeated is not None:
             items, times = repeated
@@ -391,7 +391,7 @@ class Expressions:
                     return ListVal(list(items.items) * n)
                 return ListVal(self.state.capped(list(items.items) * min(n, MAX_SEQUENCE + 1),
                                            node, frame))
-            return Unknown(source_text(node))
+            return Unknown(node)
         if isinstance(left, ListVal) and isinstance(right, ListVal) and isinstance(op, cst.Add):
             return ListVal(self.state.capped(left.items + right.items, node, frame))
         return self.data_operation(op, left, right, frame, node)
@@ -422,7 +422,7 @@ def _unknown(node: cst.CSTNode, *operands: Value) -> Unknown:
     `Unbound` value (it may be data), else unknown; its source text either way."""
     if any(isinstance(v, Unbound) for v in operands):
         return Unbound(source_text(node))
-    return Unknown(source_text(node))
+    return Unknown(node)
 
 
 def _repetition(op: cst.BaseBinaryOp | None, left: Value,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import functools
 import re
 import sys
 from typing import Any
@@ -21,6 +22,7 @@ from libcst.metadata import ByteSpanPositionProvider, MetadataWrapper
 from exnet.extract.names import ImportMap
 from exnet.extract.program import ModuleInfo
 from exnet.extract.sources import Source, Unreadable, blank_magics, notebook_source
+from exnet.extract.values import remember_text
 
 MAX_NESTING = 100          # levels of syntax tree; real learner code stays under 30
 MAX_NODES = 50_000         # syntax nodes per file; the largest of 1,646 real files has 6,321
@@ -143,6 +145,7 @@ def parse(source: Source) -> tuple[ModuleInfo, list[str]]:
         raise Unreadable(f"syntax error at line {exc.raw_line}") from None
     except RecursionError:
         raise Unreadable("pathologically nested code") from None
+    remember_text(spans, source.text)
     imports = ImportMap.of(tree)
     imports.assume_conventional(source.text)
     return ModuleInfo(source, tree, imports, LineIndex(source.text, spans)), cell_failures
@@ -167,23 +170,96 @@ def good_cells(source: Source) -> tuple[Source, list[str]]:
 
 
 def node_spans(tree: cst.Module) -> Any:
-    """Character spans of every node, from one code-generation pass.
+    """Character spans of the nodes of `tree`, made as they are asked for.
 
-    `MetadataWrapper.resolve` would also run a visitor over the whole tree for batchable
-    providers (none here) and count bytes; driving libcst's span-recording codegen
-    directly is about twice as fast. Falls back to the public API if libcst changes."""
+    They come from libcst's own span-recording code generation (`MetadataWrapper.resolve`
+    with `ByteSpanPositionProvider` would also walk the whole tree with a visitor and
+    count bytes), driven one top-level statement at a time: a statement's spans are
+    made when a node in it, or after it, is first asked for. A file whose code the
+    interpreter never reaches past its first statements is never generated whole.
+    Falls back to the public API if libcst changes."""
     try:
-        from libcst.metadata.span_provider import SpanProvidingCodegenState
-
-        provider = ByteSpanPositionProvider()
-        state = SpanProvidingCodegenState(default_indent=tree.default_indent,
-                                          default_newline=tree.default_newline,
-                                          provider=provider, get_length=None)
-        tree._codegen(state)
-        return provider._computed
+        return _LazySpans(tree, _counting_state())
     except (ImportError, AttributeError, TypeError):
         spans = MetadataWrapper(tree, unsafe_skip_copy=True).resolve(ByteSpanPositionProvider)
         return _CharSpans(tree, spans)
+
+
+class _LazySpans:
+    """`get(node)`: the node's span, generating statements in order until it is known;
+    `peek(node)`: the span only if it is already known."""
+
+    def __init__(self, tree: cst.Module, state_class: Any) -> None:
+        provider = ByteSpanPositionProvider()
+        self.state = state_class(default_indent=tree.default_indent,
+                                 default_newline=tree.default_newline,
+                                 provider=provider, get_length=None)
+        self.computed: Any = provider._computed
+        self.tree = tree
+        self.pending: Any = iter((*tree.header, *tree.body, *tree.footer))
+        self.state.before_codegen(tree)
+
+    def peek(self, node: cst.CSTNode) -> Any:
+        return self.computed.get(node)
+
+    def get(self, node: cst.CSTNode) -> Any:
+        span = self.computed.get(node)
+        if span is None and self.pending is not None:
+            for statement in self.pending:
+                statement._codegen(self.state)
+                span = self.computed.get(node)
+                if span is not None:
+                    return span
+            self.pending = None
+            self.state.after_codegen(self.tree)
+            span = self.computed.get(node)
+        return span
+
+
+@functools.cache
+def _counting_state() -> Any:
+    """libcst's span-recording codegen state, made to count characters instead of
+    keeping the code it generates, and to record a node's position without a generator
+    context manager: together they halve the cost of spans, the largest part of parsing."""
+    from libcst.metadata.span_provider import CodeSpan, SpanProvidingCodegenState
+
+    class Position:
+        __slots__ = ("state", "node", "start_node", "end_node", "start")
+
+        def __init__(self, state: Any, node: Any, start_node: Any, end_node: Any) -> None:
+            self.state, self.node = state, node
+            self.start_node, self.end_node = start_node, end_node
+
+        def __enter__(self) -> None:
+            self.start = self.state.position
+
+        def __exit__(self, *exc: object) -> None:
+            computed = self.state.provider._computed
+            start = computed[self.start_node].start if self.start_node is not None \
+                else self.start
+            if self.end_node is not None:
+                end_span = computed[self.end_node]
+                length = end_span.start + end_span.length - start
+            else:
+                length = self.state.position - start
+            computed[self.node] = CodeSpan(start, length)
+
+    class CountingState(SpanProvidingCodegenState):
+        def add_token(self, value: str) -> None:
+            self.position += len(value)
+
+        def add_indent_tokens(self) -> None:
+            for token in self.indent_tokens:
+                self.position += len(token)
+
+        def pop_trailing_newline(self) -> None:
+            pass   # the end of the module's own span, which nothing reads
+
+        def record_syntactic_position(self, node: Any, *, start_node: Any = None,
+                                      end_node: Any = None) -> Any:
+            return Position(self, node, start_node, end_node)
+
+    return CountingState
 
 
 class _CharSpans:
@@ -192,6 +268,9 @@ class _CharSpans:
     def __init__(self, tree: cst.Module, spans: Any) -> None:
         self.data = tree.code.encode("utf-8")
         self.spans = spans
+
+    def peek(self, node: cst.CSTNode) -> Any:
+        return self.get(node)
 
     def get(self, node: cst.CSTNode) -> Any:
         from libcst.metadata import CodeSpan

@@ -23,6 +23,7 @@ from exnet.extract.identity import TRAINING_FACTS, merge_copies
 from exnet.extract.interpreter import Interpreter
 from exnet.extract.parsing import parse
 from exnet.extract.program import Candidate, ClassInfo, Event, Frame, ModuleInfo
+from exnet.extract.reuse import content_key, keep, load_kept
 from exnet.extract.sources import (
     MAX_PY_BYTES,
     Source,
@@ -68,10 +69,24 @@ class ExtractResult:
     outcomes: list[FileOutcome] = field(default_factory=list)
     set_aside: list[SetAside] = field(default_factory=list)
 
-    def to_json(self) -> dict[str, Any]:
-        return {"models": [m.to_json() for m in self.models],
-                "failures": [f.to_json() for f in self.failures],
-                "set_aside": [s.to_json() for s in self.set_aside]}
+    def to_json(self, outcomes: bool = False) -> dict[str, Any]:
+        out: dict[str, list[Any]] = {
+            "models": [m.to_json() for m in self.models],
+            "failures": [f.to_json() for f in self.failures],
+            "set_aside": [s.to_json() for s in self.set_aside]}
+        if outcomes:
+            out["outcomes"] = [[o.file, o.status, o.reason] for o in self.outcomes]
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], project: str) -> ExtractResult:
+        """What `to_json(outcomes=True)` wrote, with every record labelled `project`."""
+        return cls(
+            models=[replace(Model.from_json(m), project=project) for m in data["models"]],
+            failures=[replace(f, project=None if f.project is None else project)
+                      for f in map(Failure.from_json, data["failures"])],
+            outcomes=[FileOutcome(*o) for o in data["outcomes"]],
+            set_aside=[SetAside.from_json(a) for a in data["set_aside"]])
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -92,10 +107,25 @@ def extract_path(path: Path) -> ExtractResult:
 
 
 def extract_project(root: Path, project: str | None = None,
-                    files: list[Path] | None = None) -> ExtractResult:
-    """Records of one project checked out at `root`; never raises on bad input."""
+                    files: list[Path] | None = None,
+                    reuse: Path | None = None) -> ExtractResult:
+    """Records of one project checked out at `root`; never raises on bad input.
+
+    With `reuse` (a folder), the outcome of the same files is taken from there when an
+    earlier extraction kept it, and kept there otherwise (`exnet.extract.reuse`)."""
     root = Path(root)
     project = project or root.resolve().name
+    if reuse is not None and files is None:
+        key = content_key(root)
+        kept = load_kept(reuse, key)
+        if kept is not None:
+            try:
+                return ExtractResult.from_json(kept, project)
+            except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+                pass   # an entry of another shape: extract again, and keep the new one
+        result = extract_project(root, project)
+        keep(reuse, key, result.to_json(outcomes=True))
+        return result
     result = ExtractResult()
     modules: list[ModuleInfo] = []
     configs: list[tuple[str, Path]] = []
@@ -479,7 +509,13 @@ def _set_aside(ix: Interpreter, kept: list[_Group], hypers: dict[int, dict[str, 
 
     if not any(trains(g) for g in kept):
         return {}   # a collection of definitions: every one of them is an example
-    refs = {rel: references(m) for rel, m in by_rel.items()}
+    found: dict[str, tuple[set[str], set[str]]] = {}
+
+    def refs(rel: str) -> tuple[set[str], set[str]]:
+        # tokenized only when a group needs them: most projects train every group
+        if rel not in found:
+            found[rel] = references(by_rel[rel]) if rel in by_rel else (set(), set())
+        return found[rel]
 
     def used(group: _Group) -> bool:
         """Named by code of another file, or by module-level code of its own file: some
@@ -487,9 +523,8 @@ def _set_aside(ix: Interpreter, kept: list[_Group], hypers: dict[int, dict[str, 
         name, home = _maker(group), group.first.module.rel
         if name is None:
             return False
-        own = refs.get(home, (set(), set()))[1]
-        return name in own or any(name in found[0] for rel, found in refs.items()
-                                  if rel != home)
+        return name in refs(home)[1] or any(name in refs(rel)[0] for rel in by_rel
+                                            if rel != home)
 
     out: dict[int, SetAside] = {}
     for group in kept:

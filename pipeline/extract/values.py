@@ -10,6 +10,8 @@ with bounds, so hostile code cannot make the extractor compute huge values.
 
 from __future__ import annotations
 
+import ast
+import functools
 import itertools
 import math
 from dataclasses import dataclass, field
@@ -36,14 +38,32 @@ class Const(Value):
     file: str | None = None       # set when the value was found in another file
 
 
-@dataclass(eq=False)
 class Unknown(Value):
-    """An expression the interpreter cannot resolve; `text` is its source."""
+    """An expression the interpreter cannot resolve; `text` is its source.
 
-    text: str = ""
+    Made from a node, the text is produced only when something reads it: most unknown
+    values are never recorded, and writing their code out was a fifth of extraction."""
+
+    __slots__ = ("_text", "_node")
+
+    def __init__(self, text: str | cst.CSTNode = "") -> None:
+        if isinstance(text, str):
+            self._text: str | None = text
+            self._node: cst.CSTNode | None = None
+        else:
+            self._text, self._node = None, text
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = source_text(self._node) if self._node is not None else ""
+            self._node = None
+        return self._text
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.text!r})"
 
 
-@dataclass(eq=False)
 class Unbound(Unknown):
     """A value computed from a parameter nobody passed an argument for (a function or
     method run on its own): unknown, and taken as the data a model computes on where a
@@ -234,13 +254,53 @@ def is_model_object(value: Value) -> bool:
         isinstance(value, LayerObj) and value.type == "Pretrained"
 
 
+#: The parsed texts whose nodes `source_text` can slice, newest last (`remember_text`).
+_TEXTS: list[tuple[Any, str]] = []
+_KEEP_TEXTS = 64
+
+
+def remember_text(spans: Any, text: str) -> None:
+    """Let `source_text` cut the nodes of one parsed text out of `text` by their spans
+    instead of generating their code again. Only the newest few texts are kept."""
+    _TEXTS.append((spans, text))
+    del _TEXTS[:-_KEEP_TEXTS]
+
+
 def source_text(node: cst.CSTNode) -> str:
-    try:
-        text = cst.Module(body=[]).code_for_node(node)
-    except Exception:   # code generation of a malformed synthetic node
-        return ""
+    """The code of `node` on one line, cut at MAX_TEXT characters."""
+    text = None
+    # Spans leave out an expression's own parentheses and an argument's comma: those few
+    # nodes are written out.
+    sliceable = isinstance(node, cst.BaseExpression) and not node.lpar \
+        and not isinstance(node, cst.StarredElement)
+    for spans, whole in reversed(_TEXTS) if sliceable else ():
+        span = spans.peek(node)   # `get` could generate another text's spans in vain
+        if span is not None:
+            # A slice wide enough for MAX_TEXT words: spans are exact, but long values
+            # are cut anyway, and whitespace runs are folded below.
+            end = span.start + min(span.length, MAX_TEXT * 8)
+            text = whole[span.start:end]
+            if end < span.start + span.length and len(" ".join(text.split())) <= MAX_TEXT:
+                text = whole[span.start:span.start + span.length]
+            break
+    if text is None:   # a node the interpreter made, not one of a parsed text
+        try:
+            text = cst.Module(body=[]).code_for_node(node)
+        except Exception:   # code generation of a malformed synthetic node
+            return ""
     text = " ".join(text.split())
     return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1] + "…"
+
+
+@functools.lru_cache(maxsize=4096)
+def _string(written: str) -> str | bytes | None:
+    """A string literal's value, as libcst's `SimpleString.evaluated_value` gives it
+    (`ast.literal_eval`, which compiles: the same few literals recur thousands of times),
+    or None for one that does not evaluate (odd escapes in hostile input)."""
+    try:
+        return ast.literal_eval(written)   # a literal only: nothing runs
+    except Exception:
+        return None
 
 
 def literal(node: cst.BaseExpression) -> tuple[bool, Any]:
@@ -256,10 +316,7 @@ def literal(node: cst.BaseExpression) -> tuple[bool, Any]:
         except ValueError:
             return False, None
     if isinstance(node, cst.SimpleString):
-        try:
-            value = node.evaluated_value
-        except Exception:   # odd escapes in hostile input
-            return False, None
+        value = _string(node.value)
         return (True, value) if isinstance(value, str) else (False, None)
     if isinstance(node, cst.ConcatenatedString):
         try:

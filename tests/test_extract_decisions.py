@@ -150,3 +150,26 @@ def test_an_unpassed_parameter_is_data_where_a_tensor_is_required(tmp_path: Path
         "    out = keras.layers.Dense(2)(v * scale)\n"
         "    return keras.Model(sentence_vectors, out)\n"))
     assert layer_types(model) == ["Activation", "Dense"]
+
+
+def test_is_compares_literals_as_the_code_means_not_as_objects(tmp_path: Path) -> None:
+    """`x is 'relu'` on strings is decided by value (what CPython's interned literals
+    give), `is None` by identity; the answer never depends on how the extractor holds its
+    values (a cache of literals once turned 'error' into 'acc' here)."""
+    [model] = models(tmp_path, (
+        "from tensorflow import keras\n"
+        "act = 'rel' + 'u'\n"
+        "norm = None\n"
+        "model = keras.Sequential()\n"
+        "model.add(keras.layers.Dense(64, activation='relu'))\n"
+        "if act is 'relu':\n"
+        "    model.add(keras.layers.Dropout(0.5))\n"
+        "if norm is not None:\n"
+        "    model.add(keras.layers.BatchNormalization())\n"
+        "if act is not 'tanh':\n"
+        "    model.add(keras.layers.Dense(10, activation='softmax'))\n"
+        "metrics = ['acc' if m is 'error' else m for m in ['error', 'mse']]\n"
+        "model.compile(loss='categorical_crossentropy', optimizer='adam', metrics=metrics)\n"))
+    assert layer_types(model) == ["Dense", "Dropout", "Dense"]
+    assert model["hyperparameters"]["metrics"]["value"] == ["acc", "mse"]
+    assert "undecided" not in model

@@ -118,6 +118,23 @@ def test_scatter_compares_within_one_dataset(site: Path, page: Page) -> None:
     assert page.errors == []
 
 
+def test_scatter_follows_the_page_filters(site: Path, page: Page) -> None:
+    # copyleft: ben's SentimentGRU only, whose size is not known: the table keeps it, the
+    # chart says why it is empty, and no other model's point is left on it
+    page.open_task(task_url(site, "#data"))
+    page.wait("() => document.getElementById('chart-results').dataset.drawn === 'true'")
+    page.page.click("label[for=f-license_kind-1]")
+    page.wait("() => document.querySelectorAll('#tbl-chart-results tbody tr').length === 1")
+    text = page.js("() => document.getElementById('chart-results').textContent")
+    assert "among the 1 selected model" in text
+    assert page.js("() => !(document.getElementById('chart-results').data || []).length")
+    page.page.click("label[for=f-license_kind-1]")                  # the filter removed
+    page.wait("() => document.querySelectorAll('#tbl-chart-results tbody tr').length === 3")
+    page.wait("() => (document.getElementById('chart-results').data || []).length === 1")
+    assert sorted(scatter(page)["y"]) == pytest.approx([86.0, 87.5])
+    assert page.errors == []
+
+
 def test_preprocessing_overview_links_to_its_models(site: Path, page: Page) -> None:
     page.open_task(task_url(site, "#data"))
     parts = page.js("() => Object.fromEntries([...document.querySelectorAll('.prep-part')]"

@@ -41,12 +41,21 @@ from exnet.extract.values import (
     source_text,
 )
 
+def _is(a: object, b: object) -> bool:
+    """`a is b` as the mined code meant it, never on the extractor's own objects: identity
+    for None and booleans, else equal values of one type (`metric is 'error'`, which
+    CPython's interned literals make true)."""
+    if a is None or b is None or isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    return type(a) is type(b) and a == b
+
+
 _COMPARE = {
     cst.Equal: lambda a, b: a == b, cst.NotEqual: lambda a, b: a != b,
     cst.LessThan: lambda a, b: a < b, cst.GreaterThan: lambda a, b: a > b,
     cst.LessThanEqual: lambda a, b: a <= b, cst.GreaterThanEqual: lambda a, b: a >= b,
     cst.In: lambda a, b: a in b, cst.NotIn: lambda a, b: a not in b,
-    cst.Is: lambda a, b: a is b, cst.IsNot: lambda a, b: a is not b,
+    cst.Is: _is, cst.IsNot: lambda a, b: not _is(a, b),
 }
 
 #: Operators on two tensors that are layers of the model (`out += residual`).

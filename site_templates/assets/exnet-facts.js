@@ -3,7 +3,8 @@
  * Task page: the reported results scatter (#chart-results) — accuracy each project
  * reports for a model against the model's estimated size or printed training time, one
  * dataset at a time (a dataset selector), because numbers on different datasets do not
- * compare. Model page: the training curves (#chart-curves) — loss and accuracy per
+ * compare, and only for the models the page's filters select (the "exnet:selection"
+ * event of exnet-task.js). Model page: the training curves (#chart-curves) — loss and accuracy per
  * epoch, training solid and validation dashed, the model's own runs in colour and those
  * of its nearest neighbours in grey.
  *
@@ -66,7 +67,11 @@
     function draw() {
       var dataset = select.value, key = axisKey();
       var axis = data.axes.filter(function (a) { return a.key === key; })[0] || data.axes[0];
-      var all = data.points.filter(function (p) { return p.dataset === dataset; });
+      // Only the models the task page's filters select (E.selection, from exnet-task.js).
+      var sel = E.selection && E.selection.n < E.selection.total ? E.selection : null;
+      var all = data.points.filter(function (p) {
+        return p.dataset === dataset && (!sel || sel.mask[p.row]);
+      });
       var points = all.filter(function (p) { return p[key] !== null && p[key] !== undefined; });
       var title = document.getElementById("t-chart-results");
       title.textContent = "Reported accuracy on " + dataset + " against " +
@@ -78,8 +83,9 @@
             p.params === null ? "" : E.fmt(p.params), fmtTime(p.seconds)];
         }));
       E.clearMessage(el);
+      var among = sel ? " among the " + E.plural(sel.n, "selected model", "selected models") : "";
       if (!points.length) {
-        E.message(el, "No model with a reported accuracy on " + dataset + " has a known " +
+        E.message(el, "No model with a reported accuracy on " + dataset + among + " has a known " +
           (key === "params" ? "size" : "training time") + ".");
         return;
       }
@@ -103,7 +109,7 @@
         yaxis: { title: { text: "Reported accuracy (%)" }, range: [0, 101], zeroline: false },
         annotations: [{ xref: "paper", yref: "paper", x: 0, y: 1, xanchor: "left", yanchor: "bottom",
           showarrow: false, font: { size: 12, color: "#57606a" },
-          text: "Only " + E.esc(dataset) + " results; reported by the projects, not reproduced" +
+          text: "Only " + E.esc(dataset) + " results" + E.esc(among) + "; reported by the projects, not reproduced" +
             (points.length < all.length ? "; " + (all.length - points.length) + " without a known " +
               (key === "params" ? "size" : "training time") + " are in the table only" : "") }]
       };
@@ -118,6 +124,7 @@
     }
     var redraw = lazily(el, draw);
     select.addEventListener("change", redraw);
+    document.addEventListener("exnet:selection", redraw);
     document.querySelectorAll("input[name=results-x]").forEach(function (r) { r.addEventListener("change", redraw); });
   }
 

@@ -193,6 +193,9 @@
     current.masks = allMasks();
     current.mask = combine(current.masks, null);
     current.n = count(current.mask);
+    // The selection, for the charts drawn by other scripts (the results scatter).
+    E.selection = { mask: current.mask, n: current.n, total: N };
+    document.dispatchEvent(new CustomEvent("exnet:selection"));
     updateCounts();
     updateFacets();
     updateActive();

@@ -5,6 +5,8 @@ map's robust view and clusters, the search documents, and the model page's strip
 from __future__ import annotations
 
 import json
+import random
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -159,3 +161,33 @@ def test_model_value_on_the_task_distribution() -> None:
     assert chart["rows"] == [("0.0001–0.0002", 1), ("0.001–0.002", 6), ("0.01–0.02", 1)]
     assert 'class="strip-mine"' in chart["svg"]
     assert strip("Learning rate", None, values, "log") is None
+
+
+def test_a_model_of_hundreds_of_layers_keeps_its_page_short(tmp_path: Path) -> None:
+    """A ResNet written out layer by layer: its chips stop at 60 with a count of the
+    rest, and its layer table shows 40 rows with the others behind a disclosure (the
+    largest bundled model page went from 26,987 px to 3,175 px tall at 1280 px)."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(FIXTURES / "corpus", corpus)
+    models = corpus / TASK / "models.jsonl"
+    rows = [json.loads(line) for line in models.read_text(encoding="utf-8").splitlines()]
+    rng = random.Random(7)
+    kinds = [rng.choice(["Conv1D", "BatchNorm", "Activation", "Dropout", "MaxPool1D",
+                         "Dense"]) for _ in range(120)]
+    deep = dict(rows[0], name="DeepNet", span=[30, 400], layers=[
+        {"type": kind, "api": f"layers.{kind}", "line": 31 + i, "args": {}}
+        for i, kind in enumerate(kinds)])
+    models.write_text("".join(json.dumps(r) + "\n" for r in [*rows, deep]), encoding="utf-8")
+    publish(corpus, tmp_path / "site")
+    pages = [p for p in (tmp_path / "site" / TASK / "models").glob("*.html")
+             if "DeepNet" in p.read_text(encoding="utf-8").split("<h1", 1)[1][:300]]
+    [page] = pages
+    html = page.read_text(encoding="utf-8")
+    full = html.split('<span class="seq-label">Full</span>', 1)[1].split("</p>", 1)[0]
+    assert full.count('class="chip ') == 60
+    more = re.search(r"and (\d+) more \(every layer is in the table below\)", full)
+    assert more and int(more.group(1)) > 10
+    first, rest = html.split('<details class="more-layers">', 1)
+    assert first.count('<td class="num">') == 40
+    assert "<summary>The other 80 layers</summary>" in rest
+    assert rest.split("</details>", 1)[0].count('<td class="num">') == 80

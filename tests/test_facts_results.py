@@ -272,3 +272,42 @@ def test_a_printed_evaluation_result_wins_over_the_bar(tmp_path: Path) -> None:
 def test_the_split_of_an_evaluation_is_read_from_its_arguments(source: str,
                                                               split: str | None) -> None:
     assert evaluated_split(source) == split
+
+
+def test_numbers_printed_after_a_models_name_are_labelled_and_attached_by_it(
+        tmp_path: Path) -> None:
+    out = ("LSTM Test Accuracy: 0.8612\nBiGRU test accuracy = 87.9%\n"
+           "Fold 1 accuracy: 0.80\nFold 2 accuracy: 0.82\n"
+           "Best epoch accuracy: 0.9\n"
+           "              precision    recall  f1-score   support\n\n"
+           "           0       0.88      0.85      0.86      2500\n"
+           "           1       0.85      0.88      0.87      2500\n\n"
+           "    accuracy                           0.87      5000\n"
+           "   macro avg       0.87      0.87      0.8650      5000\n"
+           "weighted avg       0.87      0.87      0.87      5000\n")
+    nb = {"nbformat": 4, "nbformat_minor": 4, "metadata": {}, "cells": [
+        {"cell_type": "code", "source": "for net in (lstm, bigru):\n    report(net)",
+         "metadata": {}, "outputs": [{"output_type": "stream", "name": "stdout",
+                                      "text": out}]}]}
+    (tmp_path / "compare.ipynb").write_text(json.dumps(nb))
+    models = [model("p", "compare.ipynb", 0, 1, "BiGRU", {"epochs": ("compare.ipynb", 0)}),
+              model("p", "compare.ipynb", 0, 9, "Attention", {"epochs": ("compare.ipynb", 0)})]
+    facts = project_facts(tmp_path, models).to_json()
+    assert [(r["metric"], r["value"], r["unit"], r["split"], r["label"], r["model"])
+            for r in facts["results"]] == [
+        ("accuracy", 0.8612, None, "test", "LSTM", None),          # no model of that name
+        ("accuracy", 87.9, "%", "test", "BiGRU", model_id(models[0])),
+        ("accuracy", 0.87, None, None, None, None),     # two models fit here: project level
+        ("f1", 0.865, None, None, "macro avg", None)]
+
+
+def test_readme_numbers_in_code_marks_or_before_a_line_break(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text(
+        "# Sentiment\n\nThe model reaches a test accuracy of `88.4%` on IMDB.<br/>\n"
+        "Validation accuracy: 0.87<br>\n\n"
+        "Run `python train.py --epochs 10` to get accuracy of 0.9 or so.\n")
+    facts = project_facts(tmp_path).to_json()
+    assert [(r["metric"], r["value"], r["unit"], r["split"], r["dataset"],
+             r["evidence"]["line"]) for r in facts["results"]] == [
+        ("accuracy", 88.4, "%", "test", "imdb", 3),
+        ("accuracy", 0.87, None, "validation", None, 4)]

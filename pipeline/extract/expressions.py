@@ -41,6 +41,7 @@ from exnet.extract.values import (
     source_text,
 )
 
+
 def _is(a: object, b: object) -> bool:
     """`a is b` as the mined code meant it, never on the extractor's own objects: identity
     for None and booleans, else equal values of one type (`metric is 'error'`, which

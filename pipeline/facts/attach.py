@@ -4,7 +4,9 @@ A number on the wrong model is worse than none, so a result or curve names a mod
 (its `exnet.records.model_id`) only in these cases, and stays at project level
 otherwise:
 
-- notebook output: exactly one model record has a training setting (epochs, batch
+- notebook output that names its model ("GRU test accuracy: 0.88"): the one model record
+  of that name, as for README text below;
+- other notebook output: exactly one model record has a training setting (epochs, batch
   size, optimizer, loss, ...) written in that very cell (the cell that fits it); or,
   when no model's setting is in the cell, exactly one model record lives in that
   notebook (by its place or a setting's) and the cell's code names it;
@@ -20,6 +22,7 @@ from dataclasses import replace
 from typing import Any
 
 from exnet.facts.files import Notebook
+from exnet.facts.outputs import MACRO
 from exnet.records import Curve, Result, model_id
 
 GENERIC = frozenset({"model", "net", "network", "classifier", "clf", "baseline", "module",
@@ -75,6 +78,10 @@ class Attacher:
 
     def result(self, r: Result, line_text: str | None = None) -> Result:
         if r.source == "notebook-output":
+            if r.label is not None and r.label != MACRO:
+                # a line that names its model ("GRU test accuracy: 0.88"): that model or
+                # none, never the cell's, which may print several models' numbers
+                return replace(r, model=self.for_text(r.label))
             return replace(r, model=self.for_cell(r.evidence.file, r.evidence.cell))
         return replace(r, model=self.for_text(r.label or line_text))
 

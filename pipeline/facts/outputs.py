@@ -9,7 +9,11 @@ From each code cell's output text (`exnet.facts.curves` reads the epoch logs):
 - printed lines that name a metric and a number, once in the cell (a metric printed
   again and again is a log of steps): "Test accuracy: 0.87",
   "Validation loss = 0.31", "accuracy on test set: 87.2%", a classification report's
-  `accuracy` row; the split when the line names it;
+  `accuracy` row and its `macro avg` F1 (labelled "macro avg"); the split when the line
+  names it; a line that starts with a model's name ("LSTM Test Accuracy: 0.86",
+  "Bi-GRU accuracy = 87.1%") is labelled with that name, so two models' numbers printed
+  in one cell are two results (a word such as "Fold", "Epoch" or "Class" makes the line
+  a step or a part, not a model: not taken);
 - a Keras evaluation progress line (a cell that calls `.evaluate(` and no `.fit(`):
   its loss and accuracy, with the split the call's arguments name, unless the cell
   also prints that metric (Keras 3's bar may show other figures than it returned);
@@ -37,7 +41,19 @@ _LINE = re.compile(
     r"(?:" + _SPLIT + r"(?:\s+set|\s+data)?[\s_-]+)?" + _METRIC +
     r"(?:\s+(?:score|on|of)\s*(?:the\s+)?" + _SPLIT.replace("split", "split2") +
     r"?(?:\s+(?:set|data))?)?\s*(?:[:=]|\bis\b)\s*" + _NUM + r"\s*$", re.I)
+#: The same line after a model's name: "LSTM Test Accuracy: 0.86", "Bi-GRU accuracy =
+#: 87.1%". The name (one to three words, no digit-only word) becomes the result's label.
+_LABEL = r"(?P<label>[A-Za-z][\w+.-]{0,24}(?:\s+[A-Za-z][\w+.-]{0,24}){0,2}?)"
+_LABELLED = re.compile(r"^\W{0,4}" + _LABEL + r"\s*[-:]?\s+" + _LINE.pattern[len(r"^\W{0,4}"):],
+                       re.I)
+#: Words that make a label a step of a loop or a part of the data, not a model.
+_NOT_A_MODEL = re.compile(
+    r"\b(?:epoch|step|batch|iter\w*|fold|run|trial|class|label|round|best|final|overall|"
+    r"mean|average|avg|train\w*|test\w*|val\w*|dev|print|the|my|our|your|model)$", re.I)
 _REPORT = re.compile(r"^\s*accuracy\s+(?P<value>\d?\.\d+)\s+\d+\s*$")
+MACRO = "macro avg"     # the label of a classification report's macro F1
+#: A classification report's "macro avg" row: precision, recall, f1-score, support.
+_MACRO = re.compile(r"^\s*macro avg\s+\d?\.\d+\s+\d?\.\d+\s+(?P<value>\d?\.\d+)\s+\d+\s*$")
 _WALL = re.compile(r"^\s*Wall time:\s*(.+?)\s*$")
 _TRAINS = re.compile(r"\.fit(?:_generator)?\(|\btrain\w*\(|\bfor\s+epoch\b")
 _UNITS = {"h": 3600.0, "min": 60.0, "s": 1.0, "ms": 1e-3, "µs": 1e-6, "us": 1e-6, "ns": 1e-9}
@@ -64,8 +80,8 @@ def seconds(text: str) -> float | None:
 
 
 def _result(metric: str, value: float, unit: str | None, split: str | None,
-            ev: Evidence) -> Result:
-    return Result(metric, value, unit, split, None, "notebook-output", ev)
+            ev: Evidence, label: str | None = None) -> Result:
+    return Result(metric, value, unit, split, None, "notebook-output", ev, label=label)
 
 
 def _final_epoch(cell: Cell, ev: Evidence, runs: list) -> list[Result]:
@@ -93,17 +109,27 @@ def _printed(cell: Cell, ev: Evidence, used: set[int]) -> list[Result]:
         if index in used:
             continue
         plain = re.sub(r"\s*\([^)]*\)", "", line)      # "(818 validation images)"
-        pairs = [m for part in re.split(r"\s*[|,;\t]\s*", plain) if (m := _LINE.match(part))]
+        parts = re.split(r"\s*[|,;\t]\s*", plain)
+        pairs: list[tuple[re.Match[str], str | None]] = [
+            (m, None) for part in parts if (m := _LINE.match(part))]
+        if not pairs and len(parts) == 1:
+            m = _LABELLED.match(plain)
+            if m and not _NOT_A_MODEL.search(m.group("label").strip()):
+                pairs = [(m, m.group("label").strip())]
         if pairs and "epoch" not in line.lower():
-            for m in pairs:
+            for m, label in pairs:
                 split = m.group("split") or m.group("split2")
                 out.append(_result(metric_name(m.group("metric")), float(m.group("value")),
                                    "%" if m.group("pct") else None,
-                                   SPLITS.get((split or "").lower()), ev))
+                                   SPLITS.get((split or "").lower()), ev, label))
             continue
         m = _REPORT.match(line)
         if m:
             out.append(_result("accuracy", float(m.group("value")), None, None, ev))
+            continue
+        m = _MACRO.match(line)
+        if m:
+            out.append(_result("f1", float(m.group("value")), None, None, ev, MACRO))
             continue
         if evaluates and re.search(r"\d+/\d+\s*(?:\[|━|-\s)", line) and not unfinished(line):
             values = keras_values(line)
@@ -136,8 +162,8 @@ def evaluated_split(source: str) -> str | None:
 def _once(results: list[Result]) -> list[Result]:
     """The printed results whose metric and split a cell prints once: one printed in a
     loop is a log of many steps, not a result."""
-    seen = Counter((r.metric, r.split) for r in results)
-    return [r for r in results if seen[r.metric, r.split] == 1]
+    seen = Counter((r.metric, r.split, r.label) for r in results)
+    return [r for r in results if seen[r.metric, r.split, r.label] == 1]
 
 
 def notebook_outputs(nb: Notebook) -> tuple[list[Result], list[Curve]]:

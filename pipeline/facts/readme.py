@@ -158,7 +158,11 @@ def _sentences(lines: list[tuple[int, str]], rel: str) -> list[Result]:
     text, starts = "", []
     for number, line in lines:
         starts.append((len(text), number))
-        text += re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", line) + " "
+        line = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", line)
+        # A line break tag and a number set in code marks ("`89.2%`") are layout, not
+        # a comparison or code: `_ELSEWHERE` must not see their "<" or "`".
+        line = re.sub(r"<br\s*/?>", " ", line, flags=re.I)
+        text += re.sub(r"`\s*(\d{1,3}(?:\.\d+)?\s*%?)\s*`", r"\1", line) + " "
     out: list[Result] = []
     text = re.sub(r"(\d),(\d{1,2})\s*%", r"\1.\2%", text)     # 84,4% is 84.4%
     for m in _SENTENCE.finditer(text):

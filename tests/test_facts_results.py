@@ -311,3 +311,24 @@ def test_readme_numbers_in_code_marks_or_before_a_line_break(tmp_path: Path) -> 
              r["evidence"]["line"]) for r in facts["results"]] == [
         ("accuracy", 88.4, "%", "test", "imdb", 3),
         ("accuracy", 0.87, None, "validation", None, 4)]
+
+
+def test_pasted_output_in_a_readme_is_read_but_code_is_not(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text(
+        "# Results\n\n```\n"
+        "76/76 ━━━━━━━━━━━━━━━━━━━━ 3s 41ms/step - accuracy: 0.9941 - loss: 0.0194\n"
+        "Test Accuracy: 0.9933\n"
+        "Precision: 0.2498, Recall: 0.5000, F1-score: 0.3331\n\n"
+        "              precision    recall  f1-score   support\n\n"
+        "        cats       0.50      1.00      0.67       601\n"
+        "        dogs       0.00      0.00      0.00       602\n\n"
+        "    accuracy                           0.50      1203\n"
+        "   macro avg       0.25      0.50      0.33      1203\n```\n\n"
+        "```python\nprint('Test accuracy: 0.5')\naccuracy: 0.7\n```\n\n"
+        "```text\nloss: 0.5\nloss: 0.4\nloss: 0.3\n```\n")
+    facts = project_facts(tmp_path).to_json()
+    assert [(r["metric"], r["value"], r["split"], r["label"], r["evidence"]["line"])
+            for r in facts["results"]] == [
+        ("accuracy", 0.9933, "test", None, 5), ("precision", 0.2498, None, None, 6),
+        ("recall", 0.5, None, None, 6), ("f1", 0.3331, None, None, 6),
+        ("accuracy", 0.5, None, None, 13), ("f1", 0.33, None, "macro avg", 14)]

@@ -100,36 +100,53 @@ def _final_epoch(cell: Cell, ev: Evidence, runs: list) -> list[Result]:
     return out
 
 
+Stated = tuple[str, float, "str | None", "str | None", "str | None"]
+
+
+def line_results(line: str) -> list[Stated]:
+    """The results one printed line states, as (metric, value, unit, split, label): a
+    metric and a number ("Test accuracy: 0.87", several on one line split by `|`, `,`,
+    `;` or tabs), the same after a model's name, a classification report's accuracy
+    row or its macro F1. A line about an epoch states none (it is a log line)."""
+    plain = re.sub(r"\s*\([^)]*\)", "", line)      # "(818 validation images)"
+    parts = re.split(r"\s*[|,;\t]\s*", plain)
+    pairs: list[tuple[re.Match[str], str | None]] = [
+        (m, None) for part in parts if (m := _LINE.match(part))]
+    if not pairs and len(parts) == 1:
+        m = _LABELLED.match(plain)
+        if m and not _NOT_A_MODEL.search(m.group("label").strip()):
+            pairs = [(m, m.group("label").strip())]
+    if pairs:
+        if "epoch" in line.lower():
+            return []
+        out: list[Stated] = []
+        for m, label in pairs:
+            split = m.group("split") or m.group("split2")
+            out.append((metric_name(m.group("metric")), float(m.group("value")),
+                        "%" if m.group("pct") else None, SPLITS.get((split or "").lower()),
+                        label))
+        return out
+    m = _REPORT.match(line)
+    if m:
+        return [("accuracy", float(m.group("value")), None, None, None)]
+    m = _MACRO.match(line)
+    if m:
+        return [("f1", float(m.group("value")), None, None, MACRO)]
+    return []
+
+
 def _printed(cell: Cell, ev: Evidence, used: set[int]) -> list[Result]:
     """Printed metrics, evaluation and wall time (lines of epoch logs, `used`, are not)."""
-    out = []
+    out: list[Result] = []
     bar: list[Result] = []          # what an evaluation's progress bar shows
     evaluates = ".evaluate(" in cell.source and not _TRAINS.search(cell.source)
     for index, line in enumerate(screen_lines(cell.outputs)):
         if index in used:
             continue
-        plain = re.sub(r"\s*\([^)]*\)", "", line)      # "(818 validation images)"
-        parts = re.split(r"\s*[|,;\t]\s*", plain)
-        pairs: list[tuple[re.Match[str], str | None]] = [
-            (m, None) for part in parts if (m := _LINE.match(part))]
-        if not pairs and len(parts) == 1:
-            m = _LABELLED.match(plain)
-            if m and not _NOT_A_MODEL.search(m.group("label").strip()):
-                pairs = [(m, m.group("label").strip())]
-        if pairs and "epoch" not in line.lower():
-            for m, label in pairs:
-                split = m.group("split") or m.group("split2")
-                out.append(_result(metric_name(m.group("metric")), float(m.group("value")),
-                                   "%" if m.group("pct") else None,
-                                   SPLITS.get((split or "").lower()), ev, label))
-            continue
-        m = _REPORT.match(line)
-        if m:
-            out.append(_result("accuracy", float(m.group("value")), None, None, ev))
-            continue
-        m = _MACRO.match(line)
-        if m:
-            out.append(_result("f1", float(m.group("value")), None, None, ev, MACRO))
+        stated = line_results(line)
+        if stated:
+            out.extend(Result(metric, value, unit, split, None, "notebook-output", ev,
+                              label=label) for metric, value, unit, split, label in stated)
             continue
         if evaluates and re.search(r"\d+/\d+\s*(?:\[|━|-\s)", line) and not unfinished(line):
             values = keras_values(line)

@@ -8,7 +8,10 @@
   accuracy of 0.91", "F1 score: 0.88"), with the split named just before the metric
   and the dataset named in the same line, when exactly one is.
 
-Lines inside code blocks are skipped. Datasets are named as the extractor names them
+- Fenced blocks of pasted output (no language, or `text`, `output`, `console`, ...):
+  their lines are read as notebook output lines are ("Test Accuracy: 0.9933", a
+  classification report's rows); code blocks (a language named) are skipped, as are
+  indented blocks. Datasets are named as the extractor names them
 (`exnet.facts.datasets`).
 """
 
@@ -17,8 +20,10 @@ from __future__ import annotations
 import re
 import sys
 from bisect import bisect_right
+from collections import Counter
 
 from exnet.facts.datasets import dataset_named
+from exnet.facts.outputs import line_results
 from exnet.records import Evidence, Result
 
 _METRIC = (r"top[-_ ]?5[-_ ]accuracy|accuracy|acc|f1[-_ ]?score|f1|roc[-_ ]auc|auc|"
@@ -186,6 +191,22 @@ def _sentences(lines: list[tuple[int, str]], rel: str) -> list[Result]:
     return out
 
 
+#: Fences whose text is output, not code: no language, or one that names output.
+_OUTPUT_FENCES = ("", "text", "txt", "output", "console", "log", "plaintext")
+
+
+def _output_block(lines: list[tuple[int, str]], rel: str) -> list[Result]:
+    """Results in a fenced block of pasted output ("Test Accuracy: 0.9933", a
+    classification report), read as notebook output lines are; a metric stated more
+    than once in the block is a log of steps, not a result."""
+    stated = [(number, r) for number, line in lines[:500] for r in line_results(line)]
+    seen = Counter((r[0], r[3], r[4]) for _, r in stated)
+    return [Result(metric, value, unit, split, None, "readme", Evidence(rel, number),
+                   label=label)
+            for number, (metric, value, unit, split, label) in stated
+            if seen[metric, split, label] == 1]
+
+
 def readme_results(rel: str, text: str) -> list[Result]:
     """The results a README states (see the module docstring)."""
     out: list[Result] = []
@@ -204,10 +225,18 @@ def readme_results(rel: str, text: str) -> list[Result]:
             out.extend(_sentences(paragraph, rel))
         table, paragraph = [], []
 
+    block: list[tuple[int, str]] | None = None     # a fence's lines, if it is output
     for number, line in enumerate(text.splitlines(), start=1):
         if line.lstrip().startswith(("```", "~~~")):
             flush()
+            if fenced and block is not None:
+                out.extend(_output_block(block, rel))
             fenced = not fenced
+            info = line.lstrip()[3:].strip().lower()
+            block = [] if fenced and info in _OUTPUT_FENCES else None
+            continue
+        if fenced and block is not None:
+            block.append((number, line))
             continue
         if fenced or line.startswith("    ") or not line.strip():
             flush()

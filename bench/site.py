@@ -81,7 +81,7 @@ def page_weight(site: Path) -> dict[str, float]:
     everything = [p for p in site.rglob("*") if p.is_file()]
     return {"page_kb": sum(map(len, files)) / 1024,
             "page_gzip_kb": sum(len(gzip.compress(f, 6)) for f in files) / 1024,
-            "data_kb": (site / "bench" / "data.js").stat().st_size / 1024,
+            "data_kb": sum(p.stat().st_size for p in (site / "bench").glob("data*.js")) / 1024,
             "site_mb": sum(p.stat().st_size for p in everything) / 2 ** 20,
             "files": len(everything)}
 

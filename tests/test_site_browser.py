@@ -617,3 +617,37 @@ def test_no_serious_accessibility_violations(sites: dict[str, Path], browser: An
         assert found == []
     finally:
         p.close()
+
+
+def test_data_split_into_files_reads_back_whole(tmp_path: Path, browser: Any,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past `jsdata.MAX_FILE_BYTES` (8 MB; 100,000 models hold about 30 MB of task data
+    and 60 MB of search documents) the task data and the search documents are split into
+    files that run in order; the pages read them back whole."""
+    from exnet.publish import publish
+    from exnet.render import jsdata
+
+    monkeypatch.setattr(jsdata, "MAX_FILE_BYTES", 3_000)
+    shutil.copytree(FIXTURES / "corpus", tmp_path / "corpus")
+    site = publish(tmp_path / "corpus", tmp_path / "site").parent
+    parts = sorted((site / TASK).glob("data*.js"))
+    searches = sorted(site.glob("search*.js"))
+    assert len(parts) > 3 and len(searches) > 2
+    # a file over the bound holds one statement: one value too big to cut further
+    assert all(p.stat().st_size <= 3_000 or p.read_text().count(";\n") == 1
+               for p in [*parts, *searches])
+    page = Page(browser)
+    try:
+        page.open_task((site / TASK / "index.html").as_uri())
+        assert page.js("() => document.getElementById('selected-count').textContent") == "12"
+        page.page.fill("#search", "imdb-lstm")
+        page.wait("() => document.getElementById('selected-count').textContent === '2'")
+        page.open((site / TASK / "map.html").as_uri())
+        page.wait("() => document.body.dataset.mapPoints === '12'")
+        page.open((site / "search.html").as_uri())
+        page.wait("() => document.body.dataset.searchReady === '1'")
+        page.page.fill("#site-search", "GRU attention imdb")
+        page.wait("() => Number(document.body.dataset.results) > 0")
+        assert page.errors == []
+    finally:
+        page.close()

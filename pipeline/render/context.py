@@ -159,8 +159,13 @@ def _tricks(summary: Mapping[str, Any]) -> list[dict[str, Any]]:
                                                                kv[0]))]
 
 
-def task_context(task: TaskSource, tables: TaskTables, assets: Mapping[str, str]
-                 ) -> dict[str, Any]:
+def data_scripts(slug: str, parts: int = 1) -> list[str]:
+    """The task's data files, in the order they must run (`jsdata.js_files`)."""
+    return [f"{slug}/data.js"] + [f"{slug}/data-{i}.js" for i in range(1, parts)]
+
+
+def task_context(task: TaskSource, tables: TaskTables, assets: Mapping[str, str],
+                 data_parts: int = 1) -> dict[str, Any]:
     """The task page: filters, every view's container and the server-rendered tables."""
     slug = task_slug(task.name)
     root = "../"
@@ -168,7 +173,7 @@ def task_context(task: TaskSource, tables: TaskTables, assets: Mapping[str, str]
     charts = task_charts(dims)
     frameworks = sorted({str(fw) for fw in tables.models["framework"]})
     ctx = _frame(root, task.title, assets, body_class="task",
-                 scripts=[assets[PLOTLY], f"{slug}/data.js", assets["common"],
+                 scripts=[assets[PLOTLY], *data_scripts(slug, data_parts), assets["common"],
                           assets["parcoords"], assets["dist"], assets["task"]],
                  nav=_task_nav(root, slug, "overview"),
                  crumbs=[{"label": "Home", "href": root + "index.html"},
@@ -360,12 +365,13 @@ def model_contexts(task: TaskSource, tables: TaskTables, assets: Mapping[str, st
         yield tables.slugs[row], ctx
 
 
-def compare_context(task: TaskSource, assets: Mapping[str, str]) -> dict[str, Any]:
+def compare_context(task: TaskSource, assets: Mapping[str, str], data_parts: int = 1
+                    ) -> dict[str, Any]:
     """The compare page: its controls; the browser fills in the chosen models."""
     slug = task_slug(task.name)
     root = "../"
     ctx = _frame(root, f"Compare models · {task.title}", assets, body_class="compare",
-                 scripts=[f"{slug}/data.js", assets["common"], assets["compare"]],
+                 scripts=[*data_scripts(slug, data_parts), assets["common"], assets["compare"]],
                  nav=_task_nav(root, slug, "compare"),
                  crumbs=[{"label": "Home", "href": root + "index.html"},
                          {"label": task.title, "href": "index.html"},
@@ -375,8 +381,8 @@ def compare_context(task: TaskSource, assets: Mapping[str, str]) -> dict[str, An
     return ctx
 
 
-def map_context(task: TaskSource, tables: TaskTables, assets: Mapping[str, str]
-                ) -> dict[str, Any]:
+def map_context(task: TaskSource, tables: TaskTables, assets: Mapping[str, str],
+                data_parts: int = 1) -> dict[str, Any]:
     """The model map: the 2-D projection in a robust window (the far-out models at its
     edge), clusters named by their architecture, coloured by framework or dataset; zoom,
     and select an area to list and filter its models."""
@@ -387,7 +393,8 @@ def map_context(task: TaskSource, tables: TaskTables, assets: Mapping[str, str]
     view = map_view(m["x"], m["y"], [architecture_name(task.records.get(i) or {})
                                      for i in m["id"]])
     ctx = _frame(root, f"Model map · {task.title}", assets, body_class="map",
-                 scripts=[assets[PLOTLY], f"{slug}/data.js", assets["common"], assets["map"]],
+                 scripts=[assets[PLOTLY], *data_scripts(slug, data_parts), assets["common"],
+                          assets["map"]],
                  nav=_task_nav(root, slug, "map"),
                  crumbs=[{"label": "Home", "href": root + "index.html"},
                          {"label": task.title, "href": "index.html"},
@@ -442,10 +449,12 @@ def check_context(task: TaskSource, assets: Mapping[str, str]) -> dict[str, Any]
     return ctx
 
 
-def search_context(assets: Mapping[str, str]) -> dict[str, Any]:
-    """The site search: a box and its results, over every task (search.js)."""
+def search_context(assets: Mapping[str, str], parts: int = 1) -> dict[str, Any]:
+    """The site search: a box and its results, over every task (search.js, and
+    search-1.js ... when the documents are split: `jsdata.js_files`)."""
+    names = ["search.js"] + [f"search-{i}.js" for i in range(1, parts)]
     ctx = _frame("", "Search", assets, body_class="search-page",
-                 scripts=["search.js", assets["common"], assets["minisearch"],
+                 scripts=[*names, assets["common"], assets["minisearch"],
                           assets["search"]],
                  crumbs=[{"label": "Home", "href": "index.html"},
                          {"label": "Search", "href": None}])

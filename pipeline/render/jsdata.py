@@ -61,6 +61,63 @@ def js_assign(target: str, obj: Any) -> str:
     return f"{target}={safe_json(obj)};\n"
 
 
+#: The largest data file the site should hold (GitHub Pages warns past 50 MB, and one
+#: file is parsed in one go): data bigger than this is split into several files.
+MAX_FILE_BYTES = 8_000_000
+
+
+def js_files(target: str, obj: Any, limit: int | None = None) -> list[str]:
+    """Scripts that, run in order, store `obj` under `target`, each under `limit` bytes
+    where the data allows (one member's own value is never cut below a list item).
+
+    Small data is one `js_assign`. Bigger data is the object with its small members
+    first, then each big member on its own: a mapping by its members in turn, a list in
+    chunks appended with `concat` (not `push.apply`, which passes every item as an
+    argument). Member names are written as `safe_json` strings, so a key that came from a
+    repository is data inside brackets, never code."""
+    limit = MAX_FILE_BYTES if limit is None else limit
+    statements = _statements(target, obj, limit)
+    files: list[str] = []
+    for statement in statements:            # pack whole statements, in order
+        if files and len(files[-1]) + len(statement) <= limit:
+            files[-1] += statement
+        else:
+            files.append(statement)
+    return files
+
+
+def _statements(target: str, obj: Any, limit: int) -> list[str]:
+    whole = js_assign(target, obj)
+    if len(whole) <= limit:
+        return [whole]
+    if isinstance(obj, Mapping):
+        sizes = {k: len(safe_json(v)) for k, v in obj.items()}
+        big = [k for k, _ in sorted(sizes.items(), key=lambda kv: -kv[1])]
+        small = dict(obj)
+        rest: list[str] = []
+        while big and len(js_assign(target, small)) > limit // 2:
+            key = big.pop(0)
+            del small[key]
+            rest.extend(_statements(f"{target}[{safe_json(str(key))}]", obj[key], limit))
+        return [js_assign(target, {**small, **{k: None for k in obj if k not in small}})
+                ] + rest
+    if isinstance(obj, list) and len(obj) > 1:
+        out: list[list[Any]] = []
+        chunk: list[Any] = []
+        size = 0
+        for item in obj:
+            item_size = len(safe_json(item)) + 1
+            if chunk and size + item_size > limit - len(target) * 2 - 32:
+                out.append(chunk)
+                chunk, size = [], 0
+            chunk.append(item)
+            size += item_size
+        out.append(chunk)
+        return [js_assign(target, out[0])] + [
+            f"{target}={target}.concat({safe_json(c)});\n" for c in out[1:]]
+    return [whole]
+
+
 def category(value: Any) -> str:
     """The text a categorical value is shown and grouped by."""
     return value if isinstance(value, str) else json.dumps(value)

@@ -16,6 +16,7 @@ from exnet.render.assets import Assets, templates_dir
 from exnet.render.context import (
     check_context,
     compare_context,
+    data_scripts,
     home_context,
     map_context,
     model_contexts,
@@ -23,7 +24,7 @@ from exnet.render.context import (
     task_context,
 )
 from exnet.render.corpus import TaskSource
-from exnet.render.jsdata import detail_shards, js_assign, task_data
+from exnet.render.jsdata import detail_shards, js_assign, js_files, task_data
 from exnet.render.links import task_slug
 from exnet.render.project import project_contexts
 from exnet.render.search import search_data, task_documents
@@ -47,14 +48,16 @@ def task_pages(env: jinja2.Environment, task: TaskSource, tables: TaskTables,
     """The pages and data files of one task, under its folder."""
     slug = task_slug(task.name)
     paths = assets.paths
+    data = js_files("window.EXNET_DATA", task_data(task, tables))
+    n = len(data)
     files = {
-        f"{slug}/index.html": _render(env, "task.html", task_context(task, tables, paths)),
-        f"{slug}/compare.html": _render(env, "compare.html", compare_context(task, paths)),
-        f"{slug}/map.html": _render(env, "map.html", map_context(task, tables, paths)),
+        f"{slug}/index.html": _render(env, "task.html", task_context(task, tables, paths, n)),
+        f"{slug}/compare.html": _render(env, "compare.html", compare_context(task, paths, n)),
+        f"{slug}/map.html": _render(env, "map.html", map_context(task, tables, paths, n)),
         f"{slug}/check.html": _render(env, "check.html", check_context(task, paths)),
-        f"{slug}/data.js": js_assign("window.EXNET_DATA", task_data(task, tables))
-        .encode("utf-8"),
     }
+    files.update((name, part.encode("utf-8"))
+                 for name, part in zip(data_scripts(slug, n), data))
     model_page = env.get_template("model.html")
     for model, ctx in model_contexts(task, tables, paths):
         files[f"{slug}/models/{model}.html"] = model_page.render(ctx).encode("utf-8")
@@ -79,7 +82,9 @@ def render_site(tasks: Sequence[TaskSource], assets: Assets) -> dict[str, bytes]
         tables = task_tables(task)
         files.update(task_pages(env, task, tables, assets))
         documents.append(task_documents(task, tables))
-    files["search.html"] = _render(env, "search.html", search_context(assets.paths))
-    files["search.js"] = js_assign("window.EXNET_SEARCH", search_data(documents)).encode(
-        "utf-8")
+    search = js_files("window.EXNET_SEARCH", search_data(documents))
+    files["search.html"] = _render(env, "search.html", search_context(assets.paths,
+                                                                      len(search)))
+    for i, part in enumerate(search):
+        files["search.js" if i == 0 else f"search-{i}.js"] = part.encode("utf-8")
     return files

@@ -191,3 +191,29 @@ def test_a_model_of_hundreds_of_layers_keeps_its_page_short(tmp_path: Path) -> N
     assert first.count('<td class="num">') == 40
     assert "<summary>The other 80 layers</summary>" in rest
     assert rest.split("</details>", 1)[0].count('<td class="num">') == 80
+
+
+def test_layer_arguments_are_distributions_of_their_own(built: tuple[Path, Path]) -> None:
+    """LSTM and GRU units, embedding size and dropout rate: each model's first layer of
+    the kind, drawn one bar per value beside the hyperparameters (issue 13, point 5);
+    an argument fewer than three models have (GRU units: two) is left out, and the
+    parallel coordinates of training settings keep to the hyperparameters."""
+    from exnet.render.charts import parcoords_axes
+    from exnet.render.jsdata import hyperparameter_dims
+
+    corpus, _ = built
+    task = load_task(corpus / TASK, {})
+    tables = task_tables(task)
+    dims = {d["key"]: d for d in hyperparameter_dims(task, tables) if d.get("layer")}
+    assert sorted(dims) == ["dropout_rate", "embedding_dim", "lstm_units"]
+    by_name = dict(zip((f"{p}/{n}" for p, n in zip(tables.models["project"],
+                                                   tables.models["name"])),
+                       zip(dims["lstm_units"]["values"], dims["embedding_dim"]["values"],
+                           dims["dropout_rate"]["values"])))
+    assert by_name["fay/imdb-bilstm/bilstm"] == (64, 128, None)      # first LSTM: 64
+    assert by_name["ben/sentiment-gru/SentimentGRU"] == (None, 100, 0.5)
+    assert by_name["eve/bert-sst/BertClassifier"] == (None, None, 0.1)
+    assert dims["lstm_units"]["axis"] == "discrete" and dims["lstm_units"]["label"] == \
+        "LSTM units (first LSTM layer)"
+    axes = {a["label"] for a in parcoords_axes(hyperparameter_dims(task, tables))}
+    assert not axes & {d["label"] for d in dims.values()}

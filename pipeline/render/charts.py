@@ -105,6 +105,8 @@ def parcoords_axes(dims: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     their histograms still show them."""
     axes = []
     for dim in dims:
+        if dim.get("layer"):
+            continue            # a layer's argument, not a training setting
         known = sum(v is not None for v in dim["values"])
         if known < max(2, PARCOORDS_MIN_SHARE * len(dim["values"])):
             continue

@@ -156,6 +156,40 @@ def hyperparameter_values(task: TaskSource, tables: TaskTables, key: str) -> lis
     return out
 
 
+#: Layer arguments drawn beside the hyperparameters, one value per model (that of the
+#: model's first layer of the kind, so that a model counts once): (key, label, layer
+#: types, argument, scale). A layer argument every model sets alike would tell nothing;
+#: one that few models have is left out (LAYER_DIM_MIN models).
+LAYER_DIMS = (
+    ("lstm_units", "LSTM units (first LSTM layer)", ("LSTM",), "units", "log2"),
+    ("gru_units", "GRU units (first GRU layer)", ("GRU",), "units", "log2"),
+    ("conv_filters", "Convolution filters (first convolution)",
+     ("Conv1D", "Conv2D", "Conv3D"), "filters", "log2"),
+    ("embedding_dim", "Embedding size", ("Embedding",), "output_dim", "log2"),
+    ("dropout_rate", "Dropout rate (first Dropout layer)", ("Dropout",), "rate", "linear"),
+)
+LAYER_DIM_MIN = 3
+
+
+def layer_dims(task: TaskSource, tables: TaskTables) -> list[dict[str, Any]]:
+    """The layer arguments of LAYER_DIMS as distributions like the hyperparameters'
+    (marked `layer`, so the parallel coordinates of training settings leave them out)."""
+    dims = []
+    records = [task.records.get(model) or {} for model in tables.models["id"]]
+    for key, text, types, argument, scale in LAYER_DIMS:
+        values: list[int | float | None] = []
+        for record in records:
+            first = next((layer for layer in record.get("layers") or ()
+                          if isinstance(layer, Mapping) and layer.get("type") in types), None)
+            args = first.get("args") if first is not None else None
+            values.append(_number(args.get(argument)) if isinstance(args, Mapping) else None)
+        if sum(v is not None for v in values) >= LAYER_DIM_MIN:
+            dims.append({"key": key, "label": text, "title": text.split(" (")[0].lower(),
+                         "kind": "numeric", "scale": scale, "axis": AXES[scale],
+                         "values": values, "layer": True})
+    return dims
+
+
 def hyperparameter_dims(task: TaskSource, tables: TaskTables) -> list[dict[str, Any]]:
     """The hyperparameters some model sets, each with per-model values (numbers, or
     indices into `cats`), plus the estimated parameter count."""
@@ -184,6 +218,7 @@ def hyperparameter_dims(task: TaskSource, tables: TaskTables) -> list[dict[str, 
             coded.append(index[c])
         dims.append({"key": key, "label": label(key), "kind": kind, "cats": cats,
                      "values": coded})
+    dims.extend(layer_dims(task, tables))
     params = task.summary.get("params") or {}
     if params.get("models"):
         dims.append({"key": "params", "label": "Parameters (estimated)", "kind": "numeric",

@@ -28,13 +28,13 @@ def built(tmp_path: Path) -> tuple[Path, Path]:
 def renders(corpus: Path, out: Path, monkeypatch: pytest.MonkeyPatch) -> bool:
     """Whether a build of corpus into out renders pages."""
     calls = []
-    real = exnet.render.pages.render_site
+    real = exnet.render.pages.iter_site
 
     def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(exnet.render.pages, "render_site", counting)
+    monkeypatch.setattr(exnet.render.pages, "iter_site", counting)
     publish(corpus, out)
     return bool(calls)
 
@@ -86,3 +86,25 @@ def test_a_manifest_of_the_first_form_is_read(built: tuple[Path, Path],
     assert renders(corpus, out, monkeypatch)
     assert not (out / "stale.html").exists()        # listed by the old build, not this one
     assert not renders(corpus, out, monkeypatch)
+
+
+def test_pages_are_written_as_they_are_made(tmp_path: Path) -> None:
+    """write_site takes the pages one at a time (a generator): each is on disk before the
+    next is made, so a site of 100,000 model pages is never held in memory whole."""
+    from exnet.render.write import MANIFEST, write_site
+
+    out = tmp_path / "site"
+    seen: list[bool] = []
+
+    def pages():  # type: ignore[no-untyped-def]
+        yield "index.html", b"<p>home</p>"
+        seen.append((out / "index.html").is_file())
+        yield "task/models/a.html", b"<p>a</p>"
+        seen.append((out / "task/models/a.html").is_file())
+        yield "task/data.js", b"window.X=1;\n"
+
+    done = write_site(out, pages(), "key-1")
+    assert seen == [True, True] and done.written == 3
+    manifest = json.loads((out / MANIFEST).read_text())
+    assert manifest["key"] == "key-1" and manifest["files"] == {
+        "index.html": 11, "task/data.js": 12, "task/models/a.html": 8}

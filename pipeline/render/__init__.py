@@ -35,17 +35,18 @@ def build_site(corpus_dir: Path, out_dir: Path, tasks: list[str] | None = None) 
     out_dir; return the path of its index.html."""
     from exnet.render.assets import site_assets, templates_dir
     from exnet.render.freshness import build_key
-    from exnet.render.pages import render_site
+    from exnet.render.pages import iter_site
     from exnet.render.write import site_is_current, write_site
 
     dirs = task_dirs(Path(corpus_dir), tasks)
     key = build_key(Path(corpus_dir), dirs, templates_dir())
     if site_is_current(Path(out_dir), key):    # nothing changed: nothing to render
         return Path(out_dir) / "index.html"
-    # Read and render everything before writing anything: a task that cannot be read
-    # stops the build with the previous site still intact and whole.
+    # Read every task before writing anything: a task that cannot be read stops the
+    # build with the previous site still intact and whole. Pages are then written as
+    # they are rendered (the manifest's key comes last, so a build stopped midway is
+    # redone whole by the next).
     titles = task_titles(Path(corpus_dir))
     sources = [load_task(d, titles) for d in dirs]
-    files = render_site(sources, site_assets())
-    write_site(Path(out_dir), files, key)
+    write_site(Path(out_dir), iter_site(sources, site_assets()), key)
     return Path(out_dir) / "index.html"

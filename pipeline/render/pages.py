@@ -2,12 +2,14 @@
 
 The jinja2 environment escapes everything (autoescape on for every template) and fails
 on any undefined name, so a typo in a template is a build error rather than an empty
-cell. `render_site` returns the whole site in memory; writing it is `exnet.render.write`.
+cell. `iter_site` yields the site a file at a time, so that `exnet.render.write` can
+write each page as it is made (100,000 model pages do not fit in memory at once);
+`render_site` is the same as one mapping, for tests.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import jinja2
@@ -46,45 +48,53 @@ def _render(env: jinja2.Environment, template: str, ctx: Mapping[str, Any]) -> b
 def task_pages(env: jinja2.Environment, task: TaskSource, tables: TaskTables,
                assets: Assets) -> dict[str, bytes]:
     """The pages and data files of one task, under its folder."""
+    return dict(iter_task_pages(env, task, tables, assets))
+
+
+def iter_task_pages(env: jinja2.Environment, task: TaskSource, tables: TaskTables,
+                    assets: Assets) -> Iterator[tuple[str, bytes]]:
+    """The pages and data files of one task, under its folder, one at a time."""
     slug = task_slug(task.name)
     paths = assets.paths
     data = js_files("window.EXNET_DATA", task_data(task, tables))
     n = len(data)
-    files = {
-        f"{slug}/index.html": _render(env, "task.html", task_context(task, tables, paths, n)),
-        f"{slug}/compare.html": _render(env, "compare.html", compare_context(task, paths, n)),
-        f"{slug}/map.html": _render(env, "map.html", map_context(task, tables, paths, n)),
-        f"{slug}/check.html": _render(env, "check.html", check_context(task, paths)),
-    }
-    files.update((name, part.encode("utf-8"))
-                 for name, part in zip(data_scripts(slug, n), data))
+    yield f"{slug}/index.html", _render(env, "task.html", task_context(task, tables, paths, n))
+    yield f"{slug}/compare.html", _render(env, "compare.html", compare_context(task, paths, n))
+    yield f"{slug}/map.html", _render(env, "map.html", map_context(task, tables, paths, n))
+    yield f"{slug}/check.html", _render(env, "check.html", check_context(task, paths))
+    for name, part in zip(data_scripts(slug, n), data):
+        yield name, part.encode("utf-8")
     model_page = env.get_template("model.html")
     for model, ctx in model_contexts(task, tables, paths):
-        files[f"{slug}/models/{model}.html"] = model_page.render(ctx).encode("utf-8")
+        yield f"{slug}/models/{model}.html", model_page.render(ctx).encode("utf-8")
     project_page = env.get_template("project.html")
     for project, ctx in project_contexts(task, tables, paths):
-        files[f"{slug}/projects/{project}.html"] = project_page.render(ctx).encode("utf-8")
+        yield f"{slug}/projects/{project}.html", project_page.render(ctx).encode("utf-8")
     for k, shard in enumerate(detail_shards(task, tables)):
-        files[f"{slug}/details/{k}.js"] = js_assign(
+        yield f"{slug}/details/{k}.js", js_assign(
             f"(window.EXNET_DETAILS=window.EXNET_DETAILS||{{}})[{k}]", shard).encode("utf-8")
-    return files
 
 
 def render_site(tasks: Sequence[TaskSource], assets: Assets) -> dict[str, bytes]:
-    """The whole site: home page, each task's pages, assets, and `.nojekyll` (GitHub
-    Pages would otherwise run Jekyll, which hides nothing we need but costs a build)."""
+    """The whole site as one mapping of site path to bytes (see `iter_site`)."""
+    return dict(iter_site(tasks, assets))
+
+
+def iter_site(tasks: Sequence[TaskSource], assets: Assets) -> Iterator[tuple[str, bytes]]:
+    """The whole site, a file at a time: home page, each task's pages, assets, the
+    search, and `.nojekyll` (GitHub Pages would otherwise run Jekyll, which hides
+    nothing we need but costs a build)."""
     env = environment()
-    files = dict(assets.files)
-    files["index.html"] = _render(env, "home.html", home_context(tasks, assets.paths))
-    files[".nojekyll"] = b""
+    yield from assets.files.items()
+    yield "index.html", _render(env, "home.html", home_context(tasks, assets.paths))
+    yield ".nojekyll", b""
     documents = []
     for task in tasks:
         tables = task_tables(task)
-        files.update(task_pages(env, task, tables, assets))
+        yield from iter_task_pages(env, task, tables, assets)
         documents.append(task_documents(task, tables))
     search = js_files("window.EXNET_SEARCH", search_data(documents))
-    files["search.html"] = _render(env, "search.html", search_context(assets.paths,
-                                                                      len(search)))
+    yield "search.html", _render(env, "search.html", search_context(assets.paths,
+                                                                    len(search)))
     for i, part in enumerate(search):
-        files["search.js" if i == 0 else f"search-{i}.js"] = part.encode("utf-8")
-    return files
+        yield ("search.js" if i == 0 else f"search-{i}.js"), part.encode("utf-8")

@@ -13,6 +13,7 @@ at its size), so that it need not render at all.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,9 +66,11 @@ def site_is_current(out_dir: Path, key: str) -> bool:
     return True
 
 
-def write_site(out_dir: Path, files: dict[str, bytes], key: str | None = None) -> Written:
-    """Write `files` (site path -> bytes) under out_dir; remove stale files of ours;
-    record them, with the build's input key, in the manifest."""
+def write_site(out_dir: Path, files: Mapping[str, bytes] | Iterable[tuple[str, bytes]],
+               key: str | None = None) -> Written:
+    """Write `files` (site path -> bytes, or such pairs as they are made: a page is
+    written and let go before the next is rendered) under out_dir; remove stale files
+    of ours; record them, with the build's input key, in the manifest."""
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise ExnetError(f"{out_dir} is a file: pass --out with a folder")
@@ -77,13 +80,16 @@ def write_site(out_dir: Path, files: dict[str, bytes], key: str | None = None) -
     # The key goes only with a complete build: a build stopped midway leaves none.
     write_if_changed(out_dir / MANIFEST, _manifest_json(None, old["files"]), sync=False)
     written = unchanged = removed = 0
-    for name in sorted(files):
-        written_now = write_if_changed(out_dir / name, files[name], sync=False)
+    pairs = sorted(files.items()) if isinstance(files, Mapping) else files
+    sizes: dict[str, int] = {}
+    for name, data in pairs:
+        written_now = write_if_changed(out_dir / name, data, sync=False)
         written += written_now
         unchanged += not written_now
+        sizes[name] = len(data)
     for name in old["files"]:
         path = (out_dir / name).resolve()
-        if name in files or root not in path.parents or not path.is_file():
+        if name in sizes or root not in path.parents or not path.is_file():
             continue
         path.unlink()
         removed += 1
@@ -91,7 +97,6 @@ def write_site(out_dir: Path, files: dict[str, bytes], key: str | None = None) -
             if parent == root or any(parent.iterdir()):
                 break
             parent.rmdir()
-    sizes = {name: len(data) for name, data in files.items()}
     write_if_changed(out_dir / MANIFEST, _manifest_json(key, sizes), sync=False)
     return Written(written=written, unchanged=unchanged, removed=removed)
 

@@ -332,3 +332,21 @@ def test_pasted_output_in_a_readme_is_read_but_code_is_not(tmp_path: Path) -> No
         ("accuracy", 0.9933, "test", None, 5), ("precision", 0.2498, None, None, 6),
         ("recall", 0.5, None, None, 6), ("f1", 0.3331, None, None, 6),
         ("accuracy", 0.5, None, None, 13), ("f1", 0.33, None, "macro avg", 14)]
+
+
+@pytest.mark.parametrize("line, stated", [
+    ("TEST → loss=0.1490 | F1=0.9630 | AUROC=0.9793",
+     [("loss", 0.149, None, "test", None), ("f1", 0.963, None, "test", None),
+      ("auc", 0.9793, None, "test", None)]),
+    ("Testing Info: Accuracy: 71.95%, Loss: 0.877877",
+     [("accuracy", 71.95, "%", "test", None), ("loss", 0.877877, None, "test", None)]),
+    ("Validation -> acc: 0.8, test loss: 0.4",
+     [("accuracy", 0.8, None, "validation", None), ("loss", 0.4, None, "test", None)]),
+    ("Test accuracy\t0.87", [("accuracy", 0.87, None, "test", None)]),
+    ("Training set: 600 images", []),
+    ("Test: 0.9", []),
+])
+def test_a_split_that_opens_a_line_and_tab_separated_rows(line: str, stated: list) -> None:
+    from exnet.facts.outputs import line_results
+
+    assert line_results(line) == stated

@@ -32,8 +32,8 @@ from exnet.facts.curves import SERIES, keras_values, parse_runs, screen_lines, u
 from exnet.facts.files import Cell, Notebook
 from exnet.records import Curve, Evidence, Result
 
-_METRIC = (r"(?P<metric>top[-_ ]?5[-_ ]accuracy|accuracy|acc|f1[-_ ]?score|f1|roc[-_ ]auc|auc|"
-           r"precision|recall|loss|error(?:[-_ ]rate)?)")
+_METRIC = (r"(?P<metric>top[-_ ]?5[-_ ]accuracy|accuracy|acc|f1[-_ ]?score|f1|roc[-_ ]auc|"
+           r"auroc|auc|precision|recall|loss|error(?:[-_ ]rate)?)")
 _SPLIT = r"(?P<split>test(?:ing)?|validation|valid|val|dev|train(?:ing)?)"
 _NUM = r"(?P<value>[-+]?(?:\d+\.\d+|\.\d+|\d+))\s*(?P<pct>%)?"
 _LINE = re.compile(
@@ -41,6 +41,9 @@ _LINE = re.compile(
     r"(?:" + _SPLIT + r"(?:\s+set|\s+data)?[\s_-]+)?" + _METRIC +
     r"(?:\s+(?:score|on|of)\s*(?:the\s+)?" + _SPLIT.replace("split", "split2") +
     r"?(?:\s+(?:set|data))?)?\s*(?:[:=]|\bis\b)\s*" + _NUM + r"\s*$", re.I)
+#: A split that opens a line and holds for its metrics: "TEST →", "Testing Info:".
+_LEAD = re.compile(r"^\W{0,4}" + _SPLIT + r"(?:\s+(?:set|data|info|results?|metrics?))?"
+                   r"\s*(?:→|->|=>|:)\s*(?=\S)", re.I)
 #: The same line after a model's name: "LSTM Test Accuracy: 0.86", "Bi-GRU accuracy =
 #: 87.1%". The name (one to three words, no digit-only word) becomes the result's label.
 _LABEL = r"(?P<label>[A-Za-z][\w+.-]{0,24}(?:\s+[A-Za-z][\w+.-]{0,24}){0,2}?)"
@@ -61,6 +64,7 @@ SPLITS = {"test": "test", "testing": "test", "validation": "validation", "valid"
           "val": "validation", "dev": "validation", "train": "train", "training": "train"}
 METRICS = {"acc": "accuracy", "f1score": "f1", "f1_score": "f1", "f1-score": "f1",
            "f1 score": "f1", "roc auc": "auc", "roc-auc": "auc", "roc_auc": "auc",
+           "auroc": "auc",
            "error rate": "error", "error-rate": "error", "error_rate": "error"}
 
 
@@ -108,8 +112,20 @@ def line_results(line: str) -> list[Stated]:
     metric and a number ("Test accuracy: 0.87", several on one line split by `|`, `,`,
     `;` or tabs), the same after a model's name, a classification report's accuracy
     row or its macro F1. A line about an epoch states none (it is a log line)."""
-    plain = re.sub(r"\s*\([^)]*\)", "", line)      # "(818 validation images)"
-    parts = re.split(r"\s*[|,;\t]\s*", plain)
+    # "(818 validation images)"; the look-behind keeps a long run of spaces linear
+    plain = re.sub(r"(?<!\s)\s*\([^)]*\)", "", line)
+    # "Test accuracy<TAB>0.87": a row of two cells is a metric and its number
+    cells = [c for c in plain.split("\t") if c.strip()] if "\t" in plain else []
+    if len(cells) == 2 and re.search("[A-Za-z]", cells[0]) and \
+            re.fullmatch(r"\s*[-+]?[\d.]+\s*%?\s*", cells[1]):
+        plain = f"{cells[0]}: {cells[1].strip()}"
+    # "TEST → loss=0.149 | F1=0.963", "Testing Info: Accuracy: 71.9%, Loss: 0.88": the
+    # split named first holds for every metric of the line that names none
+    lead = _LEAD.match(plain)
+    if lead:
+        plain = plain[lead.end():]
+    # split, then strip: `\s*[|,;\t]\s*` backtracks on a long run of tabs (quadratic)
+    parts = [part.strip() for part in re.split(r"[|,;\t]", plain)]
     pairs: list[tuple[re.Match[str], str | None]] = [
         (m, None) for part in parts if (m := _LINE.match(part))]
     if not pairs and len(parts) == 1:
@@ -121,7 +137,7 @@ def line_results(line: str) -> list[Stated]:
             return []
         out: list[Stated] = []
         for m, label in pairs:
-            split = m.group("split") or m.group("split2")
+            split = m.group("split") or m.group("split2") or (lead and lead.group("split"))
             out.append((metric_name(m.group("metric")), float(m.group("value")),
                         "%" if m.group("pct") else None, SPLITS.get((split or "").lower()),
                         label))

@@ -490,8 +490,9 @@ class Result:
 @dataclass(frozen=True)
 class Curve:
     """Per-epoch training logs printed in one notebook cell's output: `series` maps
-    loss, accuracy, val_loss, val_accuracy (and seconds) to one value per epoch (null
-    where an epoch did not print it)."""
+    loss, accuracy, val_loss, val_accuracy, test_loss, test_accuracy (a test set
+    evaluated every epoch) and seconds to one value per epoch (null where an epoch did
+    not print it)."""
 
     source: str            # "keras-progress" | "epoch-log"
     evidence: Evidence

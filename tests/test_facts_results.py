@@ -103,7 +103,10 @@ def test_readme_numbers_for_several_models() -> None:
         ("accuracy", 79.0, "%", "test", None, "Logistic regression (baseline)", None,
          "README.md", 11, None),
         ("accuracy", 88.7, "%", None, "sst2", None, c, "README.md", 13, None),
-        ("accuracy", 97.5, "%", "train", "sst2", None, c, "README.md", 13, None),
+        # after an earlier result of its sentence, the dataset named before belongs to
+        # that result: this one is left without ("... on SST-2, and with 90% on 60
+        # tweets we wrote" would be wrong with it)
+        ("accuracy", 97.5, "%", "train", None, None, c, "README.md", 13, None),
         ("loss", 0.25, None, "validation", "imdb", None, b, "README.md", 20, None),
     ]
 
@@ -350,3 +353,169 @@ def test_a_split_that_opens_a_line_and_tab_separated_rows(line: str, stated: lis
     from exnet.facts.outputs import line_results
 
     assert line_results(line) == stated
+
+
+def _notebook(path: Path, cells: list[tuple[str, str]]) -> None:
+    """A notebook of code cells, each (source, printed output)."""
+    path.write_text(json.dumps({"nbformat": 4, "nbformat_minor": 4, "metadata": {}, "cells": [
+        {"cell_type": "code", "source": source, "metadata": {}, "execution_count": i,
+         "outputs": [{"output_type": "stream", "name": "stdout", "text": text}]}
+        for i, (source, text) in enumerate(cells)]}))
+
+
+def test_epoch_logs_over_several_lines() -> None:
+    # "Epoch0/2" (no space), the split that opens a line holds for its pairs
+    glued = ("Epoch0/2\n++++\ntrain loss: 0.07 Accuracy: 0.11\nval loss: 0.05 Accuracy: 0.25\n\n"
+             "Epoch1/2\n++++\ntrain loss: 0.04 Accuracy: 0.52\nval loss: 0.02 Accuracy: 0.61\n\n"
+             "Training complete in 4m 2s\nBest val Acc: 0.6100\n")
+    (run,) = parse_runs(glued)
+    assert (run.epochs, run.series()) == ([0, 1], {
+        "loss": (0.07, 0.04), "accuracy": (0.11, 0.52), "val_loss": (0.05, 0.02),
+        "val_accuracy": (0.25, 0.61)})
+    # a rule between the epoch and its values; a test set evaluated every epoch
+    ruled = "".join(f"Epoch: {e}/2\n<------------>\nTraining Info: Accuracy: {a}%, Loss: {loss}\n"
+                    f"Testing Info: Accuracy: {t}%, Loss: {m}\n\n\n"
+                    for e, a, loss, t, m in ((1, 18.5, 2.1, 29.0, 1.9), (2, 35.0, 1.7, 40.25, 1.6)))
+    (run,) = parse_runs(ruled)
+    assert run.series() == {"loss": (2.1, 1.7), "accuracy": (0.185, 0.35),
+                            "test_loss": (1.9, 1.6), "test_accuracy": (0.29, 0.4025)}
+    # one value per line, with other figures between; a batch's running loss is not the
+    # epoch's, and the epoch's summary may come many batches later
+    stacked = "".join(f"epoch {e}\n total_correct: {c}\n loss: {loss}\n accuracy: {a}\n"
+                      f" Duration 1.5\n Device = cuda\n\n"
+                      for e, c, loss, a in ((0, 4700, 346.1, 0.78), (1, 5200, 207.2, 0.87)))
+    (run,) = parse_runs(stacked)
+    assert run.series() == {"loss": (346.1, 207.2), "accuracy": (0.78, 0.87)}
+    batches = "".join(f"==== Epoch {e}/2 ====\n" + "".join(
+        f"  Batch {b}/500 - Avg loss: {0.5 - b / 10000:.4f}\n" for b in range(20, 501, 20)) +
+        f"  Average training loss: {t}\n  Training epoch took: 0:19:22\n"
+        f"  Validation loss: {v}\n\n" for e, t, v in ((1, 0.34, 0.2), (2, 0.21, 0.08)))
+    (run,) = parse_runs(batches)
+    assert run.series() == {"loss": (0.34, 0.21), "val_loss": (0.2, 0.08)}
+
+
+def test_final_epoch_of_a_test_series_and_of_an_evaluation_loop(tmp_path: Path) -> None:
+    ruled = "".join(f"Epoch: {e}/2\n<---->\nTraining Info: Accuracy: {a}%, Loss: {loss}\n"
+                    f"Testing Info: Accuracy: {t}%, Loss: {m}\n\n"
+                    for e, a, loss, t, m in ((1, 18.5, 2.1, 29.0, 1.9), (2, 35.0, 1.7, 40.25, 1.6)))
+    _notebook(tmp_path / "run.ipynb", [
+        ("process_cifar()", ruled),
+        # one epoch that names no split, in an evaluation loop over the test data
+        ("for x, y in test_loader:\n    out = model(x)\n"
+         "print(f'epoch loss: {l} epoch accuracy: {a}')",
+         "Epoch0/0\n++++\nepoch loss: 0.0071 epoch accuracy: 0.8791\n"),
+        # no split printed: the one print that writes "Accuracy" names the training set
+        ("correct = count(model(train_x), train_y)\nprint('Total Correct:', correct)\n"
+         "print('Accuracy', correct / len(train_set))",
+         "Total Correct: 56343\nAccuracy 0.93905\n")])
+    facts = project_facts(tmp_path).to_json()
+    assert [(r["metric"], r["value"], r["unit"], r["split"], r["evidence"]["cell"])
+            for r in facts["results"]] == [
+        ("loss", 1.7, None, "train", 0), ("accuracy", 35.0, "%", "train", 0),
+        ("loss", 1.6, None, "test", 0), ("accuracy", 40.25, "%", "test", 0),
+        ("accuracy", 0.93905, None, "train", 2)]
+
+
+@pytest.mark.parametrize("source, split", [
+    ("print('Accuracy', correct / len(train_set))", "train"),
+    ("print('Accuracy', evaluate(model, x_test, y_test))", "test"),
+    ("print('Accuracy', acc)", None),                                   # names none
+    ("print('Accuracy', acc(x_train), acc(x_val))", None),              # names two
+    ("print('Accuracy', acc)\nprint('Accuracy', acc2)", None),          # two prints
+    ("print('Accuracy', fit(interval, device))", None),                 # not split words
+])
+def test_the_split_of_a_printed_line_from_its_print(source: str, split: str | None) -> None:
+    from exnet.facts.outputs import printed_split_of
+
+    assert printed_split_of("Accuracy 0.93905", source) == split
+
+
+def test_readme_logs_emphasis_and_folders(tmp_path: Path) -> None:
+    log = "".join(f"Epoch {e}/3\n6000/6000 [======] - 7s - loss: {loss} - acc: {a} - val_loss: "
+                  f"{v} - val_acc: {w}\n" for e, loss, a, v, w in (
+                      (1, 0.27, 0.91, 0.06, 0.98), (2, 0.11, 0.96, 0.05, 0.985),
+                      (3, 0.08, 0.97, 0.04, 0.9875)))
+    (tmp_path / "mnist_cnn").mkdir()
+    (tmp_path / "README.md").write_text(
+        "# Digits\n\n"
+        "- **Validation Accuracy:** **91.63%**\n"                                # 3
+        "- **Validation Loss (Focal Loss):** **0.0301**\n"                       # 4
+        "- The model achieves an AUC score close to **1.0**.\n"                  # 5
+        "- **Steady Learning (Epochs 6-14)**: progress to 70.7% training accuracy\n"
+        "- Callbacks: ModelCheckpoint (best val_accuracy), ReduceLROnPlateau (factor=0.2)\n"
+        "- Download ```https://example.org/model.pt``` first.\n"                 # 8
+        "\nModel performs with an accuracy of 87.55 against the test set of SST-2, and "
+        "with 90% accuracy on 60 sentences we wrote.\n"                          # 10
+        "\nThe Keras script has a val_acc of 0.9071\n"                           # 12
+        "\n```\nEpoch [1/100] | Train Loss: 1.82 | Val Acc: 42.15%\n"
+        "Epoch [2/100] | Train Loss: 1.57 | Val Acc: 48.72%\n...\n"
+        "Best validation accuracy: 89.45%\n```\n")                              # 18
+    (tmp_path / "mnist_cnn" / "README.md").write_text(
+        "# CNN\n\n```bash\n$ python mnist_cnn.py\n" + log +
+        "Test loss: 0.0301\nTest accuracy: 0.9895\n```\n")
+    facts = project_facts(tmp_path).to_json()
+    assert [(r["metric"], r["value"], r["unit"], r["split"], r["dataset"],
+             r["evidence"]["file"], r["evidence"]["line"]) for r in facts["results"]] == [
+        ("accuracy", 91.63, "%", "validation", None, "README.md", 3),
+        ("loss", 0.0301, None, "validation", None, "README.md", 4),
+        ("accuracy", 87.55, "%", "test", "sst2", "README.md", 10),
+        ("accuracy", 90.0, "%", None, None, "README.md", 10),
+        ("accuracy", 0.9071, None, "validation", None, "README.md", 12),
+        # the log elides epochs and stops at 2 of 100: its last epoch is not a result
+        ("accuracy", 89.45, "%", "validation", None, "README.md", 18),
+        # a sub-folder's README, its shell session's log: the final epoch, the test
+        ("loss", 0.08, None, "train", None, "mnist_cnn/README.md", 10),
+        ("accuracy", 0.97, None, "train", None, "mnist_cnn/README.md", 10),
+        ("loss", 0.04, None, "validation", None, "mnist_cnn/README.md", 10),
+        ("accuracy", 0.9875, None, "validation", None, "mnist_cnn/README.md", 10),
+        ("loss", 0.0301, None, "test", None, "mnist_cnn/README.md", 11),
+        ("accuracy", 0.9895, None, "test", None, "mnist_cnn/README.md", 12)]
+
+
+def test_metrics_printed_as_data(tmp_path: Path) -> None:
+    rows_json = json.dumps([
+        {"model": "frozen_encoder", "accuracy": 0.78, "f1": 0.7632,
+         "confusion_matrix": [[729, 140], [164, 490]]},
+        {"model": "finetuned", "accuracy": 0.8023, "f1": 0.7748}], indent=2)
+    _notebook(tmp_path / "scores.ipynb", [
+        ("results = run(train_csv)\nprint(json.dumps(results, indent=2))",
+         "=== loading encoder ===\n" + rows_json + "\n"),
+        ("trainer.evaluate()", "{'eval_loss': 0.31, 'eval_accuracy': 0.91, 'epoch': 3.0}\n"),
+        ("print(scores)", "{'LSTM': {'test_accuracy': 0.86}, 'GRU': {'test_acc': 88.5}}\n"),
+        # a history (lists) and rows without names state no result
+        ("print(history.history)\nprint(rows)",
+         "{'loss': [0.5, 0.4], 'val_loss': [0.6, 0.5]}\n[{'accuracy': 0.9}, {'accuracy': 0.8}]\n"),
+        ("print(log)", "{'loss': 0.5, 'epoch': 1.0}\n{'loss': 0.4, 'epoch': 2.0}\n")])
+    facts = project_facts(tmp_path).to_json()
+    assert [(r["metric"], r["value"], r["unit"], r["split"], r["label"], r["evidence"]["cell"])
+            for r in facts["results"]] == [
+        ("accuracy", 0.78, None, None, "frozen_encoder", 0),
+        ("f1", 0.7632, None, None, "frozen_encoder", 0),
+        ("accuracy", 0.8023, None, None, "finetuned", 0),
+        ("f1", 0.7748, None, None, "finetuned", 0),
+        ("loss", 0.31, None, None, None, 1), ("accuracy", 0.91, None, None, None, 1),
+        ("accuracy", 0.86, None, "test", "LSTM", 2), ("accuracy", 88.5, "%", "test", "GRU", 2)]
+
+
+def test_several_runs_named_before_each_give_labelled_results(tmp_path: Path) -> None:
+    def run(name: str, acc: float) -> str:
+        return f"{name}\n" + "".join(
+            f"Epoch {e:02d}/2 | train_acc={acc - 0.1 / e:.4f} val_acc={acc - 0.2 / e:.4f}\n"
+            for e in (1, 2))
+    _notebook(tmp_path / "two.ipynb", [
+        ("for name in ('baseline', 'cnnv2'):\n    train(models[name])",
+         "Training mode: both\n\n" + run("Training baseline", 0.8) + "\n" +
+         run("Training cnnv2", 0.9)),
+        # folds are steps of one experiment, not models: curves only
+        ("for k in range(2):\n    train(fold(k))",
+         run("Training fold 1", 0.7) + run("Training fold 2", 0.75)),
+        # a summary printed twice with the same number is one result
+        ("print('Test accuracy:', acc)\nreport()\nprint(' Test accuracy:', acc)",
+         "Test accuracy: 0.3934\nPrecision: 0.39\n Test accuracy: 0.3934\n")])
+    facts = project_facts(tmp_path).to_json()
+    assert [(r["metric"], r["value"], r["split"], r["label"], r["evidence"]["cell"])
+            for r in facts["results"]] == [
+        ("accuracy", 0.75, "train", "baseline", 0), ("accuracy", 0.7, "validation", "baseline", 0),
+        ("accuracy", 0.85, "train", "cnnv2", 0), ("accuracy", 0.8, "validation", "cnnv2", 0),
+        ("accuracy", 0.3934, "test", None, 2), ("precision", 0.39, None, None, 2)]
+    assert len(facts["curves"]) == 4

@@ -7,8 +7,9 @@ an `exnet.records.Facts`:
 - the environment (`environment`: pins from requirements files, setup.py, setup.cfg,
   pyproject.toml, Pipfile, environment.yml and notebook pip lines; the Python version;
   the API era the code shows; one plain statement);
-- the results the project reports in notebook outputs (`outputs`) and its README
-  (`readme`), each labelled "reported by the project, not reproduced";
+- the results the project reports in notebook outputs (`outputs`) and its READMEs
+  (`readme`: the top folder's and those of sub-folders, where a repository keeps its
+  project in a folder), each labelled "reported by the project, not reproduced";
 - per-epoch training curves from notebook outputs (`curves`);
 - the licence (`licence`).
 
@@ -46,6 +47,8 @@ __all__ = ["facts_json", "facts_version", "path_environment", "project_facts",
 
 README_NAMES = ("readme.md", "readme.rst", "readme.txt", "readme", "readme.markdown")
 MAX_NOTEBOOKS = 200
+MAX_READMES = 8
+MAX_README_DEPTH = 3       # folders above a README read for results
 
 
 @cache
@@ -71,14 +74,19 @@ def _notebooks(root: Path, files: list[str], problems: list[tuple[str, str]]
     return out
 
 
-def _readme(root: Path, files: list[str]) -> tuple[str, str]:
-    for rel in files:
-        if "/" not in rel and rel.lower() in README_NAMES:
-            try:
-                return rel, read_text(root / rel, MAX_TEXT_BYTES)
-            except Unreadable:
-                return "", ""
-    return "", ""
+def _readmes(root: Path, files: list[str]) -> list[tuple[str, str]]:
+    """The READMEs read for results: the top folder's, then those of sub-folders (a
+    project kept in a folder of its repository, `mnist_cnn/README.md`), at most
+    `MAX_READMES`, nearest first."""
+    named = [rel for rel in files if rel.rsplit("/", 1)[-1].lower() in README_NAMES
+             and rel.count("/") < MAX_README_DEPTH]
+    out = []
+    for rel in sorted(named, key=lambda r: (r.count("/"), r))[:MAX_READMES]:
+        try:
+            out.append((rel, read_text(root / rel, MAX_TEXT_BYTES)))
+        except Unreadable:
+            continue
+    return out
 
 
 def _results(root: Path, files: list[str], notebooks: list[Notebook],
@@ -89,8 +97,7 @@ def _results(root: Path, files: list[str], notebooks: list[Notebook],
         found, runs = notebook_outputs(nb)
         results += [attacher.result(r) for r in found]
         curves += [attacher.curve(c) for c in runs]
-    rel, text = _readme(root, files)
-    if text:
+    for rel, text in _readmes(root, files):
         lines = text.splitlines()
         for r in readme_results(rel, text):
             line = lines[r.evidence.line - 1] if r.evidence.line else None

@@ -7,13 +7,19 @@ Two shapes of log are read from a cell's output text:
   `- 12s 58ms/step - loss: 0.41 - accuracy: 0.81 - val_loss: 0.45 - val_accuracy: 0.79`
   (`acc`/`val_acc` of older Keras, the `━` bar of Keras 3 too);
 - printed epoch lines, as PyTorch loops write them: a line naming `epoch` and its
-  number with `name: value` pairs (`Epoch 3 | Train Loss: 0.41 | Val. Acc: 79.2%`), and
-  the lines right after it that carry more pairs. Lines that name a batch, step or
-  iteration are progress within an epoch and are skipped.
+  number with `name: value` pairs (`Epoch 3 | Train Loss: 0.41 | Val. Acc: 79.2%`),
+  and the lines after it that carry more pairs, until the next epoch and for at most
+  `CONTINUED` lines (a batch's progress lines are skipped and not counted):
+  `val loss: 0.41 Accuracy: 0.79`, where the split that opens a line holds for its
+  pairs that name none, or `Testing Info: Accuracy: 71.9%, Loss: 0.88` (a `test`
+  series). A line that opens with "best", "final", "total" or "overall" sums a run
+  up and ends the epoch's lines.
 
 A cell may hold several runs (k folds, a second model): the epoch count starting again
-starts a new run. Accuracy values printed as percentages are stored as fractions in the
-series; the final epoch's values, as printed, become results.
+starts a new run. A run is labelled with the model a line just before it names
+("Training baseline", "=== Model: BiLSTM ===", not "Training fold 2"). Accuracy
+values printed as percentages are stored as fractions in the series; the final
+epoch's values, as printed, become results.
 """
 
 from __future__ import annotations
@@ -21,12 +27,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-SERIES = ("loss", "accuracy", "val_loss", "val_accuracy")
+SERIES = ("loss", "accuracy", "val_loss", "val_accuracy", "test_loss", "test_accuracy")
 _NUMBER = r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?"
 _EPOCH_KERAS = re.compile(r"^\s*Epoch\s+(\d+)\s*/\s*(\d+)\s*$")
 _KERAS_PAIR = re.compile(r"(?:^|\s[-─]\s|\s)([a-z_][a-z0-9_]*):\s*(" + _NUMBER + r"|nan)\b")
 _KERAS_TIME = re.compile(r"(?:\]|━|─|^)\s*-?\s*(\d+(?:\.\d+)?)(s|ms)\b")
-_EPOCH_LOG = re.compile(r"\bepoch\b\s*(?:\[|:|#|=)?\s*(\d+)(?:\s*(?:/|of)\s*(\d+))?", re.I)
+_EPOCH_LOG = re.compile(r"\bepoch(?:\b|(?=\d))\s*(?:\[|:|#|=)?\s*(\d+)(?:\s*(?:/|of)\s*(\d+))?",
+                        re.I)
+#: How many lines after an epoch's line may still carry its values.
+CONTINUED = 12
+#: The split that opens a line ("val loss: 0.41 Accuracy: 0.79", "Testing Info: ...").
+_LEAD_SPLIT = re.compile(r"^\W*(train(?:ing)?|val(?:id(?:ation)?)?\.?|test(?:ing)?|dev|eval)\b",
+                         re.I)
+#: A line that sums a run up ("Best val Acc: 0.908"), not one epoch's values.
+_SUMMARY = re.compile(r"^\W*(?:best|final|total|overall)\b", re.I)
 #: tqdm bars ("100%|███| 782/782 [10:50<00:00, 1.20it/s, loss=0.764]") show a batch's
 #: values, and Keras callbacks print "Epoch 00003: val_loss improved from ...".
 _NOT_A_LOG = re.compile(r"\d+(?:\.\d+)?\s*(?:it/s|s/it)\b|\d+%\||(?:Int|Float)Progress\(|"
@@ -34,8 +48,9 @@ _NOT_A_LOG = re.compile(r"\d+(?:\.\d+)?\s*(?:it/s|s/it)\b|\d+%\||(?:Int|Float)Pr
                         r"(?:improved|did not improve|early stopping|ReduceLROnPlateau|saving)")
 _INNER = re.compile(r"\b(?:batch|step|iter(?:ation)?|it)\b\s*(?:\[|:|#|=)?\s*\d+", re.I)
 _LOG_PAIR = re.compile(
-    r"(?P<split>train(?:ing)?|val(?:id(?:ation)?)?\.?|test|dev|eval)?[\s_]*"
-    r"(?P<name>loss|acc(?:uracy)?)\s*(?:[:=]|\bis\b)?\s*(?P<value>" + _NUMBER + r")\s*(?P<pct>%)?",
+    r"(?P<split>train(?:ing)?|val(?:id(?:ation)?)?\.?|test(?:ing)?|dev|eval)?[\s_]*"
+    r"(?P<name>loss|acc(?:uracy)?)\s*(?:[:=]{1,2}|\bis\b)?\s*(?P<value>" + _NUMBER +
+    r")\s*(?P<pct>%)?",
     re.I)
 _EPOCH_TIME = re.compile(r"\btime\b[^\d]{0,12}(?:(\d+)\s*m(?:in)?\s*)?(\d+(?:\.\d+)?)\s*s\b",
                          re.I)
@@ -49,12 +64,21 @@ class Run:
     epochs: list[int] = field(default_factory=list)
     values: list[dict[str, float]] = field(default_factory=list)
     percent: set[str] = field(default_factory=set)   # names printed with a %
+    total: int | None = None        # the epochs the log says it runs ("Epoch 3/10")
+    last_line: int = 0              # the screen line the last values were read from
+    lines: dict[str, int] = field(default_factory=dict)   # the last epoch's, per name
+    label: str | None = None        # the model a line just before the run names
+
+    def finished(self) -> bool:
+        """Whether the log reached the epoch count it names."""
+        return self.total is not None and bool(self.epochs) and self.epochs[-1] >= self.total
 
     def at(self, epoch: int) -> dict[str, float]:
         if self.epochs and self.epochs[-1] == epoch:
             return self.values[-1]
         self.epochs.append(epoch)
         self.values.append({})
+        self.lines = {}
         return self.values[-1]
 
     def series(self) -> dict[str, tuple[float | None, ...]]:
@@ -88,13 +112,13 @@ def screen_lines(text: str) -> list[str]:
     return out
 
 
-def _canonical(name: str, split: str | None) -> str | None:
+def _canonical(name: str, split: str | None) -> str:
     base = "accuracy" if name.lower().startswith("acc") else "loss"
     split = (split or "").lower().rstrip(".")
     if split.startswith(("val", "dev", "eval")):
         return "val_" + base
-    if split == "test":
-        return None
+    if split.startswith("test"):
+        return "test_" + base
     return base
 
 
@@ -125,6 +149,28 @@ def unfinished(line: str) -> bool:
     return " ETA" in line or (m is not None and int(m.group(1)) < int(m.group(2)))
 
 
+#: A line that names the model a run is about to train ("Training baseline",
+#: "===== Model: BiLSTM =====").
+_RUN_NAME = re.compile(r"^\W*(?:training|fitting|model)\s*[:-]?\s+(?P<name>[A-Za-z][\w+.-]{0,30}"
+                       r"(?:\s+[A-Za-z][\w+.-]{0,30}){0,2}?)\W*$", re.I)
+#: Words that make such a name a loop's step or a setting, not a model.
+_NOT_A_NAME = re.compile(r"\b(?:fold|run|trial|split|seed|iter\w*|round|epochs?|data|set|"
+                         r"model|on|with|for|the|started|complete\w*|done|finished)\b", re.I)
+
+
+def run_name(lines: list[str], index: int, used: set[int]) -> str | None:
+    """The model named on the last line with text before `index` (at most 3 lines
+    back, none of them part of an earlier run's log)."""
+    for back in range(index - 1, max(-1, index - 4), -1):
+        if back in used:
+            return None
+        if lines[back].strip():
+            m = _RUN_NAME.match(lines[back])
+            name = m.group("name").strip() if m else None
+            return name if name and not _NOT_A_NAME.search(name) else None
+    return None
+
+
 def _new_run(runs: list[Run], kind: str, epoch: int) -> Run:
     """The run an epoch line continues (the last of its kind, while epochs do not go
     down: a second line about the same epoch adds to it), or a new one."""
@@ -143,14 +189,20 @@ def parse_runs(text: str, used: set[int] | None = None) -> list[Run]:
     keras_epoch: int | None = None
     keras_run: Run | None = None
     log_epoch: int | None = None
-    for index, line in enumerate(screen_lines(text)):
+    since = 0                       # lines since the current epoch's, batches not counted
+    lines = screen_lines(text)
+    for index, line in enumerate(lines):
         if _NOT_A_LOG.search(line):
             used.add(index)
             continue
         m = _EPOCH_KERAS.match(line)
         if m:
             keras_epoch, log_epoch = int(m.group(1)), None
+            count = len(runs)
             keras_run = _new_run(runs, "keras-progress", keras_epoch)
+            keras_run.total = int(m.group(2))
+            if len(runs) > count:
+                keras_run.label = run_name(lines, index, used)
             used.add(index)
             continue
         if keras_run is not None and keras_epoch is not None and is_keras_progress(line):
@@ -160,36 +212,55 @@ def parse_runs(text: str, used: set[int] | None = None) -> list[Run]:
             values = keras_values(line)
             if "loss" in values or "accuracy" in values:
                 keras_run.at(keras_epoch).update(values)
+                keras_run.last_line = index
+                keras_run.lines.update(dict.fromkeys(values, index))
                 used.add(index)
             continue
-        log_epoch = _epoch_line(line, runs, log_epoch)
-        if log_epoch is not None:
+        if _INNER.search(line) and not _EPOCH_LOG.search(line):
+            continue            # a batch's progress within the epoch: not its values
+        if log_epoch is not None and since > CONTINUED:
+            log_epoch = None
+        count = len(runs)
+        epoch, read = _epoch_line(line, runs, log_epoch, index)
+        if len(runs) > count:
+            runs[-1].label = run_name(lines, index, used)
+        since = 0 if epoch is not None and epoch != log_epoch or _EPOCH_LOG.search(line) \
+            else since + 1
+        log_epoch = epoch
+        if read:
             used.add(index)
     return [r for r in runs if r.epochs and any(r.values)]
 
 
-def _epoch_line(line: str, runs: list[Run], epoch: int | None) -> int | None:
-    """Reads a printed epoch line (or a line continuing one); the current epoch."""
+def _epoch_line(line: str, runs: list[Run], epoch: int | None,
+                index: int) -> tuple[int | None, bool]:
+    """Reads a printed epoch line (or a line continuing one): the current epoch, and
+    whether the line was read as part of the log."""
     m = _EPOCH_LOG.search(line)
-    pairs = list(_LOG_PAIR.finditer(line))
     if m and _INNER.search(line):
-        return None
+        return None, False
+    pairs = list(_LOG_PAIR.finditer(line))
     if m:
         epoch = int(m.group(1))
         run = _new_run(runs, "epoch-log", epoch)
-    elif epoch is not None and pairs:
+        if m.group(2):
+            run.total = int(m.group(2))
+    elif epoch is not None and pairs and not _SUMMARY.match(line):
         run = next(r for r in reversed(runs) if r.kind == "epoch-log")
     else:
-        return None
+        # a blank line, a rule or a line of other figures keeps the epoch; a summary
+        # line ends it
+        return (None if _SUMMARY.match(line) else epoch), False
     values = run.at(epoch)
+    run.last_line = index
+    lead = _LEAD_SPLIT.match(line)
     for pair in pairs:
-        name = _canonical(pair.group("name"), pair.group("split"))
-        if name is None:
-            continue
+        name = _canonical(pair.group("name"), pair.group("split") or (lead and lead.group(1)))
         values[name] = float(pair.group("value"))
+        run.lines[name] = index
         if pair.group("pct"):
             run.percent.add(name)
     t = _EPOCH_TIME.search(line)
     if t:
         values["seconds"] = int(t.group(1) or 0) * 60 + float(t.group(2))
-    return epoch
+    return epoch, True

@@ -2,18 +2,24 @@
 
 From each code cell's output text (`exnet.facts.curves` reads the epoch logs):
 
-- a training run's final epoch: loss and accuracy (split "train") and val_loss and
-  val_accuracy ("validation"), as printed; only when the cell holds one run (k folds
-  or several models in one cell are left to the curves), and the per-epoch seconds of
-  its last epoch (`epoch_time`);
+- a training run's final epoch: loss and accuracy (split "train"), val_loss and
+  val_accuracy ("validation"), test_loss and test_accuracy ("test"), as printed, and
+  the per-epoch seconds of its last epoch (`epoch_time`); only when the cell holds one
+  run, or of each of several runs that a line before each names ("Training
+  baseline"; k folds and unnamed runs are left to the curves), and not for a
+  one-epoch log in a cell that does not train or that names no split (an evaluation
+  loop's, as often);
 - printed lines that name a metric and a number, once in the cell (a metric printed
-  again and again is a log of steps): "Test accuracy: 0.87",
-  "Validation loss = 0.31", "accuracy on test set: 87.2%", a classification report's
-  `accuracy` row and its `macro avg` F1 (labelled "macro avg"); the split when the line
-  names it; a line that starts with a model's name ("LSTM Test Accuracy: 0.86",
-  "Bi-GRU accuracy = 87.1%") is labelled with that name, so two models' numbers printed
-  in one cell are two results (a word such as "Fold", "Epoch" or "Class" makes the line
-  a step or a part, not a model: not taken);
+  again and again is a log of steps): "Test accuracy: 0.87", "Accuracy 0.939",
+  "Validation loss = 0.31", "accuracy on test set: 87.2%", "Best val Acc: 0.908", a
+  classification report's `accuracy` row and its `macro avg` F1 (labelled "macro
+  avg"); the split when the line names it, else the one split named in the arguments
+  of the one `print` in the cell that writes the line's words; a line that starts
+  with a model's name ("LSTM Test Accuracy: 0.86", "Bi-GRU accuracy = 87.1%") is
+  labelled with that name, so two models' numbers printed in one cell are two
+  results (a word such as "Fold", "Epoch" or "Class" makes the line a step or a part,
+  not a model: not taken);
+- a dict or JSON of metrics printed as a value (`exnet.facts.printed_data`);
 - a Keras evaluation progress line (a cell that calls `.evaluate(` and no `.fit(`):
   its loss and accuracy, with the split the call's arguments name, unless the cell
   also prints that metric (Keras 3's bar may show other figures than it returned);
@@ -26,10 +32,18 @@ No prose is kept: metric, number, unit, split and the cell they came from.
 from __future__ import annotations
 
 import re
-from collections import Counter
 
-from exnet.facts.curves import SERIES, keras_values, parse_runs, screen_lines, unfinished
+from exnet.facts.curves import (
+    SERIES,
+    Run,
+    is_keras_progress,
+    keras_values,
+    parse_runs,
+    screen_lines,
+    unfinished,
+)
 from exnet.facts.files import Cell, Notebook
+from exnet.facts.printed_data import printed_data
 from exnet.records import Curve, Evidence, Result
 
 _METRIC = (r"(?P<metric>top[-_ ]?5[-_ ]accuracy|accuracy|acc|f1[-_ ]?score|f1|roc[-_ ]auc|"
@@ -37,10 +51,10 @@ _METRIC = (r"(?P<metric>top[-_ ]?5[-_ ]accuracy|accuracy|acc|f1[-_ ]?score|f1|ro
 _SPLIT = r"(?P<split>test(?:ing)?|validation|valid|val|dev|train(?:ing)?)"
 _NUM = r"(?P<value>[-+]?(?:\d+\.\d+|\.\d+|\d+))\s*(?P<pct>%)?"
 _LINE = re.compile(
-    r"^\W{0,4}(?:(?:final|overall|model|mean|average|avg|the)\s+)*"
+    r"^\W{0,4}(?:(?:final|overall|best|model|mean|average|avg|the)\s+)*"
     r"(?:" + _SPLIT + r"(?:\s+set|\s+data)?[\s_-]+)?" + _METRIC +
     r"(?:\s+(?:score|on|of)\s*(?:the\s+)?" + _SPLIT.replace("split", "split2") +
-    r"?(?:\s+(?:set|data))?)?\s*(?:[:=]|\bis\b)\s*" + _NUM + r"\s*$", re.I)
+    r"?(?:\s+(?:set|data))?)?(?:\s*(?:[:=]|\bis\b)\s*|\s+)" + _NUM + r"\s*$", re.I)
 #: A split that opens a line and holds for its metrics: "TEST →", "Testing Info:".
 _LEAD = re.compile(r"^\W{0,4}" + _SPLIT + r"(?:\s+(?:set|data|info|results?|metrics?))?"
                    r"\s*(?:→|->|=>|:)\s*(?=\S)", re.I)
@@ -58,7 +72,7 @@ MACRO = "macro avg"     # the label of a classification report's macro F1
 #: A classification report's "macro avg" row: precision, recall, f1-score, support.
 _MACRO = re.compile(r"^\s*macro avg\s+\d?\.\d+\s+\d?\.\d+\s+(?P<value>\d?\.\d+)\s+\d+\s*$")
 _WALL = re.compile(r"^\s*Wall time:\s*(.+?)\s*$")
-_TRAINS = re.compile(r"\.fit(?:_generator)?\(|\btrain\w*\(|\bfor\s+epoch\b")
+_TRAINS = re.compile(r"\.fit(?:_generator)?\(|\btrain\w*\(|\bfor\s+epoch\b|\.backward\(")
 _UNITS = {"h": 3600.0, "min": 60.0, "s": 1.0, "ms": 1e-3, "µs": 1e-6, "us": 1e-6, "ns": 1e-9}
 SPLITS = {"test": "test", "testing": "test", "validation": "validation", "valid": "validation",
           "val": "validation", "dev": "validation", "train": "train", "training": "train"}
@@ -88,19 +102,52 @@ def _result(metric: str, value: float, unit: str | None, split: str | None,
     return Result(metric, value, unit, split, None, "notebook-output", ev, label=label)
 
 
-def _final_epoch(cell: Cell, ev: Evidence, runs: list) -> list[Result]:
-    if len(runs) != 1:
-        return []
-    run = runs[0]
+def final_values(run: Run) -> list[tuple[str, float, str | None, str, int]]:
+    """A run's final epoch as (metric, value, unit, split, line): loss and accuracy with
+    the split their series names, and the screen line each was read from."""
     last = run.values[-1]
-    out = []
+    out: list[tuple[str, float, str | None, str, int]] = []
     for name in SERIES:
         if name in last:
             unit = "%" if name in run.percent else None
-            split = "validation" if name.startswith("val_") else "train"
-            out.append(_result(name.removeprefix("val_"), last[name], unit, split, ev))
-    if "seconds" in last:
-        out.append(_result("epoch_time", last["seconds"], "s", None, ev))
+            split = {"val": "validation", "test": "test"}.get(name.split("_")[0], "train")
+            out.append((name.split("_")[-1], last[name], unit, split,
+                        run.lines.get(name, run.last_line)))
+    return out
+
+
+def one_unsplit_epoch(run: Run) -> bool:
+    """A printed log of one epoch that names no split ("Epoch0/0 ... epoch loss: 0.007
+    epoch accuracy: 0.88"): as often an evaluation loop's as a training run's, so
+    "train" would be a guess."""
+    return run.kind == "epoch-log" and len(run.epochs) == 1 and \
+        not any("_" in name for name in run.values[-1])
+
+
+def final_runs(runs: list[Run]) -> list[Run]:
+    """The runs whose final epoch is a result: the one run of a cell or README block, or
+    each of several runs when each is labelled with a model of its own (k folds and
+    unnamed runs are left to the curves); never a one-epoch log that names no split."""
+    if len(runs) > 1:
+        labels = [r.label for r in runs]
+        if not all(labels) or len(set(labels)) != len(labels):
+            return []
+    return [r for r in runs if not one_unsplit_epoch(r)]
+
+
+def _final_epoch(cell: Cell, ev: Evidence, runs: list[Run]) -> list[Result]:
+    out = []
+    for run in final_runs(runs):
+        if len(run.epochs) == 1 and run.kind == "epoch-log" and \
+                not _TRAINS.search(cell.source):
+            continue
+        # one run is the cell's (attached by the cell); several, each by its name
+        label = run.label if len(runs) > 1 else None
+        out += [_result(metric, value, unit, split, ev, label)
+                for metric, value, unit, split, _ in final_values(run)]
+        last = run.values[-1]
+        if "seconds" in last:
+            out.append(_result("epoch_time", last["seconds"], "s", None, ev, label))
     return out
 
 
@@ -132,6 +179,12 @@ def line_results(line: str) -> list[Stated]:
         m = _LABELLED.match(plain)
         if m and not _NOT_A_MODEL.search(m.group("label").strip()):
             pairs = [(m, m.group("label").strip())]
+    if not pairs and not is_keras_progress(line):
+        # ".." and " - " part pairs too ("Test loss: 0.442.. Test accuracy: 0.873"), once
+        # a model's name before " - " has had its chance; a Keras bar's pairs are the
+        # bar's (see `_printed`)
+        parts = [part.strip() for part in re.split(r"[|,;\t]|\.{2,}\s|\s[-–]\s", plain)]
+        pairs = [(m, None) for part in parts if (m := _LINE.match(part))]
     if pairs:
         if "epoch" in line.lower():
             return []
@@ -156,13 +209,20 @@ def _printed(cell: Cell, ev: Evidence, used: set[int]) -> list[Result]:
     out: list[Result] = []
     bar: list[Result] = []          # what an evaluation's progress bar shows
     evaluates = ".evaluate(" in cell.source and not _TRAINS.search(cell.source)
-    for index, line in enumerate(screen_lines(cell.outputs)):
-        if index in used:
+    lines = screen_lines(cell.outputs)
+    data, taken = printed_data(lines)
+    out += [Result(metric, value, "%" if metric != "loss" and 1 < value <= 100 else None,
+                   split, None, "notebook-output", ev, label=label)
+            for metric, value, split, label, _ in data]
+    for index, line in enumerate(lines):
+        if index in used or index in taken:
             continue
         stated = line_results(line)
         if stated:
-            out.extend(Result(metric, value, unit, split, None, "notebook-output", ev,
-                              label=label) for metric, value, unit, split, label in stated)
+            printed_split = printed_split_of(line, cell.source) if len(stated) == 1 else None
+            out.extend(Result(metric, value, unit, split or printed_split, None,
+                              "notebook-output", ev, label=label)
+                       for metric, value, unit, split, label in stated)
             continue
         if evaluates and re.search(r"\d+/\d+\s*(?:\[|━|-\s)", line) and not unfinished(line):
             values = keras_values(line)
@@ -181,6 +241,23 @@ def _printed(cell: Cell, ev: Evidence, used: set[int]) -> list[Result]:
     return out + [r for r in bar if r.metric not in printed]
 
 
+_SPLIT_WORD = re.compile(r"(?<![A-Za-z])(test|val|dev|train)(?:ing|id|idation)?(?![a-z])", re.I)
+
+
+def printed_split_of(line: str, source: str) -> str | None:
+    """The split of a printed line that names none ("Accuracy 0.939"), from the one
+    `print` in the cell's code that writes its words: the one split its arguments name
+    (`print('Accuracy', correct / len(train_set))` is "train"), else None."""
+    words = re.split(r"[-+]?\.?\d", line, maxsplit=1)[0].strip(" \t:=")
+    if len(words) < 4:
+        return None
+    hits = [code for code in source.splitlines() if words in code and "print" in code]
+    if len(hits) != 1:
+        return None
+    named = {SPLITS[m.group(1).lower()] for m in _SPLIT_WORD.finditer(hits[0])}
+    return named.pop() if len(named) == 1 else None
+
+
 def evaluated_split(source: str) -> str | None:
     """The split an `.evaluate(...)` call names in its arguments (`x_test`, `val_ds`,
     `X_train`), None when they name none or several."""
@@ -193,10 +270,19 @@ def evaluated_split(source: str) -> str | None:
 
 
 def _once(results: list[Result]) -> list[Result]:
-    """The printed results whose metric and split a cell prints once: one printed in a
-    loop is a log of many steps, not a result."""
-    seen = Counter((r.metric, r.split, r.label) for r in results)
-    return [r for r in results if seen[r.metric, r.split, r.label] == 1]
+    """The printed results whose metric and split a cell states once: one printed in a
+    loop is a log of many steps, not a result. The same number printed again (a
+    summary repeated after a report) is still one result."""
+    values: dict[tuple[str, str | None, str | None], set[float]] = {}
+    for r in results:
+        values.setdefault((r.metric, r.split, r.label), set()).add(r.value)
+    out, seen = [], set()
+    for r in results:
+        key = (r.metric, r.split, r.label)
+        if len(values[key]) == 1 and key not in seen:
+            out.append(r)
+            seen.add(key)
+    return out
 
 
 def notebook_outputs(nb: Notebook) -> tuple[list[Result], list[Curve]]:

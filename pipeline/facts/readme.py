@@ -8,48 +8,64 @@
   accuracy of 0.91", "F1 score: 0.88"), with the split named just before the metric
   and the dataset named in the same line, when exactly one is.
 
-- Fenced blocks of pasted output (no language, or `text`, `output`, `console`, ...):
-  their lines are read as notebook output lines are ("Test Accuracy: 0.9933", a
-  classification report's rows); code blocks (a language named) are skipped, as are
-  indented blocks. Datasets are named as the extractor names them
-(`exnet.facts.datasets`).
+- Fenced blocks of pasted output (no language, `text`, `output`, `console`, or a
+  shell's, whose commands state nothing): their lines are read as notebook output
+  lines are ("Test Accuracy: 0.9933", a classification report's rows), and a pasted
+  training log's final epoch as a notebook's is, unless the block elides epochs
+  ("...") and stops before the count it names; code blocks (a language named) are
+  skipped, as are indented blocks.
+- Emphasis and code marks are layout: "**Validation Accuracy:** **91.6%**" reads as
+  "Validation Accuracy: 91.6%", "val_acc of 0.907" as "val acc of 0.907".
+
+Datasets are named as the extractor names them (`exnet.facts.datasets`).
 """
 
 from __future__ import annotations
 
+import html
 import re
 import sys
 from bisect import bisect_right
 from collections import Counter
 
+from exnet.facts.curves import parse_runs
 from exnet.facts.datasets import dataset_named
-from exnet.facts.outputs import line_results
+from exnet.facts.outputs import final_runs, final_values, line_results
 from exnet.records import Evidence, Result
 
 _METRIC = (r"top[-_ ]?5[-_ ]accuracy|accuracy|acc|f1[-_ ]?score|f1|roc[-_ ]auc|auc|"
            r"precision|recall|error[-_ ]rate|loss")
-_HEADER = re.compile(r"^\W*(?:(?P<split>test(?:ing)?|validation|valid|val|dev|"
-                     r"train(?:ing)?)\.?\s*)?(?P<metric>" + _METRIC + r")\b", re.I)
+_HEADER = re.compile(r"^\W*(?:(?:macro|weighted|micro|overall|final)[\s-]+)?"
+                     r"(?:(?P<split>test(?:ing)?|validation|valid|val|dev|train(?:ing)?)\.?\s*)?"
+                     r"(?P<metric>" + _METRIC + r")\b", re.I)
+#: A column of differences between two others ("Δ", "+0.1113"): no result of its own.
+_DIFFERENCE = re.compile(r"^\W*(?:Δ|delta|diff\w*|change|improvement|gain)\W*$", re.I)
 _NUMBER = re.compile(r"^\**\s*(?P<value>\d{1,3}(?:\.\d+)?|0?\.\d+)\s*(?P<pct>%)?\s*\**$")
 _SENTENCE = re.compile(
     r"(?:(?P<pre>\d{1,3}(?:\.\d+)?)\s*(?P<prepct>%)\s+(?:\w+\s+){0,2}?"
     r"(?P<metric1>" + _METRIC + r")\b)"
-    r"|(?:\b(?P<metric2>" + _METRIC + r")\b(?:\s+score)?"
-    r"(?:\s*[:=]\s*|\s+|[^.\d\n|]{0,40}?"
+    r"|(?:\b(?P<metric2>" + _METRIC + r")\b(?:\s+score)?(?:\s*\([^()\n]{1,30}\))?"
+    r"(?:\s*[:=]\s*|\s+|[^.\d\n|()]{0,40}?"
     r"(?:\bof|\bis|=|:|\breach(?:es|ed)?|\bachiev(?:es|ed|ing)|\bto|\bat|\baround|\babout|"
     r"\bapproximately|\bgets?|\bgot|\bwith|\bwas|\bwere|\bare)\s*)[~≈]?\s*"
     r"(?P<post>\d{1,3}(?:\.\d+)?|0?\.\d+)\s*(?P<postpct>%)?)", re.I)
 #: A sentence with one of these words is about something else than the project's own
-#: result (a paper, a benchmark, a target, a comparison): its numbers are not taken.
+#: result (a paper, a benchmark, a target, a comparison, a phase of training) or gives
+#: no figure ("close to 1.0"): its numbers are not taken.
 _ELSEWHERE = re.compile(
     r"\b(?:paper|arxiv|benchmark|official|state[- ]of[- ]the[- ]art|sota|human|target|goal|"
     r"aim|expect\w*|competition|ilsvrc|winner|won|place|vs\.?|versus|compared|improv\w*|"
     r"increase\w*|gap|difference|higher|lower|better|worse|drop\w*|gain\w*|boost\w*|"
     r"up to|var(?:y|ied|ies)|more than|less than|over|above|below|at least|per class|"
-    r"class|fell|rose)\b|[<>≥≤`]", re.I)
+    r"class(?:es)?|fell|rose|close to|nearly|almost)\b|[<>≥≤`]|"
+    r"\bepochs?\s*\d+\s*[-–]\s*\d+", re.I)     # "(Epochs 6-14): 70.7%": a phase of training
 _LABEL_BEFORE = re.compile(r"(?:^|[-*+]\s)\s*[A-Z][\w /-]{0,30}:\s*$")
 _SPLIT_BEFORE = re.compile(r"\b(test(?:ing)?|validation|valid|val|dev|train(?:ing)?)"
                            r"(?:\s+set)?[\s-]*$", re.I)
+#: "... accuracy of 87.55 against the test set": the split named just after the number.
+_SPLIT_AFTER = re.compile(r"[^.;\d]{0,30}?\b(?:on|against|for|in)\s+(?:the\s+)?"
+                          r"(test(?:ing)?|validation|valid|val|dev|train(?:ing)?)\s+"
+                          r"(?:set|data|dataset|split)\b", re.I)
 #: Results read from one README at most: more is not a project's report of itself.
 MAX_RESULTS = 200
 SPLITS = {"test": "test", "testing": "test", "validation": "validation", "valid": "validation",
@@ -74,8 +90,8 @@ def _cells(line: str) -> list[str]:
 
 def _plain(text: str) -> str:
     """A table cell's words without markdown emphasis, links or code marks."""
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    return re.sub(r"[*_`]", "", text).strip()[:60]
+    text = html.unescape(re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text))
+    return re.sub(r"[*`]|(?<!\w)_+|_+(?!\w)", "", text).strip()[:60]
 
 
 def _row_table(rows: list[tuple[int, str]], rel: str) -> list[Result]:
@@ -89,8 +105,10 @@ def _row_table(rows: list[tuple[int, str]], rel: str) -> list[Result]:
         if m is None or not re.fullmatch(r"[\w .-]*", _plain(cells[0])):
             continue
         values = [(i, v) for i, c in enumerate(cells[1:], start=1)
-                  if (v := _NUMBER.match(re.sub(r"\s*\(.*\)|[^\d.%*\s]+$|^[^\d.]+", "",
-                                                _plain(c)).strip()))]
+                  if not (i < len(header) and _DIFFERENCE.match(header[i]))
+                  and not re.match(r"\s*[-+−±]\s*\d", _plain(c))
+                  and (v := _NUMBER.match(re.sub(r"\s*\(.*\)|[^\d.%*\s]+$|^[^\d.]+", "",
+                                                 _plain(c)).strip()))]
         for i, value in values:
             label = header[i] if len(values) > 1 and i < len(header) else None
             out.append(Result(metric_name(m.group("metric")), float(value.group("value")),
@@ -167,8 +185,13 @@ def _sentences(lines: list[tuple[int, str]], rel: str) -> list[Result]:
         # A line break tag and a number set in code marks ("`89.2%`") are layout, not
         # a comparison or code: `_ELSEWHERE` must not see their "<" or "`".
         line = re.sub(r"<br\s*/?>", " ", line, flags=re.I)
+        # emphasis marks (a bullet's "* " stays) and "val_acc" are layout too
+        line = re.sub(r"(?<=\S)\*|\*(?=\S)", "", re.sub(r"\*\*|__", "", line))
+        line = re.sub(r"\b(val|valid|test|train)_(acc|accuracy|loss|f1)\b", r"\1 \2", line,
+                      flags=re.I)
         text += re.sub(r"`\s*(\d{1,3}(?:\.\d+)?\s*%?)\s*`", r"\1", line) + " "
     out: list[Result] = []
+    previous = -1               # where the last result's match ends
     text = re.sub(r"(\d),(\d{1,2})\s*%", r"\1.\2%", text)     # 84,4% is 84.4%
     for m in _SENTENCE.finditer(text):
         if len(out) >= MAX_RESULTS:
@@ -177,34 +200,67 @@ def _sentences(lines: list[tuple[int, str]], rel: str) -> list[Result]:
         at = m.start("metric1") if m.group("metric1") else m.start("metric2")
         value = m.group("pre") or m.group("post")
         pct = m.group("prepct") or m.group("postpct")
+        if not pct and metric_name(metric) != "loss" and "." in value and \
+                1 < float(value) <= 100:
+            pct = "%"           # "an accuracy of 87.55": a percentage without its sign
         if not _plausible(text, m, metric, float(value), bool(pct)):
             continue
         # Only the words just before: a long paragraph must not cost its length per match.
-        before = _SPLIT_BEFORE.search(text[max(0, at - 40):at])
+        before = _SPLIT_BEFORE.search(text[max(0, at - 40):at]) or \
+            _SPLIT_AFTER.match(text, m.end(), min(len(text), m.end() + 60))
         num = float(value)
         number = starts[bisect_right(starts, (at, sys.maxsize)) - 1][1]
-        sentence = re.split(r"(?<=[.!?])\s", text[max(0, at - 300):at])[-1] + text[at:m.end()]
         out.append(Result(metric_name(metric), num, "%" if pct else None,
                           SPLITS.get(before.group(1).lower()) if before else None,
-                          _dataset(sentence + text[m.end():m.end() + 40].split(".")[0]),
-                          "readme", Evidence(rel, number)))
+                          _dataset_of(text, m, previous), "readme", Evidence(rel, number)))
+        previous = m.end()
     return out
 
 
-#: Fences whose text is output, not code: no language, or one that names output.
-_OUTPUT_FENCES = ("", "text", "txt", "output", "console", "log", "plaintext")
+def _dataset_of(text: str, m: re.Match[str], previous: int) -> str | None:
+    """The dataset a matched result is on: one named in its clause after the number
+    ("89.2% accuracy on IMDB", "0.87 on the test set of SST-2"), else one named before
+    it in its sentence ("On IMDB, it reaches 89.2%"), but not before an earlier result
+    of the sentence and its clause: that dataset is the earlier result's."""
+    after = re.split(r"[,;.!?](?:\s|$)|\s(?=\d)", text[m.end():m.end() + 80])[0]
+    head = re.split(r"(?<=[.!?])\s", text[max(0, m.start() - 300):m.start()])[-1]
+    if previous > m.start() - len(head):
+        head = text[previous:m.start()].rsplit(",", 1)[-1]
+    return _dataset(after) or _dataset(head + text[m.start():m.end()])
+
+
+#: Fences whose text is output, not code: no language, one that names output, or a
+#: shell's (a session: commands, then what they print).
+_OUTPUT_FENCES = ("", "text", "txt", "output", "console", "log", "plaintext", "bash", "sh",
+                  "shell", "zsh", "shell-session", "sh-session", "powershell", "ps1", "cmd",
+                  "bat", "terminal")
+_ELISION = re.compile(r"\s*(?:\.{3,}|…|\[\s*\.{3}\s*\])\s*")
 
 
 def _output_block(lines: list[tuple[int, str]], rel: str) -> list[Result]:
     """Results in a fenced block of pasted output ("Test Accuracy: 0.9933", a
-    classification report), read as notebook output lines are; a metric stated more
-    than once in the block is a log of steps, not a result."""
-    stated = [(number, r) for number, line in lines[:500] for r in line_results(line)]
+    classification report, a training log's final epoch), read as notebook output
+    lines are; a metric stated more than once in the block is a log of steps, not a
+    result."""
+    lines = lines[:500]
+    used: set[int] = set()
+    runs = parse_runs("\n".join(line for _, line in lines), used)
+    out: list[Result] = []
+    elided = any(_ELISION.fullmatch(line) for _, line in lines)
+    for run in final_runs(runs):
+        if elided and not run.finished():
+            continue
+        out += [Result(metric, value, unit, split, None, "readme",
+                       Evidence(rel, lines[line][0]),
+                       label=run.label if len(runs) > 1 else None)
+                for metric, value, unit, split, line in final_values(run)]
+    stated = [(number, r) for i, (number, line) in enumerate(lines) if i not in used
+              for r in line_results(line)]
     seen = Counter((r[0], r[3], r[4]) for _, r in stated)
-    return [Result(metric, value, unit, split, None, "readme", Evidence(rel, number),
-                   label=label)
-            for number, (metric, value, unit, split, label) in stated
-            if seen[metric, split, label] == 1]
+    return out + [Result(metric, value, unit, split, None, "readme", Evidence(rel, number),
+                         label=label)
+                  for number, (metric, value, unit, split, label) in stated
+                  if seen[metric, split, label] == 1]
 
 
 def readme_results(rel: str, text: str) -> list[Result]:
@@ -227,7 +283,8 @@ def readme_results(rel: str, text: str) -> list[Result]:
 
     block: list[tuple[int, str]] | None = None     # a fence's lines, if it is output
     for number, line in enumerate(text.splitlines(), start=1):
-        if line.lstrip().startswith(("```", "~~~")):
+        if line.lstrip().startswith(("```", "~~~")) and \
+                not re.match(r"\s*(```|~~~).*\S.*\1", line):    # not "```url``` text"
             flush()
             if fenced and block is not None:
                 out.extend(_output_block(block, rel))

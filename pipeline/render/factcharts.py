@@ -26,7 +26,7 @@ from exnet.render.values import format_number, format_share, plural
 PLOTLY = "plotly"
 #: Where several splits report an accuracy, the one the scatter shows.
 SPLIT_PREFERENCE = {"test": 0, "validation": 1, "": 2, "train": 3}
-CURVE_SERIES = ("loss", "val_loss", "accuracy", "val_accuracy")
+CURVE_SERIES = ("loss", "val_loss", "test_loss", "accuracy", "val_accuracy", "test_accuracy")
 NEIGHBOUR_CURVES = 3
 #: Distinct padding lengths shown one bar each; more are grouped by histogram bin.
 PADDING_BARS = 12

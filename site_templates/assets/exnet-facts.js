@@ -130,7 +130,8 @@
 
   /* -------------------------------------------------------- training curves */
   var SERIES = [["loss", "training loss", "solid", "loss"], ["val_loss", "validation loss", "dash", "loss"],
-    ["accuracy", "training accuracy", "solid", "accuracy"], ["val_accuracy", "validation accuracy", "dash", "accuracy"]];
+    ["accuracy", "training accuracy", "solid", "accuracy"], ["val_accuracy", "validation accuracy", "dash", "accuracy"],
+    ["test_loss", "test loss", "dot", "loss"], ["test_accuracy", "test accuracy", "dot", "accuracy"]];
   var PANELS = ["loss", "accuracy"];
 
   /** One panel per quantity printed (loss, accuracy), side by side by explicit domains

@@ -519,3 +519,17 @@ def test_several_runs_named_before_each_give_labelled_results(tmp_path: Path) ->
         ("accuracy", 0.85, "train", "cnnv2", 0), ("accuracy", 0.8, "validation", "cnnv2", 0),
         ("accuracy", 0.3934, "test", None, 2), ("precision", 0.39, None, None, 2)]
     assert len(facts["curves"]) == 4
+
+
+def test_bar_redraws_saved_without_carriage_returns() -> None:
+    # Colab saved the bar's states glued: the last one (after "0.9381") is the epoch's
+    glued = ("Epoch 1/2\n25000/25000 [======] - 296s 12ms/step - loss: 0.2131 - acc: 0.9180\n"
+             "Epoch 2/2\n22784/25000 [====>...] - ETA: 26s - loss: 0.1636 - acc: 0.9381"
+             "25000/25000 [======] - 296s 12ms/step - loss: 0.1657 - acc: 0.9374\n")
+    (run,) = parse_runs(glued)
+    assert run.series() == {"loss": (0.2131, 0.1657), "accuracy": (0.918, 0.9374),
+                            "seconds": (296.0, 296.0)}
+    # a glued bar that did not finish is still unfinished: epoch 2 gives nothing
+    (run,) = parse_runs(glued.replace("25000/25000 [======] - 296s 12ms/step - loss: 0.1657",
+                                      " 24000/25000 [=====>] - ETA: 2s - loss: 0.1657"))
+    assert run.epochs == [1]

@@ -100,15 +100,36 @@ def _fraction(value: float | None, percent: bool, accuracy: bool) -> float | Non
     return value
 
 
+_BAR = re.compile(r"(\d+)/(\d+)\s*(?:\[|━)")
+
+
+def _last_bar(line: str) -> str:
+    """A progress bar's last state when its redraws were saved without the carriage
+    returns between them ("... - ETA: 26s - loss: 0.16 - acc: 0.938125000/25000 [===]
+    - 296s - loss: 0.17 - acc: 0.94"): from the last bar on. The last bar's count is
+    glued to the figure before it; a finished bar's count ends with its total."""
+    bars = list(_BAR.finditer(line))
+    if len(bars) < 2:
+        return line
+    last = bars[-1]
+    done, total = last.group(1), last.group(2)
+    if len(done) > len(total) and done.endswith(total):
+        return line[last.start(1) + len(done) - len(total):]
+    if last.start() > 0 and line[last.start() - 1].isspace():
+        return line[last.start():]
+    return line
+
+
 def screen_lines(text: str) -> list[str]:
     """The lines as they were last shown: a carriage return or backspaces redraw a line,
-    and terminal colour codes are dropped."""
+    a bar redrawn without them shows its last state (`_last_bar`), and terminal colour
+    codes are dropped."""
     out = []
     text = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", text)     # colours of Keras 3's bar
     for raw in text.split("\n"):
         parts = [p for p in raw.split("\r") if p.strip()]
         line = parts[-1] if parts else ""
-        out.append(re.split(r"\x08+", line)[-1])
+        out.append(_last_bar(re.split(r"\x08+", line)[-1]))
     return out
 
 

@@ -106,8 +106,9 @@ def test_notebook_pip_lines_and_kernel_versions() -> None:
                                                                    "nltk": ""}
     # three kernels, one each: 3.6.9, 3.7.10, 3.8.5; the highest of the most common
     assert e["python"]["version"] == "3.8" and e["python"]["specifier"] == ""
+    # a kernel's version is what the notebooks ran with, not a requirement
     assert e["statement"] == ("TensorFlow 2.3.0, PyTorch (version not pinned; no removed "
-                              "API in the code); Python 3.8")
+                              "API in the code); notebooks ran on Python 3.8")
 
 
 def test_path_environment_of_one_file() -> None:
@@ -133,7 +134,9 @@ def test_poetry_specifier(spec: str, want: str) -> None:
                                         ("pytorch::pytorch>=1.8", "pytorch>=1.8"),
                                         ("numpy 1.19 py37_0", "numpy==1.19.*"),
                                         ("cudatoolkit", "cudatoolkit"),
-                                        ("tensorflow==1.15", "tensorflow==1.15")])
+                                        ("tensorflow==1.15", "tensorflow==1.15"),
+                                        ("pytorch=1.13.1=py3.8_cuda11.6_cudnn8_0",
+                                         "pytorch==1.13.1")])
 def test_conda_requirement(spec: str, want: str) -> None:
     assert conda_requirement(spec) == want
 
@@ -204,3 +207,19 @@ def test_a_conda_export_named_requirements_txt(tmp_path: Path) -> None:
         ("numpy", "==1.21.2"), ("pillow", "==8.3.1.*")]
     assert e["python"]["specifier"] == "==3.9.7" and e["python"]["version"] == "3.9"
     assert e["statement"] == "PyTorch 1.9.0; Python 3.9"
+
+
+def test_singular_requirement_files_conda_yaml_and_frameworks_named_by_use(
+        tmp_path: Path) -> None:
+    (tmp_path / "requirement.txt").write_text("torch==2.1.0\n")
+    (tmp_path / "conda.yaml").write_text(
+        "name: mlflow-env\ndependencies:\n  - python=3.8.16\n  - pip:\n"
+        "    - torchvision==0.16.0\n")
+    (tmp_path / "train.py").write_text(
+        "import torch\nfrom transformers import (\n    AutoModel,\n)\nimport theano\n")
+    e = project_facts(tmp_path).to_json()["environment"]
+    assert [(d["name"], d["specifier"], d["pins"][0]["file"]) for d in e["frameworks"]] == [
+        ("torch", "==2.1.0", "requirement.txt"), ("torchvision", "==0.16.0", "conda.yaml")]
+    assert e["statement"] == (
+        "PyTorch 2.1.0, torchvision 0.16.0, Transformers (version not pinned; no removed API "
+        "in the code), Theano (version not pinned; no removed API in the code); Python 3.8")

@@ -25,7 +25,9 @@ FRAMEWORKS = frozenset(ORDER) | {"tensorflow-hub", "tensorflow-text", "tensorflo
 _READERS = {"setup.py": req.read_setup_py, "setup.cfg": req.read_setup_cfg,
             "pyproject.toml": req.read_pyproject, "pipfile": req.read_pipfile,
             "environment.yml": req.read_environment_yml,
-            "environment.yaml": req.read_environment_yml}
+            "environment.yaml": req.read_environment_yml,
+            # MLflow projects name their conda environment conda.yaml
+            "conda.yml": req.read_environment_yml, "conda.yaml": req.read_environment_yml}
 MAX_DEPTH = 3          # folder depth of setup.py, environment.yml, ... read
 MAX_CODE_TOTAL = 20_000_000   # characters of .py code scanned for era markers
 

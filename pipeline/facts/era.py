@@ -87,7 +87,7 @@ _COMPAT_V1 = re.compile(r"\bimport\s+tensorflow\.compat\.v1\s+as\s+tf\b|"
 #: tf-keras is Keras 2 packaged for TensorFlow 2.16 and later
 _TF_KERAS = re.compile(r"^\s*(?:import|from)\s+tf_keras\b", re.M)
 _IMPORTS = re.compile(r"^\s*(?:import|from)\s+(tensorflow|keras|torch|torchvision|torchtext|"
-                      r"transformers|pytorch_lightning|lightning|jax|flax)\b")
+                      r"transformers|pytorch_lightning|lightning|jax|flax|theano)\b")
 MAX_EVIDENCE = 3
 
 

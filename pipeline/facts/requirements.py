@@ -2,14 +2,14 @@
 
 Sources, each a pin with its file and line (cell for notebooks):
 
-- `requirements*.txt` (and `*requirements*.txt`, files under a `requirements/` folder),
+- `requirements*.txt` (and `*requirement*.txt`, files under a `requirements/` folder),
   following `-r`/`-c` includes inside the checkout, with markers, hashes, options,
   editable and URL requirements;
 - `setup.py` read as a syntax tree: the literal `install_requires`, `python_requires`
   and `license` of its `setup(...)` call (a list bound to a module-level name too);
 - `setup.cfg` (`[options]`, `[metadata] license`), `pyproject.toml` (PEP 621
   `[project]` and `[tool.poetry]`, with `^`/`~` ranges), `Pipfile`,
-  `environment.yml` (conda specs and its `pip:` list);
+  `environment.yml` and MLflow's `conda.yaml` (conda specs and their `pip:` list);
 - notebook lines `!pip install ...`, `%pip install ...`, `pip install ...`;
 - the Python version from `runtime.txt`, `.python-version`, the files above, and, when
   nothing states it, notebook kernel metadata (`language_info.version`).
@@ -102,8 +102,8 @@ def parse_requirement(text: str, ev: Evidence) -> Pin | None:
 
 def is_requirements_file(rel: str) -> bool:
     path = PurePosixPath(rel.lower())
-    return path.suffix in (".txt", ".in") and (
-        "requirements" in path.name or "requirements" in path.parts[:-1])
+    return path.suffix in (".txt", ".in") and (     # "requirement.txt" too
+        "requirement" in path.name or "requirements" in path.parts[:-1])
 
 
 def _logical_lines(text: str) -> Iterator[tuple[int, str]]:
@@ -352,6 +352,9 @@ def conda_requirement(spec: str) -> str | None:
     name, op, version = m.group(1), m.group(2), m.group(3)
     if not version:
         return name
+    if op == "=" and "=" in version:
+        # `pytorch=1.13.1=py3.8_cuda11.6_0` (a `conda env export`): that version, one build
+        return f"{name}=={version.split('=', 1)[0]}"
     if op in ("=", " ") or op is None or op.isspace():
         return f"{name}=={version}" if version.endswith("*") else f"{name}=={version}.*"
     return f"{name}{op}{version}"

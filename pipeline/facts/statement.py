@@ -19,11 +19,16 @@ from exnet.records import Dependency, Era, PythonVersion
 NAMES = {"tensorflow": "TensorFlow", "keras": "Keras", "torch": "PyTorch",
          "torchvision": "torchvision", "torchtext": "torchtext", "torchaudio": "torchaudio",
          "transformers": "Transformers", "pytorch-lightning": "PyTorch Lightning",
-         "lightning": "Lightning", "jax": "JAX", "flax": "Flax"}
+         "lightning": "Lightning", "jax": "JAX", "flax": "Flax",
+         "theano": "Theano"}
 #: The order frameworks are named in.
 ORDER = ("tensorflow", "keras", "torch", "torchvision", "torchtext", "torchaudio",
-         "transformers", "pytorch-lightning", "lightning", "jax", "flax")
+         "transformers", "pytorch-lightning", "lightning", "jax", "flax", "theano")
 MAIN = ("tensorflow", "keras", "torch")
+#: Named when the code imports them, pinned or not (a sub-library of PyTorch such as
+#: torchvision only when pinned or its era is known).
+NAMED_BY_USE = MAIN + ("transformers", "pytorch-lightning", "lightning", "jax", "flax",
+                       "theano")
 _SYMBOLS = {">=": "≥ ", "<=": "≤ ", "<": "< ", ">": "> ", "!=": "≠ ", "~=": "~= ",
             "===": "", "==": ""}
 
@@ -154,10 +159,14 @@ def statement(uses: set[str], frameworks: list[Dependency], eras: list[Era],
     keras_alone = "keras" in pinned or "keras" in uses or "tensorflow" not in uses | set(
         pinned)
     by_fw = _by_package(eras, keras_alone)
-    named = [fw for fw in ORDER if fw in pinned or fw in by_fw or (fw in uses and fw in MAIN)]
+    named = [fw for fw in ORDER
+             if fw in pinned or fw in by_fw or (fw in uses and fw in NAMED_BY_USE)]
     if not named:
         return None
     text = ", ".join(_segment(fw, pinned.get(fw), by_fw.get(fw, [])) for fw in named)
-    if python is not None:
+    if python is not None and python.specifier:
         text += "; Python " + (python.version or pretty(python.specifier))
+    elif python is not None:
+        # a kernel's version says what the notebooks ran with, not what the pins need
+        text += f"; notebooks ran on Python {python.version}"
     return text

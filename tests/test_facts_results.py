@@ -533,3 +533,19 @@ def test_bar_redraws_saved_without_carriage_returns() -> None:
     (run,) = parse_runs(glued.replace("25000/25000 [======] - 296s 12ms/step - loss: 0.1657",
                                       " 24000/25000 [=====>] - ETA: 2s - loss: 0.1657"))
     assert run.epochs == [1]
+
+
+@pytest.mark.parametrize("text, stated", [
+    ("- **Spam Recall**: 99.48% (catches almost all spam)", [("recall", 99.48)]),
+    ("It reaches nearly 80% accuracy on three classes.", []),
+    ("The AUC score is close to **1.0**.", []),
+    ("| Metric | Small | Large | Δ |\n|---|---|---|---|\n| Test accuracy | 0.72 | 0.84 | +0.12 |\n"
+     "| Macro F1 | 0.73 | 0.83 | +0.10 |\n", [("accuracy", 0.72), ("accuracy", 0.84),
+                                              ("f1", 0.73), ("f1", 0.83)]),
+    ("Strongest classes are automobile (F1 0.92) and ship (0.90).", []),
+])
+def test_vague_figures_differences_and_classes_are_not_results(text: str,
+                                                               stated: list) -> None:
+    from exnet.facts.readme import readme_results
+
+    assert [(r.metric, r.value) for r in readme_results("README.md", text)] == stated

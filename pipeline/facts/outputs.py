@@ -211,8 +211,10 @@ def _printed(cell: Cell, ev: Evidence, used: set[int]) -> list[Result]:
     evaluates = ".evaluate(" in cell.source and not _TRAINS.search(cell.source)
     lines = screen_lines(cell.outputs)
     data, taken = printed_data(lines)
+    # what `evaluate()` returned, printed: its split is the call's
+    returned = evaluated_split(cell.source) if evaluates else None
     out += [Result(metric, value, "%" if metric != "loss" and 1 < value <= 100 else None,
-                   split, None, "notebook-output", ev, label=label)
+                   split or returned, None, "notebook-output", ev, label=label)
             for metric, value, split, label, _ in data]
     for index, line in enumerate(lines):
         if index in used or index in taken:

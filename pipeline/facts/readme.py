@@ -50,15 +50,16 @@ _SENTENCE = re.compile(
     r"\bapproximately|\bgets?|\bgot|\bwith|\bwas|\bwere|\bare)\s*)[~≈]?\s*"
     r"(?P<post>\d{1,3}(?:\.\d+)?|0?\.\d+)\s*(?P<postpct>%)?)", re.I)
 #: A sentence with one of these words is about something else than the project's own
-#: result (a paper, a benchmark, a target, a comparison, a phase of training) or gives
-#: no figure ("close to 1.0"): its numbers are not taken.
+#: result (a paper, a benchmark, a target, a comparison, a phase of training): its
+#: numbers are not taken.
 _ELSEWHERE = re.compile(
     r"\b(?:paper|arxiv|benchmark|official|state[- ]of[- ]the[- ]art|sota|human|target|goal|"
     r"aim|expect\w*|competition|ilsvrc|winner|won|place|vs\.?|versus|compared|improv\w*|"
     r"increase\w*|gap|difference|higher|lower|better|worse|drop\w*|gain\w*|boost\w*|"
     r"up to|var(?:y|ied|ies)|more than|less than|over|above|below|at least|per class|"
-    r"class(?:es)?|fell|rose|close to|nearly|almost)\b|[<>≥≤`]|"
+    r"class(?:es)?|fell|rose)\b|[<>≥≤`]|"
     r"\bepochs?\s*\d+\s*[-–]\s*\d+", re.I)     # "(Epochs 6-14): 70.7%": a phase of training
+_VAGUE = re.compile(r"\b(?:close to|nearly|almost|near)\s*[~≈]?\s*\**\s*$", re.I)
 _LABEL_BEFORE = re.compile(r"(?:^|[-*+]\s)\s*[A-Z][\w /-]{0,30}:\s*$")
 _SPLIT_BEFORE = re.compile(r"\b(test(?:ing)?|validation|valid|val|dev|train(?:ing)?)"
                            r"(?:\s+set)?[\s-]*$", re.I)
@@ -154,8 +155,8 @@ def _table(rows: list[tuple[int, str]], rel: str) -> list[Result]:
 def _plausible(text: str, m: re.Match[str], metric: str, value: float, pct: bool) -> bool:
     """Whether a matched number is the project's own result, as far as the words say:
     not a range ("65-70%"), a signed difference ("+24.8%"), a per-class figure
-    ("Shirt: 78% F1"), a loss without decimals, nor in a sentence about a paper, a
-    target or a comparison (`_ELSEWHERE`)."""
+    ("Shirt: 78% F1"), a loss without decimals, a vague figure ("nearly 80%"), nor in a
+    sentence about a paper, a target or a comparison (`_ELSEWHERE`)."""
     start = m.start("pre") if m.group("pre") else m.start("post")
     if text[max(0, start - 1):start] in ("-", "–", "+", "±", ",", ".") or \
             re.match(r"\s*%?\s*[-–]\s*\d", text[m.end():]):
@@ -167,6 +168,8 @@ def _plausible(text: str, m: re.Match[str], metric: str, value: float, pct: bool
         return False            # "accuracy of 3 models": not a score
     if m.group("pre") and _LABEL_BEFORE.search(text[max(0, start - 40):start]):
         return False
+    if _VAGUE.search(text[max(0, start - 20):start]):
+        return False            # "close to 1.0", "nearly 80%": no figure stated
     low = max(0, start - 300)
     sentence_start = max(text.rfind(". ", low, start), text.rfind("; ", low, start), low - 1) + 1
     high = min(len(text), m.end() + 300)

@@ -549,3 +549,14 @@ def test_vague_figures_differences_and_classes_are_not_results(text: str,
     from exnet.facts.readme import readme_results
 
     assert [(r.metric, r.value) for r in readme_results("README.md", text)] == stated
+
+
+def test_a_plain_text_readme_has_a_sentence_per_line() -> None:
+    from exnet.facts.readme import readme_results
+
+    text = ("Two versions of ResNet-56 from that paper\n"
+            "train_keras.py is pure Keras, which has a val_acc of 0.9071\n")
+    assert [(r.metric, r.value, r.split, r.evidence.line)
+            for r in readme_results("README", text)] == [("accuracy", 0.9071, "validation", 2)]
+    # in Markdown the lines are one paragraph, and the paper is in its sentence
+    assert readme_results("README.md", text) == []

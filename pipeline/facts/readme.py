@@ -171,16 +171,20 @@ def _plausible(text: str, m: re.Match[str], metric: str, value: float, pct: bool
     if _VAGUE.search(text[max(0, start - 20):start]):
         return False            # "close to 1.0", "nearly 80%": no figure stated
     low = max(0, start - 300)
-    sentence_start = max(text.rfind(". ", low, start), text.rfind("; ", low, start), low - 1) + 1
+    # a line break ends a sentence only in a plain-text README (`_sentences`)
+    sentence_start = max(text.rfind(". ", low, start), text.rfind("; ", low, start),
+                         text.rfind("\n", low, start), low - 1) + 1
     high = min(len(text), m.end() + 300)
-    end = min([i for i in (text.find(". ", m.end(), high), text.find("; ", m.end(), high))
-               if i >= 0] or [high])
+    end = min([i for i in (text.find(". ", m.end(), high), text.find("; ", m.end(), high),
+                           text.find("\n", m.end(), high)) if i >= 0] or [high])
     return _ELSEWHERE.search(text[sentence_start:end]) is None
 
 
 def _sentences(lines: list[tuple[int, str]], rel: str) -> list[Result]:
     """Results of one paragraph (lines joined, so a sentence may wrap); each result's
-    line is the one where its metric is written."""
+    line is the one where its metric is written. In a plain-text README (no Markdown or
+    reStructuredText) a line is a sentence of its own."""
+    joint = " " if rel.lower().endswith((".md", ".markdown", ".mdx", ".rst")) else "\n"
     text, starts = "", []
     for number, line in lines:
         starts.append((len(text), number))
@@ -192,7 +196,7 @@ def _sentences(lines: list[tuple[int, str]], rel: str) -> list[Result]:
         line = re.sub(r"(?<=\S)\*|\*(?=\S)", "", re.sub(r"\*\*|__", "", line))
         line = re.sub(r"\b(val|valid|test|train)_(acc|accuracy|loss|f1)\b", r"\1 \2", line,
                       flags=re.I)
-        text += re.sub(r"`\s*(\d{1,3}(?:\.\d+)?\s*%?)\s*`", r"\1", line) + " "
+        text += re.sub(r"`\s*(\d{1,3}(?:\.\d+)?\s*%?)\s*`", r"\1", line) + joint
     out: list[Result] = []
     previous = -1               # where the last result's match ends
     text = re.sub(r"(\d),(\d{1,2})\s*%", r"\1.\2%", text)     # 84,4% is 84.4%

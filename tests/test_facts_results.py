@@ -560,3 +560,30 @@ def test_a_plain_text_readme_has_a_sentence_per_line() -> None:
             for r in readme_results("README", text)] == [("accuracy", 0.9071, "validation", 2)]
     # in Markdown the lines are one paragraph, and the paper is in its sentence
     assert readme_results("README.md", text) == []
+
+
+def test_an_epoch_header_over_printed_lines_and_a_log_without_epoch_lines(
+        tmp_path: Path) -> None:
+    # "Epoch 2/3" as Keras writes it, but the loop's own lines under it
+    own = "".join(f"Epoch {e}/3\n  Train Loss: {1 / e:.4f} | Train Acc: {60 + e}.00%\n"
+                  f"  Val Loss: {1.5 / e:.4f} | Val Acc: {50 + e}.00%\n  LR: 0.001\n\n"
+                  for e in (1, 2, 3))
+    (run,) = parse_runs(own)
+    assert (run.kind, run.epochs, run.series()["val_accuracy"]) == (
+        "epoch-log", [1, 2, 3], (0.51, 0.52, 0.53))
+    # Keras with a library's message between the header and the bar
+    keras = ("Epoch 1/2\n\nI0000 cuda_dnn.cc:529] Loaded cuDNN version 91002\n\n"
+             "10/10 ━━━━ 12s 17ms/step - accuracy: 0.83 - loss: 0.35\nEpoch 2/2\n"
+             "10/10 ━━━━ 8s 16ms/step - accuracy: 0.90 - loss: 0.25\n")
+    (run,) = parse_runs(keras)
+    assert (run.kind, run.epochs) == ("keras-progress", [1, 2])
+    # no epoch line at all, but printed as many times as the code's epochs=4
+    log = "".join(f"\ntrain loss: {1 / i:.4f}, train acc: {80 + i}.5\n"
+                  f"Iteration: {i}  LOSS :  tensor(0.9, device='cuda:0')\n" for i in (1, 2, 3, 4))
+    _notebook(tmp_path / "log.ipynb", [
+        ("trainer = Trainer(model, epoch=4, lr=0.01)\ntrainer.train(train, valid)", log),
+        ("for k in range(4):\n    fit(fold(k), epochs=4)", log)])   # folds: not an epoch log
+    facts = project_facts(tmp_path).to_json()
+    assert [(r["metric"], r["value"], r["split"], r["evidence"]["cell"])
+            for r in facts["results"]] == [("loss", 0.25, "train", 0),
+                                            ("accuracy", 84.5, "train", 0)]

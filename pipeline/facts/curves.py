@@ -192,6 +192,18 @@ def run_name(lines: list[str], index: int, used: set[int]) -> str | None:
     return None
 
 
+def _bar_follows(lines: list[str], index: int) -> bool:
+    """Whether a Keras progress bar comes after the `Epoch 3/20` line at `index` before
+    any other line of figures: a loop that prints "Epoch 3/20" and then its own lines
+    ("Train Loss: 0.41 | Train Acc: 79.2%") is an epoch log."""
+    for line in lines[index + 1:index + 1 + CONTINUED]:
+        if is_keras_progress(line) or _EPOCH_KERAS.match(line):
+            return True
+        if _LOG_PAIR.search(line) and not _NOT_A_LOG.search(line):
+            return False
+    return True         # warnings, blank lines, nothing: as Keras prints it
+
+
 def _new_run(runs: list[Run], kind: str, epoch: int) -> Run:
     """The run an epoch line continues (the last of its kind, while epochs do not go
     down: a second line about the same epoch adds to it), or a new one."""
@@ -217,6 +229,8 @@ def parse_runs(text: str, used: set[int] | None = None) -> list[Run]:
             used.add(index)
             continue
         m = _EPOCH_KERAS.match(line)
+        if m and not _bar_follows(lines, index):
+            m = None            # "Epoch 3/20" above printed lines: an epoch log's header
         if m:
             keras_epoch, log_epoch = int(m.group(1)), None
             count = len(runs)

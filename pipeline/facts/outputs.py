@@ -10,7 +10,9 @@ From each code cell's output text (`exnet.facts.curves` reads the epoch logs):
   one-epoch log in a cell that does not train or that names no split (an evaluation
   loop's, as often);
 - printed lines that name a metric and a number, once in the cell (a metric printed
-  again and again is a log of steps): "Test accuracy: 0.87", "Accuracy 0.939",
+  again and again is a log of steps, and gives its last value only when printed
+  exactly as many times as the epochs the cell's code sets): "Test accuracy: 0.87",
+  "Accuracy 0.939",
   "Validation loss = 0.31", "accuracy on test set: 87.2%", "Best val Acc: 0.908", a
   classification report's `accuracy` row and its `macro avg` F1 (labelled "macro
   avg"); the split when the line names it, else the one split named in the arguments
@@ -271,18 +273,39 @@ def evaluated_split(source: str) -> str | None:
     return named.pop() if len(named) == 1 else None
 
 
-def _once(results: list[Result]) -> list[Result]:
+_EPOCH_COUNT = re.compile(r"\b(?:n_|num_|nb_|max_)?epochs?\s*=\s*(\d+)\b", re.I)
+_FOLDS = re.compile(r"fold|\.split\(|cross_val", re.I)
+
+
+def epochs_of(source: str) -> int | None:
+    """The one epoch count a cell's code sets (`epochs=100`, `num_epochs = 20`), if it
+    loops over no folds."""
+    counts = {int(n) for n in _EPOCH_COUNT.findall(source)}
+    return counts.pop() if len(counts) == 1 and not _FOLDS.search(source) else None
+
+
+def _once(results: list[Result], source: str = "") -> list[Result]:
     """The printed results whose metric and split a cell states once: one printed in a
     loop is a log of many steps, not a result. The same number printed again (a
-    summary repeated after a report) is still one result."""
-    values: dict[tuple[str, str | None, str | None], set[float]] = {}
+    summary repeated after a report) is still one result. A metric printed exactly as
+    many times as the epochs the cell's code sets (3 or more, no folds) is an epoch
+    log: its last value is the final epoch's."""
+    values: dict[tuple[str, str | None, str | None], list[float]] = {}
     for r in results:
-        values.setdefault((r.metric, r.split, r.label), set()).add(r.value)
+        values.setdefault((r.metric, r.split, r.label), []).append(r.value)
+    epochs = epochs_of(source)
     out, seen = [], set()
     for r in results:
         key = (r.metric, r.split, r.label)
-        if len(values[key]) == 1 and key not in seen:
+        if key in seen:
+            continue
+        printed = values[key]
+        if len(set(printed)) == 1:
             out.append(r)
+            seen.add(key)
+        elif epochs is not None and epochs >= 3 and len(printed) == epochs:
+            out.append(next(x for x in reversed(results)
+                            if (x.metric, x.split, x.label) == key))
             seen.add(key)
     return out
 
@@ -298,7 +321,7 @@ def notebook_outputs(nb: Notebook) -> tuple[list[Result], list[Curve]]:
         used: set[int] = set()
         runs = parse_runs(cell.outputs, used)
         results += _final_epoch(cell, ev, runs)
-        results += _once(_printed(cell, ev, used))
+        results += _once(_printed(cell, ev, used), cell.source)
         for run in runs:
             if len(run.epochs) >= 2:
                 curves.append(Curve(run.kind, ev, tuple(run.epochs), run.series()))

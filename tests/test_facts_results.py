@@ -543,6 +543,13 @@ def test_bar_redraws_saved_without_carriage_returns() -> None:
      "| Macro F1 | 0.73 | 0.83 | +0.10 |\n", [("accuracy", 0.72), ("accuracy", 0.84),
                                               ("f1", 0.73), ("f1", 0.83)]),
     ("Strongest classes are automobile (F1 0.92) and ship (0.90).", []),
+    # only the number's own clause is looked at
+    ("The paper reports 76% accuracy, while we get 74% accuracy.", [("accuracy", 74.0)]),
+    ("It shows 74% accuracy, although tuning could increase it.", [("accuracy", 74.0)]),
+    ("Accuracy increased from 85% to 90%, but slowly.", []),
+    # prose its writer indented is read; indented code is not
+    ("Final thoughts:\n\n    The model reaches 74% accuracy on little data.\n\n"
+     "    accuracy = 0.95\n", [("accuracy", 74.0)]),
 ])
 def test_vague_figures_differences_and_classes_are_not_results(text: str,
                                                                stated: list) -> None:

@@ -13,7 +13,10 @@
   lines are ("Test Accuracy: 0.9933", a classification report's rows), and a pasted
   training log's final epoch as a notebook's is, unless the block elides epochs
   ("...") and stops before the count it names; code blocks (a language named) are
-  skipped, as are indented blocks.
+  skipped, as are indented lines that read as code.
+- A sentence's clause that sets itself apart (", although ...", ", while the paper
+  ...") does not make the number of another clause someone else's; prose its writer
+  indented (no code-like character on the line) is read as prose.
 - Emphasis and code marks are layout: "**Validation Accuracy:** **91.6%**" reads as
   "Validation Accuracy: 91.6%", "val_acc of 0.907" as "val acc of 0.907".
 
@@ -59,6 +62,7 @@ _ELSEWHERE = re.compile(
     r"up to|var(?:y|ied|ies)|more than|less than|over|above|below|at least|per class|"
     r"class(?:es)?|fell|rose)\b|[<>≥≤`]|"
     r"\bepochs?\s*\d+\s*[-–]\s*\d+", re.I)     # "(Epochs 6-14): 70.7%": a phase of training
+_CLAUSE = re.compile(r",\s+(?:although|though|but|while|whereas|however|yet)\b", re.I)
 _VAGUE = re.compile(r"\b(?:close to|nearly|almost|near)\s*[~≈]?\s*\**\s*$", re.I)
 _LABEL_BEFORE = re.compile(r"(?:^|[-*+]\s)\s*[A-Z][\w /-]{0,30}:\s*$")
 _SPLIT_BEFORE = re.compile(r"\b(test(?:ing)?|validation|valid|val|dev|train(?:ing)?)"
@@ -177,7 +181,12 @@ def _plausible(text: str, m: re.Match[str], metric: str, value: float, pct: bool
     high = min(len(text), m.end() + 300)
     end = min([i for i in (text.find(". ", m.end(), high), text.find("; ", m.end(), high),
                            text.find("\n", m.end(), high)) if i >= 0] or [high])
-    return _ELSEWHERE.search(text[sentence_start:end]) is None
+    # a clause that sets itself apart (", although ...", ", while the paper ...") speaks
+    # of something else: only the number's own clause is looked at
+    before = [c.end() for c in _CLAUSE.finditer(text, sentence_start, start)]
+    after = _CLAUSE.search(text, m.end(), end)
+    clause = text[(before[-1] if before else sentence_start):(after.start() if after else end)]
+    return _ELSEWHERE.search(clause) is None
 
 
 def _sentences(lines: list[tuple[int, str]], rel: str) -> list[Result]:
@@ -236,6 +245,9 @@ def _dataset_of(text: str, m: re.Match[str], previous: int) -> str | None:
     return _dataset(after) or _dataset(head + text[m.start():m.end()])
 
 
+#: An indented line that reads as code (or a shell session, or a table), not prose.
+_CODE_LIKE = re.compile(r"[=(){}\[\]<>|`#$@]|^\s*(?:import|from|def|class|return|pip|python|"
+                        r"cd|git|conda)\b|\.(?:py|sh|ipynb)\b|^\s*\S+$")
 #: Fences whose text is output, not code: no language, one that names output, or a
 #: shell's (a session: commands, then what they print).
 _OUTPUT_FENCES = ("", "text", "txt", "output", "console", "log", "plaintext", "bash", "sh",
@@ -302,6 +314,8 @@ def readme_results(rel: str, text: str) -> list[Result]:
         if fenced and block is not None:
             block.append((number, line))
             continue
+        if line.startswith("    ") and not fenced and not _CODE_LIKE.search(line):
+            line = line.strip()     # prose indented by its writer, not code
         if fenced or line.startswith("    ") or not line.strip():
             flush()
             continue

@@ -182,9 +182,13 @@ def test_model_page_draws_training_curves_with_neighbours(site: Path, page: Page
     page.wait("() => document.getElementById('chart-curves').dataset.drawn === 'true'")
     traces = page.js("() => document.getElementById('chart-curves').data.map(t => "
                      "[t.name, t.xaxis, t.y.length])")
-    # its own run printed a training loss and accuracy for 2 epochs
+    # its own run printed a training loss and accuracy for 2 epochs, and the accuracy on
+    # a test set evaluated every epoch (dotted)
     assert [t for t in traces if "(" not in t[0]] == [
-        ["SentimentGRU · training loss", "x", 2], ["SentimentGRU · training accuracy", "x2", 2]]
+        ["SentimentGRU · training loss", "x", 2], ["SentimentGRU · training accuracy", "x2", 2],
+        ["SentimentGRU · test accuracy", "x2", 2]]
+    assert page.js("() => document.getElementById('chart-curves').data.find(t => "
+                   "t.name.endsWith('test accuracy')).line.dash") == "dot"
     # its one neighbour with curves, build_model, drawn with all four series (3 epochs)
     assert [t for t in traces if "(" in t[0]] == [
         [f"build_model (ana/imdb-lstm) · {s}", axis, 3] for s, axis in (

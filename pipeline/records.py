@@ -499,9 +499,11 @@ class Curve:
     epochs: tuple[int, ...]
     series: Mapping[str, tuple[float | None, ...]]
     model: str | None = None
+    label: str | None = None    # the model a line before the run names, when a cell has several
+    shared: bool = False        # one of several runs in its cell (not written out)
 
     def to_json(self) -> dict[str, Any]:
-        return {"model": self.model, "source": self.source,
+        return {"model": self.model, "label": self.label, "source": self.source,
                 "evidence": self.evidence.to_json(), "epochs": list(self.epochs),
                 "series": {k: list(self.series[k]) for k in sorted(self.series)},
                 "reported": REPORTED}

@@ -72,7 +72,7 @@ def test_notebook_results_and_their_models() -> None:
 def test_curves_per_epoch_train_and_validation() -> None:
     facts = project_facts(FIXTURES / "notebooks", [KERAS, TORCH]).to_json()
     keras, torch = facts["curves"]
-    assert keras == {"model": model_id(KERAS), "source": "keras-progress",
+    assert keras == {"model": model_id(KERAS), "label": None, "source": "keras-progress",
                      "evidence": {"file": "keras_imdb.ipynb", "line": None, "cell": 3},
                      "epochs": [1, 2, 3], "reported": REPORTED, "series": {
                          "accuracy": [0.712, 0.8305, 0.8861], "loss": [0.5512, 0.3904, 0.285],
@@ -594,3 +594,20 @@ def test_an_epoch_header_over_printed_lines_and_a_log_without_epoch_lines(
     assert [(r["metric"], r["value"], r["split"], r["evidence"]["cell"])
             for r in facts["results"]] == [("loss", 0.25, "train", 0),
                                             ("accuracy", 84.5, "train", 0)]
+
+
+def test_runs_of_a_loop_over_models_are_not_the_cells_model(tmp_path: Path) -> None:
+    def run(name: str) -> str:
+        return f"{name}\n" + "".join(f"epoch {e} / 2\nTrain loss: {1 / e}\nTrain acc: 0.{e}\n"
+                                      for e in (1, 2))
+    source = ("for name in ['effnetb0', 'effnetb2']:\n    model = build(name)\n"
+              "    fit(model, optimizer=Adam(lr=0.001), epochs=2)")
+    _notebook(tmp_path / "compare.ipynb", [
+        (source, "[INFO] Model: effnetb0\n" + run("") + "[INFO] Model: effnetb2\n" + run("")),
+        (source, run("Training effnetb0") + run("Training effnetb2"))])
+    b2 = model("p", "compare.ipynb", 0, 2, "effnetb2", {"optimizer": ("compare.ipynb", 0),
+                                                       "epochs": ("compare.ipynb", 1)})
+    facts = project_facts(tmp_path, [b2]).to_json()
+    # cell 0's runs are unnamed: neither goes to the cell's model; cell 1's are named
+    assert [(c["evidence"]["cell"], c["label"], c["model"]) for c in facts["curves"]] == [
+        (0, None, None), (0, None, None), (1, "effnetb0", None), (1, "effnetb2", model_id(b2))]

@@ -11,7 +11,9 @@ otherwise:
   when no model's setting is in the cell, exactly one model record lives in that
   notebook (by its place or a setting's) and the cell's code names it;
 - README: the row label or sentence names exactly one model record by its name (a
-  name of four characters or more that is not a generic word such as "model").
+  name of four characters or more that is not a generic word such as "model");
+- a curve: as other notebook output, except that one of several runs in a cell goes
+  to the model its run's name names ("Training cnnv2"), or stays at project level.
 """
 
 from __future__ import annotations
@@ -86,4 +88,8 @@ class Attacher:
         return replace(r, model=self.for_text(r.label or line_text))
 
     def curve(self, c: Curve) -> Curve:
+        if c.shared:
+            # one of several runs in a cell (models or folds in a loop): its own name's
+            # model, or none; never the cell's, which may hold another's
+            return replace(c, model=self.for_text(c.label))
         return replace(c, model=self.for_cell(c.evidence.file, c.evidence.cell))

@@ -324,5 +324,7 @@ def notebook_outputs(nb: Notebook) -> tuple[list[Result], list[Curve]]:
         results += _once(_printed(cell, ev, used), cell.source)
         for run in runs:
             if len(run.epochs) >= 2:
-                curves.append(Curve(run.kind, ev, tuple(run.epochs), run.series()))
+                several = len(runs) > 1
+                curves.append(Curve(run.kind, ev, tuple(run.epochs), run.series(),
+                                    label=run.label if several else None, shared=several))
     return results, curves

@@ -223,3 +223,10 @@ def test_singular_requirement_files_conda_yaml_and_frameworks_named_by_use(
     assert e["statement"] == (
         "PyTorch 2.1.0, torchvision 0.16.0, Transformers (version not pinned; no removed API "
         "in the code), Theano (version not pinned; no removed API in the code); Python 3.8")
+
+
+def test_a_python_line_without_a_version_states_no_python(tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text("torch\npython -m spacy download en_core_web_sm\n")
+    e = project_facts(tmp_path).to_json()["environment"]
+    assert e["python"] is None
+    assert e["statement"] == "PyTorch (version not pinned; no removed API in the code)"

@@ -346,6 +346,7 @@ def test_pasted_output_in_a_readme_is_read_but_code_is_not(tmp_path: Path) -> No
     ("Validation -> acc: 0.8, test loss: 0.4",
      [("accuracy", 0.8, None, "validation", None), ("loss", 0.4, None, "test", None)]),
     ("Test accuracy\t0.87", [("accuracy", 0.87, None, "test", None)]),
+    ("  Val Macro F1: 0.7654", [("f1", 0.7654, None, "validation", "macro avg")]),
     ("Training set: 600 images", []),
     ("Test: 0.9", []),
 ])
@@ -543,6 +544,10 @@ def test_bar_redraws_saved_without_carriage_returns() -> None:
      "| Macro F1 | 0.73 | 0.83 | +0.10 |\n", [("accuracy", 0.72), ("accuracy", 0.84),
                                               ("f1", 0.73), ("f1", 0.83)]),
     ("Strongest classes are automobile (F1 0.92) and ship (0.90).", []),
+    # a figure on a part of the data is not the model's; a split or a dataset is fine
+    ("- Accuracy on low confidence predictions: 50.2%", []),
+    ("The accuracy on the test set is 91.2%, and the accuracy on IMDB: 89.5%.",
+     [("accuracy", 91.2), ("accuracy", 89.5)]),
     # only the number's own clause is looked at
     ("The paper reports 76% accuracy, while we get 74% accuracy.", [("accuracy", 74.0)]),
     ("It shows 74% accuracy, although tuning could increase it.", [("accuracy", 74.0)]),
@@ -611,3 +616,33 @@ def test_runs_of_a_loop_over_models_are_not_the_cells_model(tmp_path: Path) -> N
     # cell 0's runs are unnamed: neither goes to the cell's model; cell 1's are named
     assert [(c["evidence"]["cell"], c["label"], c["model"]) for c in facts["curves"]] == [
         (0, None, None), (0, None, None), (1, "effnetb0", None), (1, "effnetb2", model_id(b2))]
+
+
+def test_a_loss_shown_on_typed_logits_is_not_a_result(tmp_path: Path) -> None:
+    _notebook(tmp_path / "demo.ipynb", [
+        ("logits = torch.tensor([[2.0, 0.5, -1.0], [0.1, 1.8, 0.2]])\n"
+         "loss = criterion(logits, torch.tensor([0, 1]))\nprint('loss:', f'{loss.item():.4f}')",
+         "loss: 0.3161\n"),
+        ("y = np.array([0, 1, 1])\nprint('Test accuracy:', accuracy(model(x_test), y))",
+         "Test accuracy: 0.91\n")])
+    facts = project_facts(tmp_path).to_json()
+    assert [(r["metric"], r["value"], r["evidence"]["cell"]) for r in facts["results"]] == [
+        ("accuracy", 0.91, 1)]
+
+
+def test_a_pasted_log_cut_short_is_a_sample_but_what_follows_the_cut_is_not() -> None:
+    from exnet.facts.readme import readme_results
+
+    text = ("```\nEpoch 1/5\n  Train Loss: 2.1234\n  Val Accuracy: 0.7856\n"
+            "  Val Macro F1: 0.7654\n...\nBest validation accuracy: 0.9120\n```\n")
+    assert [(r.metric, r.value, r.split, r.evidence.line)
+            for r in readme_results("README.md", text)] == [("accuracy", 0.912, "validation", 7)]
+
+
+def test_two_splits_two_values_on_one_pair() -> None:
+    log = "".join(f"Epoch {e} train/val loss: {t:.4f}/{v:.4f}\n train/val accuracy: {a}/{b}\n"
+                  for e, t, v, a, b in ((1, 0.02, 0.03, 0.5, 0.45), (2, 0.014, 0.0214,
+                                                                      0.6868, 0.5477)))
+    (run,) = parse_runs(log)
+    assert run.series() == {"loss": (0.02, 0.014), "accuracy": (0.5, 0.6868),
+                            "val_loss": (0.03, 0.0214), "val_accuracy": (0.45, 0.5477)}

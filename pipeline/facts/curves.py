@@ -52,6 +52,10 @@ _LOG_PAIR = re.compile(
     r"(?P<name>loss|acc(?:uracy)?)\s*(?:[:=]{1,2}|\bis\b)?\s*(?P<value>" + _NUMBER +
     r")\s*(?P<pct>%)?",
     re.I)
+_SPLIT_WORD = r"(train(?:ing)?|val(?:id(?:ation)?)?|test|dev|eval)"
+_SLASHED = re.compile(_SPLIT_WORD + r"\s*/\s*" + _SPLIT_WORD + r"[\s_]+(loss|acc(?:uracy)?)"
+                      r"\s*[:=]?\s*(" + _NUMBER + r")\s*(%)?\s*/\s*(" + _NUMBER + r")\s*(%)?",
+                      re.I)
 _EPOCH_TIME = re.compile(r"\btime\b[^\d]{0,12}(?:(\d+)\s*m(?:in)?\s*)?(\d+(?:\.\d+)?)\s*s\b",
                          re.I)
 
@@ -274,13 +278,18 @@ def _epoch_line(line: str, runs: list[Run], epoch: int | None,
     m = _EPOCH_LOG.search(line)
     if m and _INNER.search(line):
         return None, False
-    pairs = list(_LOG_PAIR.finditer(line))
+    # "train/val loss: 0.0140/0.0214": two splits, two values, in order
+    slashed = [(name, float(v), bool(pct)) for s1, s2, metric, v1, p1, v2, p2 in
+               _SLASHED.findall(line)
+               for name, v, pct in ((_canonical(metric, s1), v1, p1),
+                                    (_canonical(metric, s2), v2, p2))]
+    pairs = list(_LOG_PAIR.finditer(_SLASHED.sub(" ", line)))
     if m:
         epoch = int(m.group(1))
         run = _new_run(runs, "epoch-log", epoch)
         if m.group(2):
             run.total = int(m.group(2))
-    elif epoch is not None and pairs and not _SUMMARY.match(line):
+    elif epoch is not None and (pairs or slashed) and not _SUMMARY.match(line):
         run = next(r for r in reversed(runs) if r.kind == "epoch-log")
     else:
         # a blank line, a rule or a line of other figures keeps the epoch; a summary
@@ -289,11 +298,12 @@ def _epoch_line(line: str, runs: list[Run], epoch: int | None,
     values = run.at(epoch)
     run.last_line = index
     lead = _LEAD_SPLIT.match(line)
-    for pair in pairs:
-        name = _canonical(pair.group("name"), pair.group("split") or (lead and lead.group(1)))
-        values[name] = float(pair.group("value"))
+    read = [(_canonical(pair.group("name"), pair.group("split") or (lead and lead.group(1))),
+             float(pair.group("value")), bool(pair.group("pct"))) for pair in pairs]
+    for name, value, pct in slashed + read:
+        values[name] = value
         run.lines[name] = index
-        if pair.group("pct"):
+        if pct:
             run.percent.add(name)
     t = _EPOCH_TIME.search(line)
     if t:

@@ -59,7 +59,8 @@ def combine(name: str, pins: list[Pin]) -> Dependency:
 
 def python_version(stated: req.Stated) -> PythonVersion | None:
     """The Python the files ask for; else the version notebooks last ran with."""
-    if stated.python:
+    # "python" named with no version (a stray "python -m spacy download" line) says nothing
+    if any(spec for spec, _ in stated.python):
         specs = [s for s, _ in stated.python if s]
         try:
             spec = SpecifierSet(",".join(specs))

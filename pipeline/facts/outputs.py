@@ -25,6 +25,8 @@ From each code cell's output text (`exnet.facts.curves` reads the epoch logs):
 - a Keras evaluation progress line (a cell that calls `.evaluate(` and no `.fit(`):
   its loss and accuracy, with the split the call's arguments name, unless the cell
   also prints that metric (Keras 3's bar may show other figures than it returned);
+- nothing printed by a cell that computes it on data typed into the cell
+  (`torch.tensor([[2.0, 0.5]])`) and neither trains nor runs a model: a demonstration;
 - `Wall time: 1min 5s` of a cell that trains (calls `.fit(`, `train(` or loops over
   epochs): the training time (`wall_time`, seconds).
 
@@ -54,7 +56,8 @@ _SPLIT = r"(?P<split>test(?:ing)?|validation|valid|val|dev|train(?:ing)?)"
 _NUM = r"(?P<value>[-+]?(?:\d+\.\d+|\.\d+|\d+))\s*(?P<pct>%)?"
 _LINE = re.compile(
     r"^\W{0,4}(?:(?:final|overall|best|model|mean|average|avg|the)\s+)*"
-    r"(?:" + _SPLIT + r"(?:\s+set|\s+data)?[\s_-]+)?" + _METRIC +
+    r"(?:" + _SPLIT + r"(?:\s+set|\s+data)?[\s_-]+)?"
+    r"(?:(?P<qual>macro|micro|weighted)[\s_-]+)?" + _METRIC +
     r"(?:\s+(?:score|on|of)\s*(?:the\s+)?" + _SPLIT.replace("split", "split2") +
     r"?(?:\s+(?:set|data))?)?(?:\s*(?:[:=]|\bis\b)\s*|\s+)" + _NUM + r"\s*$", re.I)
 #: A split that opens a line and holds for its metrics: "TEST →", "Testing Info:".
@@ -193,6 +196,9 @@ def line_results(line: str) -> list[Stated]:
         out: list[Stated] = []
         for m, label in pairs:
             split = m.group("split") or m.group("split2") or (lead and lead.group("split"))
+            if m.group("qual"):     # "Val Macro F1: 0.7654": averaged as a report's row
+                qual = f"{m.group('qual').lower()} avg"
+                label = f"{label} · {qual}" if label else qual
             out.append((metric_name(m.group("metric")), float(m.group("value")),
                         "%" if m.group("pct") else None, SPLITS.get((split or "").lower()),
                         label))
@@ -206,8 +212,19 @@ def line_results(line: str) -> list[Stated]:
     return []
 
 
+#: Data typed into the cell: what it computes is a demonstration, not a model's result.
+_TYPED_DATA = re.compile(r"\b(?:torch\.tensor|torch\.Tensor|np\.array|numpy\.array|"
+                         r"tf\.constant)\(\s*\[")
+_USES_A_MODEL = re.compile(r"\.evaluate\(|\.predict\w*\(|\bmodel\w*\(|\bnet\w*\(")
+
+
 def _printed(cell: Cell, ev: Evidence, used: set[int]) -> list[Result]:
-    """Printed metrics, evaluation and wall time (lines of epoch logs, `used`, are not)."""
+    """Printed metrics, evaluation and wall time (lines of epoch logs, `used`, are not);
+    none from a cell that computes them on data typed into it ("loss: 0.3161" of a
+    criterion shown on two hand-made logits) and neither trains nor runs a model."""
+    if _TYPED_DATA.search(cell.source) and not _TRAINS.search(cell.source) and \
+            not _USES_A_MODEL.search(cell.source):
+        return []
     out: list[Result] = []
     bar: list[Result] = []          # what an evaluation's progress bar shows
     evaluates = ".evaluate(" in cell.source and not _TRAINS.search(cell.source)
@@ -265,7 +282,7 @@ def printed_split_of(line: str, source: str) -> str | None:
 def evaluated_split(source: str) -> str | None:
     """The split an `.evaluate(...)` call names in its arguments (`x_test`, `val_ds`,
     `X_train`), None when they name none or several."""
-    m = re.search(r"\.evaluate\(([^)\n]*)", source)
+    m = re.search(r"\.evaluate\(([^)]{0,300})", source)     # arguments may span lines
     args = m.group(1).lower() if m else ""
     named = {split for word, split in (("test", "test"), ("val", "validation"),
                                        ("dev", "validation"), ("train", "train"))

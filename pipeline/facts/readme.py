@@ -2,7 +2,8 @@
 
 - Markdown tables: a header cell naming a metric (`Accuracy`, `Test Acc`, `F1`) makes
   its column a result column; each row gives one result per such column, labelled
-  with the row's first other cell (a model's name, at most 60 characters). The dataset
+  with the row's first other cell (a model's name, at most 60 characters; an empty
+  cell repeats the one above), its split from a `Phase` or `Split` column if any. The dataset
   is a `Dataset` column's value or one named in the header cell.
 - Sentences: a metric next to a number ("reaches 89.2% accuracy on IMDB", "test
   accuracy of 0.91", "F1 score: 0.88"), with the split named just before the metric
@@ -38,7 +39,7 @@ from exnet.records import Evidence, Result
 
 _METRIC = (r"top[-_ ]?5[-_ ]accuracy|accuracy|acc|f1[-_ ]?score|f1|roc[-_ ]auc|auc|"
            r"precision|recall|error[-_ ]rate|loss")
-_HEADER = re.compile(r"^\W*(?:(?:macro|weighted|micro|overall|final)[\s-]+)?"
+_HEADER = re.compile(r"^\W*(?:(?P<qual>macro|weighted|micro|overall|final)[\s-]+)?"
                      r"(?:(?P<split>test(?:ing)?|validation|valid|val|dev|train(?:ing)?)\.?\s*)?"
                      r"(?P<metric>" + _METRIC + r")\b", re.I)
 #: A column of differences between two others ("Δ", "+0.1113"): no result of its own.
@@ -99,6 +100,15 @@ def _plain(text: str) -> str:
     return re.sub(r"[*`]|(?<!\w)_+|_+(?!\w)", "", text).strip()[:60]
 
 
+def _averaged(label: str | None, m: re.Match[str]) -> str | None:
+    """A label that keeps how an F1 or precision was averaged ("Macro F1": "macro
+    avg", as a classification report names it), after the row's or column's name."""
+    qual = (m.group("qual") or "").lower()
+    if qual not in ("macro", "weighted", "micro"):
+        return label
+    return f"{label} · {qual} avg" if label else f"{qual} avg"
+
+
 def _row_table(rows: list[tuple[int, str]], rel: str) -> list[Result]:
     """A table whose rows name the metric (`| Test Accuracy | 93.4% |`): one result per
     number, labelled with its column's header when there are several value columns."""
@@ -119,7 +129,7 @@ def _row_table(rows: list[tuple[int, str]], rel: str) -> list[Result]:
             out.append(Result(metric_name(m.group("metric")), float(value.group("value")),
                               "%" if value.group("pct") else None,
                               SPLITS.get((m.group("split") or "").lower()), None, "readme",
-                              Evidence(rel, number), label=label or None))
+                              Evidence(rel, number), label=_averaged(label or None, m)))
     return out
 
 
@@ -135,11 +145,19 @@ def _table(rows: list[tuple[int, str]], rel: str) -> list[Result]:
     label_col = next((i for i in range(len(header)) if i not in metrics), None)
     data_col = next((i for i, h in enumerate(header) if h.lower().strip("* ") == "dataset"),
                     None)
+    # a "Phase" or "Split" column names each row's split ("Train", "Test")
+    split_col = next((i for i, n in enumerate(names) if n in ("phase", "split", "set", "subset")
+                      and i != label_col), None)
     out = []
+    above: list[str] = []       # the row before's cells: an empty cell repeats the one above
     for number, line in rows[2:]:
-        cells = _cells(line)
+        cells = [c or (above[i] if i < len(above) else "")
+                 for i, c in enumerate(_cells(line))]
+        above = cells
         label = _plain(cells[label_col]) if label_col is not None and \
             label_col < len(cells) else None
+        row_split = SPLITS.get(_plain(cells[split_col]).lower()) \
+            if split_col is not None and split_col < len(cells) else None
         for i, m in metrics.items():
             value = _NUMBER.match(cells[i]) if i < len(cells) else None
             if not value:
@@ -151,17 +169,38 @@ def _table(rows: list[tuple[int, str]], rel: str) -> list[Result]:
             percent = value.group("pct") or "%" in header[i]
             out.append(Result(metric_name(m.group("metric")), float(value.group("value")),
                               "%" if percent else None,
-                              SPLITS.get((m.group("split") or "").lower()), dataset, "readme",
-                              Evidence(rel, number), label=label or None))
+                              SPLITS.get((m.group("split") or "").lower()) or row_split,
+                              dataset, "readme", Evidence(rel, number),
+                              label=_averaged(label or None, m)))
     return out
+
+
+_ON = re.compile(r"\b(?:on|for|among|across|over)\s+(?:the\s+)?(?P<what>[^:=~≈]*?)\s*"
+                 r"(?:\b(?:of|is|was|were|at|reaches|reached|achieves|achieved)\b|[:=~≈]|$)",
+                 re.I)
+
+
+def _subset(gap: str) -> bool:
+    """Whether the words between a metric and its number restrict it to a part of the
+    data ("accuracy on low confidence predictions: 50.2%"), not to a split or a dataset
+    ("accuracy on the test set of 0.91", "accuracy on IMDB: 89%")."""
+    m = _ON.search(gap)
+    if m is None or not m.group("what").strip():
+        return False
+    what = m.group("what")
+    return not re.match(r"(?:test(?:ing)?|validation|valid|val|dev|train(?:ing)?|held[- ]out)"
+                        r"\b", what, re.I) and dataset_named(what) is None
 
 
 def _plausible(text: str, m: re.Match[str], metric: str, value: float, pct: bool) -> bool:
     """Whether a matched number is the project's own result, as far as the words say:
     not a range ("65-70%"), a signed difference ("+24.8%"), a per-class figure
-    ("Shirt: 78% F1"), a loss without decimals, a vague figure ("nearly 80%"), nor in a
+    ("Shirt: 78% F1"), a figure on a part of the data ("accuracy on low confidence
+    predictions"), a loss without decimals, a vague figure ("nearly 80%"), nor in a
     sentence about a paper, a target or a comparison (`_ELSEWHERE`)."""
     start = m.start("pre") if m.group("pre") else m.start("post")
+    if m.group("metric2") and _subset(text[m.end("metric2"):start]):
+        return False
     if text[max(0, start - 1):start] in ("-", "–", "+", "±", ",", ".") or \
             re.match(r"\s*%?\s*[-–]\s*\d", text[m.end():]):
         return False
@@ -273,8 +312,12 @@ def _output_block(lines: list[tuple[int, str]], rel: str) -> list[Result]:
                        Evidence(rel, lines[line][0]),
                        label=run.label if len(runs) > 1 else None)
                 for metric, value, unit, split, line in final_values(run)]
-    stated = [(number, r) for i, (number, line) in enumerate(lines) if i not in used
-              for r in line_results(line)]
+    # a log cut by "..." before its last epoch is a sample: what it states before the
+    # cut is a step of the run, what follows the cut ("Best validation accuracy") is not
+    cut = max((i for i, (_, line) in enumerate(lines) if _ELISION.fullmatch(line)), default=-1)
+    sample = cut if elided and any(not run.finished() for run in runs) else -1
+    stated = [(number, r) for i, (number, line) in enumerate(lines)
+              if i not in used and i > sample for r in line_results(line)]
     seen = Counter((r[0], r[3], r[4]) for _, r in stated)
     return out + [Result(metric, value, unit, split, None, "readme", Evidence(rel, number),
                          label=label)

@@ -166,7 +166,7 @@ def statement(uses: set[str], frameworks: list[Dependency], eras: list[Era],
     text = ", ".join(_segment(fw, pinned.get(fw), by_fw.get(fw, [])) for fw in named)
     if python is not None and python.specifier:
         text += "; Python " + (python.version or pretty(python.specifier))
-    elif python is not None:
+    elif python is not None and python.version:
         # a kernel's version says what the notebooks ran with, not what the pins need
         text += f"; notebooks ran on Python {python.version}"
     return text

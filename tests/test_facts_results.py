@@ -544,6 +544,7 @@ def test_bar_redraws_saved_without_carriage_returns() -> None:
      "| Macro F1 | 0.73 | 0.83 | +0.10 |\n", [("accuracy", 0.72), ("accuracy", 0.84),
                                               ("f1", 0.73), ("f1", 0.83)]),
     ("Strongest classes are automobile (F1 0.92) and ship (0.90).", []),
+    ("* **Doğrulama Başarısı (Validation Accuracy):** %83.70", [("accuracy", 83.7)]),
     # a figure on a part of the data is not the model's; a split or a dataset is fine
     ("- Accuracy on low confidence predictions: 50.2%", []),
     ("The accuracy on the test set is 91.2%, and the accuracy on IMDB: 89.5%.",
@@ -646,3 +647,15 @@ def test_two_splits_two_values_on_one_pair() -> None:
     (run,) = parse_runs(log)
     assert run.series() == {"loss": (0.02, 0.014), "accuracy": (0.5, 0.6868),
                             "val_loss": (0.03, 0.0214), "val_accuracy": (0.45, 0.5477)}
+
+
+def test_table_rows_named_by_split_or_phase() -> None:
+    from exnet.facts.readme import readme_results
+
+    text = ("| Dataset | Phase | Accuracy (%) |\n|---|---|---|\n| News | Train | 99.38 |\n"
+            "|  | Test | 89.08 |\n\n| Set | Loss | Accuracy |\n|---|---|---|\n"
+            "| Validation Set | 0.65 ± 0.09 | 0.79 |\n| Test Set | 0.64 | 0.80 |\n")
+    assert [(r.metric, r.value, r.split, r.label) for r in readme_results("README.md", text)] == [
+        ("accuracy", 99.38, "train", "News"), ("accuracy", 89.08, "test", "News"),
+        ("accuracy", 0.79, "validation", None), ("loss", 0.64, "test", None),
+        ("accuracy", 0.8, "test", None)]

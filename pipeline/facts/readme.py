@@ -48,11 +48,12 @@ _NUMBER = re.compile(r"^\**\s*(?P<value>\d{1,3}(?:\.\d+)?|0?\.\d+)\s*(?P<pct>%)?
 _SENTENCE = re.compile(
     r"(?:(?P<pre>\d{1,3}(?:\.\d+)?)\s*(?P<prepct>%)\s+(?:\w+\s+){0,2}?"
     r"(?P<metric1>" + _METRIC + r")\b)"
-    r"|(?:\b(?P<metric2>" + _METRIC + r")\b(?:\s+score)?(?:\s*\([^()\n]{1,30}\))?"
+    r"|(?:\b(?P<metric2>" + _METRIC + r")\b(?:\s+score)?(?:\s*\([^()\n]{1,30}\)|\))?"
     r"(?:\s*[:=]\s*|\s+|[^.\d\n|()]{0,40}?"
     r"(?:\bof|\bis|=|:|\breach(?:es|ed)?|\bachiev(?:es|ed|ing)|\bto|\bat|\baround|\babout|"
     r"\bapproximately|\bgets?|\bgot|\bwith|\bwas|\bwere|\bare)\s*)[~≈]?\s*"
-    r"(?P<post>\d{1,3}(?:\.\d+)?|0?\.\d+)\s*(?P<postpct>%)?)", re.I)
+    # "%83.70": the sign before the number, as Turkish and French write it
+    r"(?P<leadpct>%(?=\d))?(?P<post>\d{1,3}(?:\.\d+)?|0?\.\d+)\s*(?P<postpct>%)?)", re.I)
 #: A sentence with one of these words is about something else than the project's own
 #: result (a paper, a benchmark, a target, a comparison, a phase of training): its
 #: numbers are not taken.
@@ -158,6 +159,10 @@ def _table(rows: list[tuple[int, str]], rel: str) -> list[Result]:
             label_col < len(cells) else None
         row_split = SPLITS.get(_plain(cells[split_col]).lower()) \
             if split_col is not None and split_col < len(cells) else None
+        named = re.fullmatch(r"(test(?:ing)?|validation|valid|val|dev|train(?:ing)?)"
+                             r"(?:\s+(?:set|data|split))?", label or "", re.I)
+        if named:               # a row named "Test Set" is a split, not a model
+            row_split, label = row_split or SPLITS[named.group(1).lower()], None
         for i, m in metrics.items():
             value = _NUMBER.match(cells[i]) if i < len(cells) else None
             if not value:
@@ -254,7 +259,7 @@ def _sentences(lines: list[tuple[int, str]], rel: str) -> list[Result]:
         metric = m.group("metric1") or m.group("metric2")
         at = m.start("metric1") if m.group("metric1") else m.start("metric2")
         value = m.group("pre") or m.group("post")
-        pct = m.group("prepct") or m.group("postpct")
+        pct = m.group("prepct") or m.group("postpct") or m.group("leadpct")
         if not pct and metric_name(metric) != "loss" and "." in value and \
                 1 < float(value) <= 100:
             pct = "%"           # "an accuracy of 87.55": a percentage without its sign

@@ -31,6 +31,7 @@ from exnet.facts.attach import Attacher
 from exnet.facts.environment import environment
 from exnet.facts.files import (
     MAX_TEXT_BYTES,
+    README_NAMES,
     Notebook,
     Unreadable,
     read_notebook,
@@ -45,7 +46,6 @@ from exnet.records import Environment, Facts, Licence, Result
 __all__ = ["facts_json", "facts_version", "path_environment", "project_facts",
            "project_fields"]
 
-README_NAMES = ("readme.md", "readme.rst", "readme.txt", "readme", "readme.markdown")
 MAX_NOTEBOOKS = 200
 MAX_READMES = 8
 MAX_README_DEPTH = 3       # folders above a README read for results

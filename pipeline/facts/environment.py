@@ -16,7 +16,7 @@ from packaging.version import InvalidVersion, Version
 
 from exnet.facts import era as era_markers
 from exnet.facts import requirements as req
-from exnet.facts.files import MAX_CODE_BYTES, Notebook, Unreadable, read_text
+from exnet.facts.files import MAX_CODE_BYTES, README_NAMES, Notebook, Unreadable, read_text
 from exnet.facts.statement import ORDER, statement
 from exnet.records import Dependency, Environment, Evidence, Pin, PythonVersion
 
@@ -95,6 +95,11 @@ def read_stated(root: Path, files: list[str], notebooks: list[Notebook]) -> req.
                 continue
             _READERS[name](text, rel, stated)
             stated.sources.append(rel)
+        elif "/" not in rel and name in README_NAMES:
+            try:
+                req.read_readme_installs(read_text(root / rel), rel, stated)
+            except Unreadable:
+                continue
         elif name in ("runtime.txt", ".python-version") and _shallow(rel):
             try:
                 version = req.python_of_runtime(read_text(root / rel))

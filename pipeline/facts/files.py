@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+README_NAMES = ("readme.md", "readme.rst", "readme.txt", "readme", "readme.markdown")
 MAX_TEXT_BYTES = 200_000          # a requirements file, README, licence, setup.py
 MAX_CODE_BYTES = 1_000_000        # a .py file scanned for era markers
 MAX_NOTEBOOK_BYTES = 20_000_000

@@ -10,7 +10,8 @@ Sources, each a pin with its file and line (cell for notebooks):
 - `setup.cfg` (`[options]`, `[metadata] license`), `pyproject.toml` (PEP 621
   `[project]` and `[tool.poetry]`, with `^`/`~` ranges), `Pipfile`,
   `environment.yml` and MLflow's `conda.yaml` (conda specs and their `pip:` list);
-- notebook lines `!pip install ...`, `%pip install ...`, `pip install ...`;
+- notebook lines `!pip install ...`, `%pip install ...`, `pip install ...`, and the
+  `pip install` lines of the top README's code blocks;
 - the Python version from `runtime.txt`, `.python-version`, the files above, and, when
   nothing states it, notebook kernel metadata (`language_info.version`).
 
@@ -333,7 +334,11 @@ def read_pipfile(text: str, rel: str, stated: Stated) -> None:
     except (tomllib.TOMLDecodeError, ValueError):
         stated.problems.append((rel, "Pipfile does not parse"))
         return
-    _named_specs(data.get("packages"), text, rel, stated, pipfile_specifier)
+    # [packages], [dev-packages] and any other category Pipenv installs (`[cuda]`)
+    for section, table in data.items():
+        if section not in ("source", "requires", "scripts", "pipenv") and \
+                isinstance(table, dict):
+            _named_specs(table, text, rel, stated, pipfile_specifier)
     requires = obj(data.get("requires"))
     version = requires.get("python_version") or requires.get("python_full_version")
     if isinstance(version, str):
@@ -382,32 +387,48 @@ def read_environment_yml(text: str, rel: str, stated: Stated) -> None:
 
 # -- notebooks, runtime.txt, .python-version -------------------------------------------
 
-_PIP = re.compile(r"^\s*[!%]?\s*(?:python3?\s+-m\s+)?(pip3?|conda)\s+install\s+(.*)$")
+_PIP = re.compile(r"^\s*[!%]?\s*(?:\S*python(?:3(?:\.\d+)?)?(?:\.exe)?\s+-m\s+)?"
+                  r"(pip3?|conda)\s+install\s+(.*)$")
+_TOOLS = {"pip", "setuptools", "wheel"}       # "pip install --upgrade pip": not a need
+
+
+def _install_line(line: str, ev: Evidence, stated: Stated) -> None:
+    """The packages of one `pip install` or `conda install` line."""
+    m = _PIP.match(line)
+    if not m:
+        return
+    try:
+        words = shlex.split(m.group(2).split("#")[0].split("&&")[0])
+    except ValueError:
+        return
+    skip_next = False
+    for word in words:
+        if skip_next:
+            skip_next = False
+        elif word in ("-r", "-c", "-f", "-i", "--index-url", "--extra-index-url",
+                      "--find-links", "-c", "--channel", "--target", "-t"):
+            skip_next = True
+        elif not word.startswith("-") and "://" not in word and "/" not in word:
+            req = conda_requirement(word) if m.group(1) == "conda" else word
+            if req and canonical(re.split(r"[<>=!~\[;\s]", req, maxsplit=1)[0]) not in _TOOLS:
+                stated.add(req, ev)
 
 
 def read_notebook_installs(nb: Notebook, stated: Stated) -> None:
     """`!pip install x==1`, `%pip install`, `pip install` and `!conda install` lines."""
     for cell in nb.cells:
         for number, line in enumerate(cell.source.splitlines(), start=1):
-            m = _PIP.match(line)
-            if not m:
-                continue
-            try:
-                words = shlex.split(m.group(2).split("#")[0].split("&&")[0])
-            except ValueError:
-                continue
-            skip_next = False
-            for word in words:
-                if skip_next:
-                    skip_next = False
-                elif word in ("-r", "-c", "-f", "-i", "--index-url", "--extra-index-url",
-                              "--find-links", "-c", "--channel", "--target", "-t"):
-                    skip_next = True
-                elif not word.startswith("-") and "://" not in word and "/" not in word:
-                    ev = Evidence(nb.rel, number, cell.index)
-                    req = conda_requirement(word) if m.group(1) == "conda" else word
-                    if req:
-                        stated.add(req, ev)
+            _install_line(line, Evidence(nb.rel, number, cell.index), stated)
+
+
+def read_readme_installs(text: str, rel: str, stated: Stated) -> None:
+    """`pip install torch==2.1.0` in a README's code blocks (a `$ ` prompt allowed)."""
+    fenced = False
+    for number, line in enumerate(text.splitlines()[:5000], start=1):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        elif fenced or line.startswith("    "):
+            _install_line(re.sub(r"^\s*[$>]\s*", "", line), Evidence(rel, number), stated)
 
 
 def python_of_runtime(text: str) -> str | None:

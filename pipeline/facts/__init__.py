@@ -5,7 +5,8 @@ symlink, bounds every size and never runs, imports or installs anything — and 
 an `exnet.records.Facts`:
 
 - the environment (`environment`: pins from requirements files, setup.py, setup.cfg,
-  pyproject.toml, Pipfile, environment.yml and notebook pip lines; the Python version;
+  pyproject.toml, Pipfile, environment.yml or conda.yaml, and notebook and README pip
+  lines; the Python version;
   the API era the code shows; one plain statement);
 - the results the project reports in notebook outputs (`outputs`) and its READMEs
   (`readme`: the top folder's and those of sub-folders, where a repository keeps its

@@ -659,3 +659,16 @@ def test_table_rows_named_by_split_or_phase() -> None:
         ("accuracy", 99.38, "train", "News"), ("accuracy", 89.08, "test", "News"),
         ("accuracy", 0.79, "validation", None), ("loss", 0.64, "test", None),
         ("accuracy", 0.8, "test", None)]
+
+
+def test_one_figure_at_two_precisions_is_one_result(tmp_path: Path) -> None:
+    report = ("              precision    recall  f1-score   support\n\n"
+              "    accuracy                           0.31      1267\n")
+    _notebook(tmp_path / "r.ipynb", [
+        ("print('Accuracy:', acc)\nprint(classification_report(y, p))",
+         "Accuracy: 0.3128\n" + report),
+        ("print('Accuracy:', acc)\nprint(classification_report(y, p))",
+         "Accuracy: 0.3528\n" + report)])                 # two figures: a loop's, dropped
+    facts = project_facts(tmp_path).to_json()
+    assert [(r["metric"], r["value"], r["evidence"]["cell"]) for r in facts["results"]] == [
+        ("accuracy", 0.3128, 0)]

@@ -301,10 +301,23 @@ def epochs_of(source: str) -> int | None:
     return counts.pop() if len(counts) == 1 and not _FOLDS.search(source) else None
 
 
+def _decimals(value: float) -> int:
+    text = repr(value)
+    return len(text.split(".")[1]) if "." in text and "e" not in text else 0
+
+
+def _rounded_alike(a: float, b: float) -> bool:
+    """Whether two printed values are one figure at two precisions (0.3028 and 0.30),
+    the coarser having at least two decimals."""
+    places = min(_decimals(a), _decimals(b))
+    return places >= 2 and round(a, places) == round(b, places)
+
+
 def _once(results: list[Result], source: str = "") -> list[Result]:
     """The printed results whose metric and split a cell states once: one printed in a
     loop is a log of many steps, not a result. The same number printed again (a
-    summary repeated after a report) is still one result. A metric printed exactly as
+    summary repeated after a report) is still one result, and so is one figure printed
+    at two precisions (0.3028, and 0.30 in a report's row). A metric printed exactly as
     many times as the epochs the cell's code sets (3 or more, no folds) is an epoch
     log: its last value is the final epoch's."""
     values: dict[tuple[str, str | None, str | None], list[float]] = {}
@@ -319,6 +332,11 @@ def _once(results: list[Result], source: str = "") -> list[Result]:
         printed = values[key]
         if len(set(printed)) == 1:
             out.append(r)
+            seen.add(key)
+        elif len(printed) == 2 and _rounded_alike(*printed):
+            # "Accuracy: 0.3028" and a report's "accuracy 0.30": one figure, twice
+            out.append(max((x for x in results if (x.metric, x.split, x.label) == key),
+                           key=lambda x: _decimals(x.value)))
             seen.add(key)
         elif epochs is not None and epochs >= 3 and len(printed) == epochs:
             out.append(next(x for x in reversed(results)

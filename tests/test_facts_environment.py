@@ -172,6 +172,17 @@ def test_the_marker_named_is_the_one_that_sets_the_bound() -> None:
      "net = keras.Sequential([hub.KerasLayer(URL)])\n", ["tensorflow<2.16"]),
     ("import tf_keras as keras\nimport tensorflow_hub as hub\n"
      "net = keras.Sequential([hub.KerasLayer(URL)])\n", [None]),
+    # the standalone package's old layer modules; tf.keras never had them public
+    ("from keras.layers.embeddings import Embedding\n", ["keras<2.9"]),
+    ("from keras.layers.convolutional import Conv1D\n", ["keras<2.13"]),
+    ("from keras.layers import Conv1D, Embedding\n", []),
+    ("from keras.layers import Dense, Merge\n", ["keras<2.2"]),
+    ("from tensorflow import keras\ncb = keras.callbacks.ModelCheckpoint('m.h5', period=5)\n",
+     ["tensorflow<2.16"]),
+    ("from tensorflow.keras.layers import Input\nx = Input(shape=(784))\n", ["tensorflow<2.16"]),
+    ("from tensorflow.keras.layers import Input\nx = Input(shape=(784,))\n", []),
+    ("from transformers import AdamW, get_linear_schedule_with_warmup\n",
+     ["transformers<4.50"]),
 ])
 def test_keras_2_era_markers_and_where_they_do_not_apply(
         tmp_path: Path, code: str, needs: list[str | None]) -> None:
@@ -246,3 +257,23 @@ def test_pip_lines_of_a_readme_and_pipfile_categories(tmp_path: Path) -> None:
         ("torch", "==2.11.0"), ("torchvision", "==0.26.0")]
     assert [d["name"] for d in e["libraries"]] == []
     assert e["statement"] == "PyTorch 2.11.0, torchvision 0.26.0; Python 3.12"
+
+
+def test_kernels_named_in_capitals_count_and_the_binding_era_names_the_statement(
+        tmp_path: Path) -> None:
+    import json
+
+    def notebook(name: str, kernel: str, version: str, code: str) -> None:
+        (tmp_path / name).write_text(json.dumps({
+            "nbformat": 4, "nbformat_minor": 2, "cells": [
+                {"cell_type": "code", "source": code, "metadata": {}, "outputs": [],
+                 "execution_count": 1}],
+            "metadata": {"kernelspec": {"name": kernel, "display_name": kernel},
+                         "language_info": {"name": "python", "version": version}}}))
+    notebook("a.ipynb", "Python [Root]", "3.5.2", "from keras.layers.embeddings import E\n")
+    notebook("b.ipynb", "Python [Root]", "3.5.2", "model.fit(x, y, nb_epoch=5)\n")
+    notebook("c.ipynb", "conda-root-py", "2.7.12", "import keras\n")
+    e = project_facts(tmp_path).to_json()["environment"]
+    # the Keras 1 marker binds (keras<2.4), so the era said is its 1.x
+    assert e["statement"] == ("Keras 1.x era — needs keras<2.4 (nb_epoch=); "
+                              "notebooks ran on Python 3.5")

@@ -111,7 +111,7 @@ def read_stated(root: Path, files: list[str], notebooks: list[Notebook]) -> req.
                 stated.sources.append(rel)
     for nb in notebooks:
         req.read_notebook_installs(nb, stated)
-        if nb.python and nb.python[:1].isdigit() and (nb.kernel or "python").startswith(
+        if nb.python and nb.python[:1].isdigit() and (nb.kernel or "python").lower().startswith(
                 ("python", "conda", "py")):
             stated.kernels.append((nb.python, Evidence(nb.rel)))
     return stated

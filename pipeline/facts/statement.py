@@ -47,6 +47,18 @@ def pretty(specifier: str) -> str:
     return " and ".join(words)
 
 
+def _need_bound(need: str) -> Version:
+    """The upper bound a need sets (`keras<2.4`: 2.4), or a very high one."""
+    bound = Version("9999")
+    for spec in SpecifierSet(re.sub(r"^[\w.\-]+", "", need)) if need else ():
+        if spec.operator.startswith("<"):
+            try:
+                bound = min(bound, Version(spec.version))
+            except InvalidVersion:
+                continue
+    return bound
+
+
 def tightest(needs: list[str]) -> str:
     """The needs of several markers as one specifier: the lowest upper bound and the
     highest lower bound (`tensorflow<2.16`, `tensorflow<2.6` -> `tensorflow<2.6`)."""
@@ -123,7 +135,7 @@ def _segment(fw: str, dep: Dependency | None, eras: list[Era]) -> str:
     elif dep is not None and dep.specifier:
         head = f"{name} {pretty(dep.specifier)}"
     elif strict:
-        label = strict[0].era
+        label = min(strict, key=lambda e: _need_bound(e.needs or "")).era     # the binding one
         head = f"{name} {label}" if label.startswith("with ") else f"{name} {label} era"
     elif eras:
         return (f"{name} (version not pinned; {eras[0].era}-era {eras[0].api}, still "

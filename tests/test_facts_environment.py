@@ -246,7 +246,7 @@ def test_a_python_line_without_a_version_states_no_python(tmp_path: Path) -> Non
 def test_pip_lines_of_a_readme_and_pipfile_categories(tmp_path: Path) -> None:
     (tmp_path / "README.md").write_text(
         "# Setup\n\n```powershell\n.\\.venv\\Scripts\\python.exe -m pip install --upgrade pip\n"
-        ".\\.venv\\Scripts\\python.exe -m pip install torch==2.11.0 --index-url https://x.org\n"
+        ".\\.venv\\Scripts\\python.exe -m pip install torch==2.3.1 --index-url https://x.org\n"
         "```\n\nRun pip install transformers==9.9 in prose: not read.\n")
     (tmp_path / "Pipfile").write_text(
         '[packages]\ntorch = "*"\ntorchvision = "*"\n\n[cpu]\ntorchvision = "==0.26.0"\n'
@@ -254,9 +254,9 @@ def test_pip_lines_of_a_readme_and_pipfile_categories(tmp_path: Path) -> None:
     (tmp_path / "train.py").write_text("import torch\n")
     e = project_facts(tmp_path).to_json()["environment"]
     assert [(d["name"], d["specifier"]) for d in e["frameworks"]] == [
-        ("torch", "==2.11.0"), ("torchvision", "==0.26.0")]
+        ("torch", "==2.3.1"), ("torchvision", "==0.26.0")]
     assert [d["name"] for d in e["libraries"]] == []
-    assert e["statement"] == "PyTorch 2.11.0, torchvision 0.26.0; Python 3.12"
+    assert e["statement"] == "PyTorch 2.3.1, torchvision 0.26.0; Python 3.12"
 
 
 def test_kernels_named_in_capitals_count_and_the_binding_era_names_the_statement(

@@ -63,7 +63,7 @@ _ELSEWHERE = re.compile(
     r"increase\w*|gap|difference|higher|lower|better|worse|drop\w*|gain\w*|boost\w*|"
     r"up to|var(?:y|ied|ies)|more than|less than|over|above|below|at least|per class|"
     r"class(?:es)?|fell|rose)\b|[<>≥≤`]|"
-    r"\bepochs?\s*\d+\s*[-–]\s*\d+", re.I)     # "(Epochs 6-14): 70.7%": a phase of training
+    r"\bepochs?\s*\d+\s*[-–]\s*\d+", re.I)     # "(Epochs 5-12): 68.0%": a phase of training
 _CLAUSE = re.compile(r",\s+(?:although|though|but|while|whereas|however|yet)\b", re.I)
 _VAGUE = re.compile(r"\b(?:close to|nearly|almost|near)\s*[~≈]?\s*\**\s*$", re.I)
 _LABEL_BEFORE = re.compile(r"(?:^|[-*+]\s)\s*[A-Z][\w /-]{0,30}:\s*$")
@@ -187,7 +187,7 @@ _ON = re.compile(r"\b(?:on|for|among|across|over)\s+(?:the\s+)?(?P<what>[^:=~≈
 
 def _subset(gap: str) -> bool:
     """Whether the words between a metric and its number restrict it to a part of the
-    data ("accuracy on low confidence predictions: 50.2%"), not to a split or a dataset
+    data ("accuracy on uncertain predictions: 48.9%"), not to a split or a dataset
     ("accuracy on the test set of 0.91", "accuracy on IMDB: 89%")."""
     m = _ON.search(gap)
     if m is None or not m.group("what").strip():
@@ -200,7 +200,7 @@ def _subset(gap: str) -> bool:
 def _plausible(text: str, m: re.Match[str], metric: str, value: float, pct: bool) -> bool:
     """Whether a matched number is the project's own result, as far as the words say:
     not a range ("65-70%"), a signed difference ("+24.8%"), a per-class figure
-    ("Shirt: 78% F1"), a figure on a part of the data ("accuracy on low confidence
+    ("Shirt: 78% F1"), a figure on a part of the data ("accuracy on uncertain
     predictions"), a loss without decimals, a vague figure ("nearly 80%"), nor in a
     sentence about a paper, a target or a comparison (`_ELSEWHERE`)."""
     start = m.start("pre") if m.group("pre") else m.start("post")

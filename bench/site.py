@@ -15,9 +15,10 @@ datasets and projects), summarised by the aggregate stage (not timed here), then
 
 - build: wall time of `build_site` into an empty folder, and of a second build into the
   same folder (nothing changed, so nothing is written);
-- weight: bytes the task page loads without plotly.js (HTML, stylesheet, our scripts and
-  the task's data.js), raw and gzip-compressed (GitHub Pages serves gzip), plus the size
-  and file count of the whole site;
+- weight: bytes the task page loads before its first view, without plotly.js (HTML,
+  stylesheet, our scripts and the first part of the task's data, render/dataparts.py),
+  raw and gzip-compressed (GitHub Pages serves gzip); the size of all the task's data
+  files (the parts loaded later included); the size and file count of the whole site;
 - browser (Debian's /usr/bin/chromium, headless, opened from file://): time from
   navigation start to the first render of the task page (the views in the first screen
   are drawn: the `exnet:first-render` mark) and to every view drawn (`exnet:all-views`),
@@ -39,6 +40,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from exnet.render.dataparts import read_task_data
 
 SIZES = (100, 10_000)
 CHROMIUM = Path("/usr/bin/chromium")
@@ -145,8 +148,7 @@ def _page_urls(site: Path) -> list[tuple[str, str, str]]:
     with the most layers (the longest page of its kind)."""
     out = [("-", "home", (site / "index.html").as_uri())]
     for task_dir in sorted(p for p in site.iterdir() if (p / "data.js").is_file()):
-        text = (task_dir / "data.js").read_text(encoding="utf-8")
-        data = json.loads(text[text.index("=") + 1:].rstrip().rstrip(";"))
+        data = read_task_data(task_dir)
         slugs = data["models"]["slug"]
         models = sorted(task_dir.glob("models/*.html"), key=lambda p: -p.stat().st_size)
         pair = ",".join(slugs[:2])
@@ -238,7 +240,7 @@ def main() -> None:
     from exnet.render import build_site
 
     print(f"{'models':>7} {'build s':>8} {'rebuild s':>9} {'page KB':>8} {'gzip KB':>8} "
-          f"{'data.js KB':>10} {'site MB':>8} {'files':>6} {'first ms':>9} {'all ms':>7} "
+          f"{'data KB':>10} {'site MB':>8} {'files':>6} {'first ms':>9} {'all ms':>7} "
           f"{'facet ms':>9} {'chart ms':>9}")
     with tempfile.TemporaryDirectory(prefix="exnet-bench-site-") as tmp:
         for n in args.sizes:

@@ -25,6 +25,7 @@ from exnet.records import model_id
 from exnet.render import build_site
 from exnet.render.context import CSP
 from exnet.render.corpus import read_records
+from exnet.render.dataparts import read_task_data
 
 FIXTURES = Path(__file__).parent / "fixtures" / "site"
 TASK = "text-classification"
@@ -136,7 +137,7 @@ def test_task_page_fragments(site: Path) -> None:
 def _data(site: Path) -> dict:
     text = (site / TASK / "data.js").read_text(encoding="utf-8")
     assert text.startswith("window.EXNET_DATA=") and text.endswith(";\n")
-    return json.loads(text[len("window.EXNET_DATA="):-2])
+    return read_task_data(site / TASK)
 
 
 def test_data_for_the_browser(site: Path) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from exnet.publish import publish
+from exnet.render.dataparts import read_task_data
 from exnet.render.jsdata import safe_json
 
 FIXTURES = Path(__file__).parent / "fixtures" / "site"
@@ -87,8 +88,7 @@ def test_embedded_data_cannot_close_its_script(site: Path) -> None:
             continue
         text = path.read_text(encoding="utf-8")
         assert "<" not in text and ">" not in text and "&" not in text, path
-    data = (site / "hostile" / "data.js").read_text(encoding="utf-8")
-    payload = json.loads(data[len("window.EXNET_DATA="):-2])
+    payload = read_task_data(site / "hostile")
     assert any("<script>" in name for name in payload["models"]["name"])   # intact as data
 
 

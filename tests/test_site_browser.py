@@ -26,6 +26,8 @@ from typing import Any
 
 import pytest
 
+from exnet.render.dataparts import read_task_data
+
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
@@ -125,8 +127,7 @@ def page(browser: Any) -> Iterator[Page]:
 
 
 def data(site: Path, task: str = TASK) -> dict[str, Any]:
-    text = (site / task / "data.js").read_text(encoding="utf-8")
-    return json.loads(text[len("window.EXNET_DATA="):-2])
+    return read_task_data(site / task)
 
 
 def slug(site: Path, name: str, project: str | None = None) -> str:
@@ -197,7 +198,7 @@ def test_sankey_draws_the_expected_nodes(sites: dict[str, Path], page: Page) -> 
 
 def view_counts(page: Page) -> dict[str, Any]:
     """VIEW_COUNTS, with the sections whose charts it reads opened in turn."""
-    for tab in ("layers", "hyperparameters", "overview"):
+    for tab in ("layers", "hyperparameters", "models", "overview"):
         page.tab(tab)
     return page.js(VIEW_COUNTS)
 
@@ -458,6 +459,35 @@ def test_sections_are_tabs_with_anchors_and_charts_wait_until_opened(
     page.open_task((sites["corpus"] / TASK / "index.html").as_uri() + "#tricks")
     assert page.js("() => document.getElementById('tab-tricks').getAttribute("
                    "'aria-selected')") == "true"
+    assert page.errors == []
+
+
+def test_the_first_view_waits_for_no_other_part_of_the_data(
+        sites: dict[str, Path], page: Page) -> None:
+    """The overview is drawn from data.js alone; the parts (render/dataparts.py) load
+    after it, and a link into a section that needs one waits for it."""
+    site = sites["corpus"]
+    url = (site / TASK / "index.html").as_uri()
+    page.open_task(url)
+    listed = page.js("() => [...document.querySelectorAll('script[src]')]"
+                     ".map(s => s.getAttribute('src'))")
+    assert f"../{TASK}/data.js" in listed
+    assert not any("/data-" in src for src in listed)          # no part blocks the page
+    marks = ["exnet:data-models", "exnet:data-hyper", "exnet:data-sankey"]
+    page.wait(f"() => {marks}.every(m => performance.getEntriesByName(m).length)")
+    first = page.js("() => performance.getEntriesByName('exnet:first-render')[0].startTime")
+    loaded = page.js(f"() => {marks}.map(m => performance.getEntriesByName(m)[0].startTime)")
+    assert min(loaded) > first
+    # links that need a part: the model list, a search, another Sankey view
+    page.open_task(url + "#models")
+    assert page.js("() => document.querySelectorAll('#model-rows tr').length") == 12
+    where = page.js("() => document.querySelector('#model-rows .m-src').textContent")
+    assert ".py:" in where or ".ipynb" in where
+    page.open_task(url + "#q=imdb-lstm")
+    assert page.js("() => document.getElementById('selected-count').textContent") == "2"
+    page.open_task(url + "#sankey=full.output")
+    assert page.js("() => document.getElementById('sa-output').checked") is True
+    assert page.js("() => document.querySelectorAll('#chart-sankey .sankey-node').length") > 0
     assert page.errors == []
 
 

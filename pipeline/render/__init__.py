@@ -11,12 +11,15 @@ relative, every script and the data are files of the site, and plotly.js is copi
                                            skeletons and the model list
     out_dir/<task>/models/<slug>.html      one page per model
     out_dir/<task>/compare.html, map.html  side-by-side comparison; the 2-D model map
-    out_dir/<task>/data.js, details/*.js   the data the browser filters (see jsdata)
+    out_dir/<task>/data.js, data-*.js      the data the browser filters (see jsdata), in
+                                           parts loaded when needed (see dataparts)
+    out_dir/<task>/details/*.js            each model's layers, for the compare page
     out_dir/assets/                        stylesheet, browser code, plotly-<version>.min.js
 
 Modules: corpus (reading), tables and context (summary -> template contexts), charts
 (plotly layouts), facts and factcharts (the projects' facts: environment, licence,
-reported results, curves, preprocessing overview), jsdata (browser data), pages
+reported results, curves, preprocessing overview), jsdata (browser data) and dataparts
+(its files), pages
 (jinja2), assets, write (only changed files), serve (a preview server).
 """
 

@@ -159,22 +159,18 @@ def _tricks(summary: Mapping[str, Any]) -> list[dict[str, Any]]:
                                                                kv[0]))]
 
 
-def data_scripts(slug: str, parts: int = 1) -> list[str]:
-    """The task's data files, in the order they must run (`jsdata.js_files`)."""
-    return [f"{slug}/data.js"] + [f"{slug}/data-{i}.js" for i in range(1, parts)]
-
-
 def task_context(task: TaskSource, tables: TaskTables, assets: Mapping[str, str],
-                 data_parts: int = 1) -> dict[str, Any]:
-    """The task page: filters, every view's container and the server-rendered tables."""
+                 data_files: Sequence[str] = ("data.js",)) -> dict[str, Any]:
+    """The task page: filters, every view's container and the server-rendered tables.
+    `data_files`: the task data's files it lists (`dataparts`: the first view's only)."""
     slug = task_slug(task.name)
     root = "../"
     dims = hyperparameter_dims(task, tables)
     charts = task_charts(dims)
     frameworks = sorted({str(fw) for fw in tables.models["framework"]})
     ctx = _frame(root, task.title, assets, body_class="task",
-                 scripts=[assets[PLOTLY], *data_scripts(slug, data_parts), assets["common"],
-                          assets["parcoords"], assets["dist"], assets["task"]],
+                 scripts=[assets[PLOTLY], *(f"{slug}/{f}" for f in data_files),
+                          assets["common"], assets["parcoords"], assets["dist"], assets["task"]],
                  nav=_task_nav(root, slug, "overview"),
                  crumbs=[{"label": "Home", "href": root + "index.html"},
                          {"label": task.title, "href": None}],
@@ -365,13 +361,14 @@ def model_contexts(task: TaskSource, tables: TaskTables, assets: Mapping[str, st
         yield tables.slugs[row], ctx
 
 
-def compare_context(task: TaskSource, assets: Mapping[str, str], data_parts: int = 1
-                    ) -> dict[str, Any]:
+def compare_context(task: TaskSource, assets: Mapping[str, str],
+                    data_files: Sequence[str] = ("data.js",)) -> dict[str, Any]:
     """The compare page: its controls; the browser fills in the chosen models."""
     slug = task_slug(task.name)
     root = "../"
     ctx = _frame(root, f"Compare models · {task.title}", assets, body_class="compare",
-                 scripts=[*data_scripts(slug, data_parts), assets["common"], assets["compare"]],
+                 scripts=[*(f"{slug}/{f}" for f in data_files), assets["common"],
+                          assets["compare"]],
                  nav=_task_nav(root, slug, "compare"),
                  crumbs=[{"label": "Home", "href": root + "index.html"},
                          {"label": task.title, "href": "index.html"},
@@ -382,7 +379,7 @@ def compare_context(task: TaskSource, assets: Mapping[str, str], data_parts: int
 
 
 def map_context(task: TaskSource, tables: TaskTables, assets: Mapping[str, str],
-                data_parts: int = 1) -> dict[str, Any]:
+                data_files: Sequence[str] = ("data.js",)) -> dict[str, Any]:
     """The model map: the 2-D projection in a robust window (the far-out models at its
     edge), clusters named by their architecture, coloured by framework or dataset; zoom,
     and select an area to list and filter its models."""
@@ -393,8 +390,8 @@ def map_context(task: TaskSource, tables: TaskTables, assets: Mapping[str, str],
     view = map_view(m["x"], m["y"], [architecture_name(task.records.get(i) or {})
                                      for i in m["id"]])
     ctx = _frame(root, f"Model map · {task.title}", assets, body_class="map",
-                 scripts=[assets[PLOTLY], *data_scripts(slug, data_parts), assets["common"],
-                          assets["map"]],
+                 scripts=[assets[PLOTLY], *(f"{slug}/{f}" for f in data_files),
+                          assets["common"], assets["map"]],
                  nav=_task_nav(root, slug, "map"),
                  crumbs=[{"label": "Home", "href": root + "index.html"},
                          {"label": task.title, "href": "index.html"},

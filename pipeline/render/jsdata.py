@@ -76,9 +76,13 @@ def js_files(target: str, obj: Any, limit: int | None = None) -> list[str]:
     argument). Member names are written as `safe_json` strings, so a key that came from a
     repository is data inside brackets, never code."""
     limit = MAX_FILE_BYTES if limit is None else limit
-    statements = _statements(target, obj, limit)
+    return pack(assignments(target, obj, limit), limit)
+
+
+def pack(statements: Iterable[str], limit: int) -> list[str]:
+    """Whole statements, in order, packed into files of at most `limit` bytes."""
     files: list[str] = []
-    for statement in statements:            # pack whole statements, in order
+    for statement in statements:
         if files and len(files[-1]) + len(statement) <= limit:
             files[-1] += statement
         else:
@@ -86,7 +90,14 @@ def js_files(target: str, obj: Any, limit: int | None = None) -> list[str]:
     return files
 
 
-def _statements(target: str, obj: Any, limit: int) -> list[str]:
+def member(target: str, path: Sequence[str]) -> str:
+    """`target["a"]["b"]`: a member of a trusted target, keys written as safe strings."""
+    return target + "".join(f"[{safe_json(str(key))}]" for key in path)
+
+
+def assignments(target: str, obj: Any, limit: int) -> list[str]:
+    """Statements that store `obj` under `target`, each under `limit` bytes where the
+    data allows (see `js_files`)."""
     whole = js_assign(target, obj)
     if len(whole) <= limit:
         return [whole]
@@ -98,7 +109,7 @@ def _statements(target: str, obj: Any, limit: int) -> list[str]:
         while big and len(js_assign(target, small)) > limit // 2:
             key = big.pop(0)
             del small[key]
-            rest.extend(_statements(f"{target}[{safe_json(str(key))}]", obj[key], limit))
+            rest.extend(assignments(member(target, [key]), obj[key], limit))
         return [js_assign(target, {**small, **{k: None for k in obj if k not in small}})
                 ] + rest
     if isinstance(obj, list) and len(obj) > 1:

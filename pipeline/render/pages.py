@@ -18,7 +18,6 @@ from exnet.render.assets import Assets, templates_dir
 from exnet.render.context import (
     check_context,
     compare_context,
-    data_scripts,
     home_context,
     map_context,
     model_contexts,
@@ -26,6 +25,7 @@ from exnet.render.context import (
     task_context,
 )
 from exnet.render.corpus import TaskSource
+from exnet.render.dataparts import task_data_files
 from exnet.render.jsdata import detail_shards, js_assign, js_files, task_data
 from exnet.render.links import task_slug
 from exnet.render.project import project_contexts
@@ -56,14 +56,16 @@ def iter_task_pages(env: jinja2.Environment, task: TaskSource, tables: TaskTable
     """The pages and data files of one task, under its folder, one at a time."""
     slug = task_slug(task.name)
     paths = assets.paths
-    data = js_files("window.EXNET_DATA", task_data(task, tables))
-    n = len(data)
-    yield f"{slug}/index.html", _render(env, "task.html", task_context(task, tables, paths, n))
-    yield f"{slug}/compare.html", _render(env, "compare.html", compare_context(task, paths, n))
-    yield f"{slug}/map.html", _render(env, "map.html", map_context(task, tables, paths, n))
+    data = task_data_files(task_data(task, tables))
+    first, every = data.names(every_part=False), data.names(every_part=True)
+    yield f"{slug}/index.html", _render(env, "task.html",
+                                        task_context(task, tables, paths, first))
+    yield f"{slug}/compare.html", _render(env, "compare.html",
+                                          compare_context(task, paths, every))
+    yield f"{slug}/map.html", _render(env, "map.html", map_context(task, tables, paths, every))
     yield f"{slug}/check.html", _render(env, "check.html", check_context(task, paths))
-    for name, part in zip(data_scripts(slug, n), data):
-        yield name, part.encode("utf-8")
+    for name, text in data.files():
+        yield f"{slug}/{name}", text.encode("utf-8")
     model_page = env.get_template("model.html")
     for model, ctx in model_contexts(task, tables, paths):
         yield f"{slug}/models/{model}.html", model_page.render(ctx).encode("utf-8")

@@ -186,6 +186,49 @@
     });
   };
 
+  /* A task's data comes in parts (render/dataparts.py): data.js holds the first view's,
+   * and names the files of each other part in `parts`. */
+  var partState = {};   // part -> true when loaded, or the callbacks waiting for it
+
+  /** Whether a part of the task data is there (a page that lists every file as a
+   *  script has them all, and never asks). */
+  E.hasData = function (D, name) {
+    return !(D.parts && D.parts[name]) || partState[name] === true;
+  };
+
+  /** Load the parts of the task data that are not loaded yet (each part's files in
+   *  order), then call back once. A file that fails to load is reported and skipped. */
+  E.needData = function (D, names, callback) {
+    var waiting = names.filter(function (p, i) {
+      return names.indexOf(p) === i && !E.hasData(D, p);
+    });
+    var left = waiting.length;
+    if (!left) { callback(); return; }
+    function one() { if (--left === 0) callback(); }
+    waiting.forEach(function (part) {
+      if (partState[part]) { partState[part].push(one); return; }
+      partState[part] = [one];
+      var files = D.parts[part].slice();
+      (function next() {
+        var name = files.shift();
+        if (name === undefined) {
+          var waiters = partState[part];
+          partState[part] = true;
+          if (window.performance && performance.mark) performance.mark("exnet:data-" + part);
+          waiters.forEach(function (f) { f(); });
+          return;
+        }
+        var src = E.internalHref(String(name));
+        if (!src) { console.error("exnet: bad data file name", name); next(); return; }
+        var s = document.createElement("script");
+        s.src = src;
+        s.onload = next;
+        s.onerror = function () { console.error("exnet: could not load " + src); next(); };
+        document.head.appendChild(s);
+      })();
+    });
+  };
+
   /** Show a message instead of a chart (the chart, and its event handlers, go). */
   /** Before drawing a chart where a message was: remove the message. */
   E.clearMessage = function (node) {

@@ -21,6 +21,7 @@
   var PAGE = 50;
   var SECTIONS = ["overview", "layers", "hyperparameters", "data", "tricks", "models"];
   var SPLIT_GROUPS = 3;
+  var FIRST_VIEW = "core.input";   // the Sankey view of the first screen (dataparts.py)
 
   /* ------------------------------------------------------------------ state */
   var state = {
@@ -29,7 +30,7 @@
     search: "",
     structure: null,     // {label, mask, param}: a Sankey click, a skeleton, a map selection
     brushes: {},         // parallel-coordinates axis key -> [[lo, hi]]
-    view: "core.input",
+    view: FIRST_VIEW,
     split: "",           // facet key the charts are split by ("" for none)
     bins: "fine",        // learning-rate bins: "fine" (1-2-5) or "decade"
     limit: PAGE,
@@ -159,6 +160,7 @@
   }
 
   function pump() {
+    if (!current.mask) return;   // nothing is drawn before the first update
     if (!frame) {
       frame = requestAnimationFrame(function () {
         frame = 0;
@@ -187,9 +189,75 @@
 
   var current = { mask: null, masks: null, n: N };
 
+  /* ------------------------------------------------------ data parts */
+  var waitingPush, modelsStale = false;
+
+  /** The parts of the data a state needs beyond the first view's, not loaded yet. */
+  function partsFor(st) {
+    var parts = [];
+    if (st.tab === "hyperparameters") parts.push("hyper");
+    if (st.tab === "models") parts.push("models", "hyper");
+    if (st.search.trim()) parts.push("models");
+    if (Object.keys(st.brushes).some(function (k) { return st.brushes[k]; })) parts.push("hyper");
+    if (st.view !== FIRST_VIEW) parts.push("sankey");
+    return parts.filter(function (p) { return !E.hasData(D, p); });
+  }
+
+  /** The parts a link's hash needs before it can be read (a Sankey node or link may be
+   *  of another view, a brush is on a hyperparameter). */
+  function partsForHash(text) {
+    var parts = [];
+    text.replace(/^#/, "").split("&").forEach(function (pair) {
+      var key = pair.split("=")[0];
+      if (key === "hyperparameters" || key.indexOf("b.") === 0) parts.push("hyper");
+      else if (key === "models") parts.push("models", "hyper");
+      else if (key === "q") parts.push("models");
+      else if (key === "sankey" || key === "node" || key === "link") parts.push("sankey");
+    });
+    return parts.filter(function (p) { return !E.hasData(D, p); });
+  }
+
+  /** Run `then` once `parts` are loaded: at once when they are. */
+  function ensure(parts, then) {
+    if (!parts.length) { then(); return; }
+    document.body.setAttribute("data-loading", parts.join(" "));
+    E.needData(D, parts, function () {
+      document.body.removeAttribute("data-loading");
+      then();
+    });
+  }
+
+  /** Set the state from a hash, once the data it needs is there. */
+  function fromHash(push) {
+    var hash = location.hash;
+    ensure(partsForHash(hash), function () { readHash(hash); update(push); });
+  }
+
+  /** Once the page has loaded, the other parts load in idle time, so that opening a
+   *  section later does not wait. */
+  function prefetch() {
+    var rest = Object.keys(D.parts || {});
+    var later = window.requestIdleCallback || function (f) { return setTimeout(f, 50); };
+    later(function () {
+      E.needData(D, rest, function () { if (modelsStale) drawModels(); });
+    });
+  }
+
   /** Recompute everything from the state; `push` (default true) records the new state
    *  as a history entry, "replace" overwrites the current one, false leaves the URL. */
   function update(push) {
+    if (partsFor(state).length) {
+      var first = waitingPush === undefined;
+      waitingPush = push === undefined ? true : push;
+      if (first) {
+        ensure(partsFor(state), function () {
+          var p = waitingPush;
+          waitingPush = undefined;
+          update(p);
+        });
+      }
+      return;
+    }
     current.masks = allMasks();
     current.mask = combine(current.masks, null);
     current.n = count(current.mask);
@@ -202,7 +270,7 @@
     updateTricks();
     updateSkeletons();
     state.limit = PAGE;
-    drawModels();
+    if (E.hasData(D, "models") && E.hasData(D, "hyper")) drawModels(); else modelsStale = true;
     Object.keys(views).forEach(function (k) { views[k].dirty = true; });
     setPending();
     pump();
@@ -320,14 +388,21 @@
   }
 
   /* --------------------------------------------------------- model list */
-  var hyper = {};
-  D.hyper.forEach(function (h) { hyper[h.key] = h; });
+  var hyper = null;
+  /** A hyperparameter's column (its part of the data is loaded by then: partsFor). */
+  function hyperOf(key) {
+    if (!hyper) {
+      hyper = {};
+      (D.hyper || []).forEach(function (h) { hyper[h.key] = h; });
+    }
+    return hyper[key];
+  }
 
   /** A model's training settings, one per line (so the column stays narrow). */
   function hpLines(r) {
     var parts = [];
     function add(key, prefix, suffix) {
-      var h = hyper[key];
+      var h = hyperOf(key);
       if (!h) return;
       var v = h.values[r];
       if (v === null || v === undefined) return;
@@ -364,6 +439,7 @@
   }
 
   function drawModels() {
+    modelsStale = false;
     var body = document.getElementById("model-rows");
     var frag = document.createDocumentFragment(), shown = 0, total = current.n;
     for (var k = 0; k < N && shown < state.limit; k++) {
@@ -672,6 +748,9 @@
     if (groups === null && !tables.length) box.appendChild(E.el("p", { text: "No selected model has layers in this view." }));
   }
 
+  /** Whether the task has a Sankey view of this name (its data may not be loaded yet). */
+  function hasView(name) { return Object.prototype.hasOwnProperty.call(D.sankey, name); }
+
   function viewName() {
     var parts = state.view.split(".");
     var align = { input: "from the input", output: "from the output", aligned: "multiple alignment",
@@ -701,20 +780,21 @@
     var layers = document.getElementById("sl-" + parts[0]), align = document.getElementById("sa-" + parts[1]);
     if (layers) layers.checked = true;
     if (align) align.checked = true;
-    document.getElementById("sa-aligned").disabled = !D.sankey[parts[0] + ".aligned"];
+    document.getElementById("sa-aligned").disabled = !hasView(parts[0] + ".aligned");
   }
 
   function readSankeyControls() {
     var layers = document.querySelector('input[name="sankey-layers"]:checked').value;
     var align = document.querySelector('input[name="sankey-align"]:checked');
     var aligned = document.getElementById("sa-aligned");
-    aligned.disabled = !D.sankey[layers + ".aligned"];
+    aligned.disabled = !hasView(layers + ".aligned");
     if (align.disabled || (align.value === "aligned" && aligned.disabled)) {
       document.getElementById("sa-input").checked = true;
       align = document.getElementById("sa-input");
     }
     var view = layers + "." + align.value;
-    state.view = D.sankey[view] ? view : layers + ".input";
+    state.view = hasView(view) ? view : layers + ".input";
+    if (partsFor(state).length) { update(true); return; }
     views.sankey.dirty = true;
     setPending();
     pump();
@@ -723,7 +803,7 @@
 
   /* ------------------------------------------- distributions (exnet-dist.js) */
   function drawHyper(el) {
-    var h = hyper[el.getAttribute("data-hyper")], spec = CH.hyper[h.key];
+    var h = hyperOf(el.getAttribute("data-hyper")), spec = CH.hyper[h.key];
     var groups = splitGroups(), box = document.getElementById("tbl-" + el.id);
     var known = 0;
     for (var r = 0; r < N; r++) if (current.mask[r] && h.values[r] !== null && h.values[r] !== undefined) known++;
@@ -789,7 +869,7 @@
   function axisValuesFor() {
     if (axisValues) return axisValues;
     axisValues = axes.map(function (axis) {
-      var h = hyper[axis.key], out = new Float64Array(N);
+      var h = hyperOf(axis.key), out = new Float64Array(N);
       for (var r = 0; r < N; r++) {
         var v = h.values[r];
         if (v === null || v === undefined) { out[r] = axis.na; continue; }
@@ -876,7 +956,7 @@
       });
     });
     if (state.search.trim()) params.push("q=" + encodeURIComponent(state.search.trim()));
-    if (state.view !== "core.input") params.push("sankey=" + state.view);
+    if (state.view !== FIRST_VIEW) params.push("sankey=" + state.view);
     if (state.split) params.push("split=" + encodeURIComponent(state.split));
     if (state.bins !== "fine") params.push("bins=" + state.bins);
     if (state.structure && state.structure.param) params.push(state.structure.param);
@@ -901,7 +981,7 @@
   /** Set the whole state from a hash (unknown keys and values are ignored). */
   function readHash(text) {
     state.tab = "overview"; state.facets = {}; state.search = ""; state.structure = null;
-    state.brushes = {}; state.view = "core.input"; state.split = ""; state.bins = "fine";
+    state.brushes = {}; state.view = FIRST_VIEW; state.split = ""; state.bins = "fine";
     state.compare = [];
     var selected = null;
     text.replace(/^#/, "").split("&").forEach(function (pair) {
@@ -913,7 +993,7 @@
       } catch (e) { return; }
       if (value === null) { if (SECTIONS.indexOf(key) >= 0) state.tab = key; return; }
       if (key === "q") { state.search = value; return; }
-      if (key === "sankey") { if (D.sankey[value]) state.view = value; return; }
+      if (key === "sankey") { if (hasView(value)) state.view = value; return; }
       if (key === "split") { if (facetIndex[value] !== undefined) state.split = value; return; }
       if (key === "bins") { if (value === "decade") state.bins = value; return; }
       if (key === "node" || key === "link") {
@@ -985,8 +1065,12 @@
     state.tab = id;
     showTab();
     if (focus) document.getElementById("tab-" + id).focus();
-    setPending();
-    pump();
+    if (partsFor(state).length) update(false);
+    else {
+      if (modelsStale && id === "models") drawModels();
+      setPending();
+      pump();
+    }
     writeHash(true);
   }
 
@@ -1062,9 +1146,9 @@
       writeHash(true);
     });
     // Back and forward, and links to another state of this page.
-    window.addEventListener("popstate", function () { readHash(location.hash); update(false); });
+    window.addEventListener("popstate", function () { fromHash(false); });
     window.addEventListener("hashchange", function () {
-      if (location.hash !== stateHash()) { readHash(location.hash); update(false); }
+      if (location.hash !== stateHash()) fromHash(false);
     });
     // On narrow screens the filters start folded, so the views come first.
     if (window.matchMedia && window.matchMedia("(max-width: 900px)").matches) {
@@ -1079,7 +1163,8 @@
   addView("parcoords", document.getElementById("chart-parcoords"), drawParcoords);
   wireTabs();
   wire();
-  readHash(location.hash);
-  update("replace");
   E.task = { state: state, update: update, openTab: openTab };
+  fromHash("replace");
+  if (document.readyState === "complete") prefetch();
+  else window.addEventListener("load", prefetch);
 })();

@@ -132,6 +132,27 @@ def test_readme_mentions_are_whole_names() -> None:
         ("fashion_mnist", 1), ("mnist", 1)]
 
 
+def test_readme_mentions_of_kaggle_sets_learners_use() -> None:
+    from exnet.extract.datasets import canonical_dataset, readme_mentions
+    from exnet.taskfit import IMAGE_DATASETS, TEXT_DATASETS
+
+    text = ("# Mood from text\nData: the Emotions Dataset for NLP (Kaggle).\n"
+            "Idea taken from a paper on tweets.\n")
+    assert readme_mentions(text) == [("emotion", 2), ("twitter", 3)]
+    assert readme_mentions("kaggle.com/datasets/rmisra/news-headlines-dataset-for-"
+                           "sarcasm-detection\n") == [("sarcasm_headlines", 1)]
+    assert canonical_dataset("Sarcasm_Headlines_Dataset.json") == "sarcasm_headlines"
+    assert canonical_dataset("dair-ai/emotion") == "emotion"
+    assert canonical_dataset("data/PlantVillage/train") == "plantvillage"
+    assert canonical_dataset("Brain Tumor MRI Dataset") == "brain_tumor_mri"
+    assert canonical_dataset("chest_xray/train") == "chest_xray"
+    assert canonical_dataset("BreaKHis_v1/histology_slides") == "breakhis"
+    assert canonical_dataset("the emotions of a crowd") is None
+    # each id is known to the task check, on the right side
+    assert {"emotion", "sarcasm_headlines"} <= TEXT_DATASETS
+    assert {"plantvillage", "brain_tumor_mri", "chest_xray", "breakhis"} <= IMAGE_DATASETS
+
+
 def test_resumable_epoch_loop(tmp_path) -> None:
     from extract_helpers import run_extract
 

@@ -201,3 +201,33 @@ def test_the_training_file_beats_an_evaluation_script(tmp_path) -> None:
                     "train = loaders(batch_size=16)\nfor epoch in range(3):\n    pass\n"})
     model = find_model(run_extract(tmp_path), "Net")
     assert model["hyperparameters"]["batch_size"]["value"] == 16
+
+
+def test_an_optimizer_named_by_a_config_value(tmp_path) -> None:
+    """`getattr(optim, params["optimizer"])` with the name in a JSON file of tuned
+    settings is that optimizer; a name chosen at run time stays unknown."""
+    from extract_helpers import find_model, run_extract
+
+    (tmp_path / "best.json").write_text('{"optimizer": "RMSprop", "lr": 0.002}\n')
+    (tmp_path / "train.py").write_text(
+        "import json\n"
+        "import torch.nn as nn\n"
+        "import torch.optim as optim\n\n"
+        "class Net(nn.Module):\n"
+        "    def __init__(self):\n"
+        "        super().__init__()\n"
+        "        self.fc = nn.Linear(10, 2)\n\n"
+        "    def forward(self, x):\n"
+        "        return self.fc(x)\n\n"
+        "with open('best.json') as f:\n"
+        "    params = json.load(f)\n"
+        "net = Net()\n"
+        "opt_class = getattr(optim, params['optimizer'])\n"
+        "opt = opt_class(net.parameters(), lr=params['lr'])\n")
+    hps = find_model(run_extract(tmp_path), "Net")["hyperparameters"]
+    assert (hps["optimizer"]["value"], hps["optimizer"]["line"]) == ("rmsprop", 17)
+    assert hps["learning_rate"]["value"] == 0.002
+    # chosen at run time: no optimizer is named
+    train = tmp_path / "train.py"
+    train.write_text(train.read_text().replace("params['optimizer']", "input()"))
+    assert "optimizer" not in find_model(run_extract(tmp_path), "Net")["hyperparameters"]

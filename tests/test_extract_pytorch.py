@@ -305,3 +305,61 @@ def test_pretrained_models_used_as_they_are_are_set_aside() -> None:
     assert {(a["file"], a["why"]) for a in data["set_aside"]} >= {
         ("timm_model.py", "a pretrained model used as it is, never trained in the project")}
     assert not models_in(data, "timm_model.py")
+
+
+def test_a_model_class_defined_inside_a_function(tmp_path) -> None:
+    """A class defined in `main()`, or in a command's method, is a model class there;
+    its methods read the function's names; a module-level class of the same name
+    elsewhere keeps its own meaning."""
+    from extract_helpers import run_extract
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "train.py").write_text(
+        "import torch.nn as nn\n"
+        "import torch.optim as optim\n\n"
+        "def main():\n"
+        "    hidden = 32\n\n"
+        "    class Net(nn.Module):\n"
+        "        def __init__(self):\n"
+        "            super().__init__()\n"
+        "            self.fc1 = nn.Linear(10, hidden)\n"
+        "            self.fc2 = nn.Linear(hidden, 2)\n\n"
+        "        def forward(self, x):\n"
+        "            return self.fc2(self.fc1(x).relu())\n\n"
+        "    model = Net()\n"
+        "    opt = optim.Adam(model.parameters(), lr=0.01)\n\n"
+        "if __name__ == '__main__':\n"
+        "    main()\n")
+    (tmp_path / "b" / "command.py").write_text(
+        "import torch.nn as nn\n\n"
+        "class Command:\n"
+        "    def handle(self, **options):\n"
+        "        size = options['size']\n"
+        "        if size:\n"
+        "            class Tagger(nn.Module):\n"
+        "                def __init__(self):\n"
+        "                    super().__init__()\n"
+        "                    self.lstm = nn.LSTM(8, 16)\n\n"
+        "                def forward(self, x):\n"
+        "                    return self.lstm(x)[0]\n"
+        "            model = Tagger()\n")
+    (tmp_path / "a" / "other.py").write_text(
+        "import torch.nn as nn\n\n"
+        "class Net(nn.Module):\n"
+        "    def __init__(self):\n"
+        "        super().__init__()\n"
+        "        self.conv = nn.Conv2d(3, 8, 3)\n\n"
+        "    def forward(self, x):\n"
+        "        return self.conv(x)\n\n"
+        "net = Net()\n")
+    models = {(m["file"], m["name"]): m for project in ("a", "b")
+              for m in run_extract(tmp_path / project)["models"]}
+    assert sorted(models) == [("command.py", "Tagger"), ("other.py", "Net"), ("train.py", "Net")]
+    net = models[("train.py", "Net")]
+    assert net["span"] == [7, 14]
+    assert [(layer["type"], layer["args"].get("units")) for layer in net["layers"]] == [
+        ("Dense", 32), ("Activation", None), ("Dense", 2)]
+    assert net["hyperparameters"]["optimizer"]["value"] == "adam"
+    assert [layer["type"] for layer in models[("command.py", "Tagger")]["layers"]] == ["LSTM"]
+    assert [layer["type"] for layer in models[("other.py", "Net")]["layers"]] == ["Conv2D"]

@@ -44,7 +44,12 @@ Conventions the records follow (docs/ARCHITECTURE.md, "Extraction conventions"):
 - A project class (nn.Module / keras Model or Layer subclass) used inside another model
   is expanded in place when it builds known layers, and kept as one layer named after
   the class when it does not; such component classes are not separate records. A model
-  class never instantiated anywhere is still a record.
+  class never instantiated anywhere is still a record. A class defined inside a function
+  or method body (`class Net(nn.Module)` in `main()`) is a model class where that body
+  runs, and its methods read the function's names, as a closure would.
+- `getattr(optim, "Adam")`, `getattr(nn, cfg["activation"])`: a library's member named
+  by a known string (a literal, a config or settings-file value, an option's default) is
+  that member; a name chosen at run time stays unknown.
 - Pretrained backbones are one `Pretrained` layer with args `name` (e.g. "resnet18",
   "bert-base-uncased", a TF Hub handle) and `trainable` when the code sets it (or
   freezes its parameters). A layer assigned to a head attribute (`model.fc = ...`,

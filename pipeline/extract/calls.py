@@ -165,7 +165,7 @@ class Calls:
         line = frame.module.line(node)
         if name == "getattr" and len(pos) >= 2 and isinstance(pos[0], Qualified):
             return self.getattr_of_module(pos[0].name, pos[1], frame, line) or \
-                Unknown(node)
+                _library_attribute(pos[0], pos[1]) or Unknown(node)
         if name == "open" and pos and isinstance(plain(pos[0]), str):
             return FileHandle(plain(pos[0]))
         if name == "dict":
@@ -459,6 +459,15 @@ class Calls:
                 value = self.evaluator.eval(field.value, frame)
                 inst.attrs[name] = Const(value.value, value.line, "config", value.file) \
                     if isinstance(value, Const) else value
+
+
+def _library_attribute(library: Qualified, key: Value) -> Value | None:
+    """`getattr(optim, "Adam")`, `getattr(nn, cfg["activation"])`: the library's member
+    a known name (a literal, a config value, an option's default) names."""
+    name = key.value if isinstance(key, Const) else None
+    if isinstance(name, str) and name.isidentifier():
+        return Qualified(f"{library.name}.{name}")
+    return None
 
 
 def _passed_through(pos: list[Value], kw: dict[str, Value], node: cst.Call,

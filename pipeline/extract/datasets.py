@@ -30,7 +30,8 @@ _LOADERS = {
     "yahooanswers": "yahoo_answers", "trec": "trec", "emnist": "emnist", "kmnist": "kmnist",
     "svhn": "svhn", "stl10": "stl10", "imagenet": "imagenet", "caltech101": "caltech101",
     "fetch20newsgroups": "20newsgroups", "20newsgroups": "20newsgroups",
-    "loaddigits": "digits", "emotion": "emotion", "tweeteval": "twitter",
+    "loaddigits": "digits", "emotion": "emotion", "dairaiemotion": "emotion",
+    "tweeteval": "twitter",
     "rottentomatoes": "rotten_tomatoes", "tfflowers": "tf_flowers", "catsvsdogs": "cats_vs_dogs",
     "sentiment140": "twitter", "glue": "glue", "multinli": "mnli", "snli": "snli",
     "bostonhousing": "boston_housing", "oxfordflowers102": "flowers102", "food101": "food101",
@@ -41,6 +42,10 @@ _MENTIONS = [
     (re.compile(r"\bsst[-_ ]?2\b|stanford sentiment treebank", re.I), "sst2"),
     (re.compile(r"\bag[-_ ]?news\b", re.I), "ag_news"),
     (re.compile(r"\byelp", re.I), "yelp"),
+    # Kaggle's "Emotions dataset for NLP" (tweets too, but a named set before "tweets")
+    (re.compile(r"\bemotions?[-_ ](?:dataset|for[-_ ]nlp)", re.I), "emotion"),
+    (re.compile(r"\bsarcasm[-_ ]?headlines?|\bheadlines?[-_ ]dataset[-_ ]for[-_ ]sarcasm",
+                re.I), "sarcasm_headlines"),
     (re.compile(r"sentiment140|\btwitter\b|\btweets?\b", re.I), "twitter"),
     (re.compile(r"20[-_ ]?news[-_ ]?groups?", re.I), "20newsgroups"),
     (re.compile(r"\bfashion[-_ ]?mnist\b", re.I), "fashion_mnist"),
@@ -62,6 +67,11 @@ _MENTIONS = [
                 re.I), "cats_vs_dogs"),
     (re.compile(r"\bsvhn\b", re.I), "svhn"),
     (re.compile(r"\bstl[-_ ]?10\b", re.I), "stl10"),
+    # Kaggle sets learners often use
+    (re.compile(r"\bplant[-_ ]?village\b", re.I), "plantvillage"),
+    (re.compile(r"\bbrain[-_ ]?tumou?rs?\b", re.I), "brain_tumor_mri"),
+    (re.compile(r"\bchest[-_ ]?x[-_ ]?rays?\b", re.I), "chest_xray"),
+    (re.compile(r"\bbreakhis", re.I), "breakhis"),
 ]
 _FILE_READERS = ("read_csv", "read_table", "read_json", "read_excel", "read_parquet",
                  "open", "ImageFolder", "flow_from_directory", "image_dataset_from_directory",

@@ -229,6 +229,9 @@ class Expressions:
         name = node.value
         if name in frame.env:
             return frame.env[name]
+        closure = frame.cls.closure if frame.cls is not None else None
+        if closure is not None and name in closure:
+            return closure[name]
         if not frame.is_module and name in frame.module.env:
             return frame.module.env[name]
         if name == "self" and frame.self_val is not None:

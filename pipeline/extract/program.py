@@ -55,6 +55,8 @@ class ClassInfo:
     base_kind: str = ""                 # "model" | "layer"
     bases: list["ClassInfo"] = field(default_factory=list)
     methods: dict[str, cst.FunctionDef] = field(default_factory=dict)
+    nested: bool = False                # defined in a function's body: bound where it runs
+    closure: dict[str, Value] | None = None   # that function's names, which methods see
 
     def method(self, name: str) -> tuple["ClassInfo", cst.FunctionDef] | None:
         if name in self.methods:
@@ -150,6 +152,7 @@ class Program:
         self.modules: list[ModuleInfo] = []
         self.classes: dict[str, list[ClassInfo]] = {}
         self.functions: dict[str, list[FunctionInfo]] = {}
+        self.class_nodes: dict[int, ClassInfo] = {}     # id(ClassDef node) -> its info
         self.by_dotted: dict[str, ModuleInfo] = {}
         self.config_sources: dict[str, tuple[str, str]] = {}   # dotted -> (rel, text)
         self.config_envs: dict[str, dict[str, Value]] = {}
@@ -165,14 +168,19 @@ class Program:
         self.by_dotted.setdefault(stem.split("/")[-1], module)
         for stmt in module.tree.body:
             self._register(stmt, module)
+        # after the module's own, so that a name means the module's class first
+        for stmt in _nested_classes(module.tree.body):
+            self._register(stmt, module, nested=True)
 
-    def _register(self, stmt: cst.CSTNode, module: ModuleInfo) -> None:
+    def _register(self, stmt: cst.CSTNode, module: ModuleInfo, nested: bool = False) -> None:
         if isinstance(stmt, cst.ClassDef):
-            info = ClassInfo(stmt.name.value, stmt, module, [a.value for a in stmt.bases])
+            info = ClassInfo(stmt.name.value, stmt, module, [a.value for a in stmt.bases],
+                             nested=nested)
             for item in stmt.body.body:
                 if isinstance(item, cst.FunctionDef):
                     info.methods[item.name.value] = item
             self.classes.setdefault(info.name, []).append(info)
+            self.class_nodes[id(stmt)] = info
         elif isinstance(stmt, cst.FunctionDef):
             self.functions.setdefault(stmt.name.value, []).append(
                 FunctionInfo(stmt.name.value, stmt, module))
@@ -236,7 +244,7 @@ class Program:
 
     # ----------------------------------------------------------------- lookups
     def find_class(self, name: str, module: ModuleInfo) -> ClassInfo | None:
-        infos = self.classes.get(name)
+        infos = [i for i in self.classes.get(name) or () if not i.nested]
         if not infos:
             return None
         for info in infos:
@@ -361,3 +369,30 @@ class Caller(Protocol):
                       frame: Frame, line: int, standalone: bool = False) -> Value: ...
     def instantiate(self, cls: ClassInfo, pos: list[Value], kw: dict[str, Value],
                     node: cst.CSTNode | None, frame: Frame) -> Instance: ...
+
+
+def _nested_classes(body: Iterable[cst.CSTNode], inside: bool = False
+                    ) -> Iterable[cst.ClassDef]:
+    """Classes defined in the body of a function or method (a `class Net(nn.Module)`
+    inside `main()`, or inside a command's `handle()`), at any depth of blocks."""
+    for stmt in body:
+        if isinstance(stmt, cst.ClassDef):
+            if inside:
+                yield stmt
+            yield from _nested_classes(_block(stmt.body), inside)
+        elif isinstance(stmt, cst.FunctionDef):
+            yield from _nested_classes(_block(stmt.body), True)
+        elif isinstance(stmt, cst.BaseCompoundStatement):
+            blocks = [stmt.body, getattr(stmt, "orelse", None), getattr(stmt, "finalbody", None),
+                      *(h.body for h in getattr(stmt, "handlers", ()))]
+            for block in blocks:
+                while isinstance(block, (cst.If, cst.Else)):      # elif / else chains
+                    yield from _nested_classes(_block(block.body), inside)
+                    block = getattr(block, "orelse", None)
+                if block is not None:
+                    yield from _nested_classes(_block(block), inside)
+
+
+def _block(block: Any) -> list[cst.CSTNode]:
+    return list(getattr(block, "body", ()) or ()) if isinstance(block, cst.IndentedBlock) \
+        else []

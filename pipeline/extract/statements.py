@@ -95,7 +95,12 @@ class Statements:
             else:
                 self.bind_redefinition(stmt, frame)
         elif isinstance(stmt, cst.ClassDef):
-            self.bind_redefinition(stmt, frame)   # otherwise registered up front
+            info = self.program.class_nodes.get(id(stmt))
+            if not frame.is_module and info is not None and info.nested:
+                info.closure = frame.env    # its methods read the function's names
+                frame.env[stmt.name.value] = ClassRef(info)   # a class of this function
+            else:
+                self.bind_redefinition(stmt, frame)   # otherwise registered up front
         elif isinstance(stmt, (cst.IndentedBlock,)):
             self.exec_block(stmt.body, frame)
         elif isinstance(stmt, cst.BaseSmallStatement):   # the body of `if x: y = 1`

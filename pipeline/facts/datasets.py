@@ -34,6 +34,13 @@ NAMES = (
     (r"\bsvhn\b", "svhn"),
     (r"\bstl[-_ ]?10\b", "stl10"),
     (r"\bimagenet\b", "imagenet"),
+    (r"\bemotions?[-_ ](?:dataset|for[-_ ]nlp)", "emotion"),
+    (r"\bsarcasm[-_ ]?headlines?|\bheadlines?[-_ ]dataset[-_ ]for[-_ ]sarcasm",
+     "sarcasm_headlines"),
+    (r"\bplant[-_ ]?village\b", "plantvillage"),
+    (r"\bbrain[-_ ]?tumou?rs?\b", "brain_tumor_mri"),
+    (r"\bchest[-_ ]?x[-_ ]?rays?\b", "chest_xray"),
+    (r"\bbreakhis", "breakhis"),
 )
 _PATTERNS = tuple((re.compile(p, re.I), d) for p, d in NAMES)
 

@@ -383,8 +383,10 @@ def _nested_classes(body: Iterable[cst.CSTNode], inside: bool = False
         elif isinstance(stmt, cst.FunctionDef):
             yield from _nested_classes(_block(stmt.body), True)
         elif isinstance(stmt, cst.BaseCompoundStatement):
-            blocks = [stmt.body, getattr(stmt, "orelse", None), getattr(stmt, "finalbody", None),
-                      *(h.body for h in getattr(stmt, "handlers", ()))]
+            blocks = [getattr(stmt, "body", None), getattr(stmt, "orelse", None),
+                      getattr(stmt, "finalbody", None),
+                      *(h.body for h in getattr(stmt, "handlers", ())),
+                      *(c.body for c in getattr(stmt, "cases", ()))]   # try, match
             for block in blocks:
                 while isinstance(block, (cst.If, cst.Else)):      # elif / else chains
                     yield from _nested_classes(_block(block.body), inside)

@@ -47,6 +47,11 @@ Conventions the records follow (docs/ARCHITECTURE.md, "Extraction conventions"):
   class never instantiated anywhere is still a record. A class defined inside a function
   or method body (`class Net(nn.Module)` in `main()`) is a model class where that body
   runs, and its methods read the function's names, as a closure would.
+- A model called on the batches of a training DataLoader (`for x, y in
+  tqdm(train_loader): out = model(x)`) has that loader's batch size, wherever the loader
+  was made (a shared training function in a notebook that compares models, a data
+  module): a loop over a test loader, or an evaluation script, says nothing of training.
+- `global args` in one function, read in another, is the module's name.
 - `getattr(optim, "Adam")`, `getattr(nn, cfg["activation"])`: a library's member named
   by a known string (a literal, a config or settings-file value, an option's default) is
   that member; a name chosen at run time stays unknown.

@@ -47,6 +47,7 @@ from exnet.extract.values import (
     Qualified,
     SequentialObj,
     Super,
+    Tagged,
     Tensor,
     Unbound,
     Unknown,
@@ -128,11 +129,17 @@ class Calls:
         if isinstance(callee, Namespace):
             return callee          # `cfg = Config()` of a configuration class
         if isinstance(callee, (LayerObj, SequentialObj, Instance, FunctionalModel)):
+            if self.state.loaders and not frame.in_model and is_model_object(callee):
+                hyperparameters.tie_loader(self.state, self.state.loaders[-1], callee, node,
+                                           frame)
             return self.graph.apply(callee, pos, kw, frame, line)
         return _passed_through(pos, kw, node)
 
     def library_call(self, name: str, pos: list[Value], kw: dict[str, Value], node: cst.Call,
                      frame: Frame) -> Value:
+        if pos and isinstance(pos[0], Tagged) and pos[0].kind == "loader" and \
+                name.rsplit(".", 1)[-1] in _BATCH_WRAPPERS:
+            return pos[0]   # `tqdm(train_loader)` still yields that loader's batches
         settings = settings_files.on_library_call(self.program.root, frame.module.rel, name,
                                                   pos, kw)
         if settings is not None:
@@ -468,6 +475,10 @@ def _library_attribute(library: Qualified, key: Value) -> Value | None:
     if isinstance(name, str) and name.isidentifier():
         return Qualified(f"{library.name}.{name}")
     return None
+
+
+#: Calls that yield the batches of the DataLoader they are given.
+_BATCH_WRAPPERS = ("tqdm", "enumerate", "iter", "zip")
 
 
 def _passed_through(pos: list[Value], kw: dict[str, Value], node: cst.Call,

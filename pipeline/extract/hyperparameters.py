@@ -5,7 +5,8 @@ with a value, file, line and `how` (literal, constant, argparse, config, express
 a rank that says how directly it is tied to a model:
 
 - rank 0: tied to a model by the code (`model.compile(...)`, `model.fit(...)`,
-  `optim.Adam(model.parameters(), ...)`);
+  `optim.Adam(model.parameters(), ...)`, the model called on the batches of a training
+  DataLoader: `tie_loader`);
 - rank 1: untied but in the training code (a loss object, a DataLoader, an epoch loop,
   an EarlyStopping callback), attached to the model the same file made last;
 - rank 3: a name that says what it is (`EPOCHS = 10`, `--lr` default, `config["lr"]`)
@@ -212,6 +213,25 @@ def emit_optimizer(state: State, tag: Tagged, node: cst.CSTNode, frame: Frame,
         if isinstance(value, Tagged):    # a schedule passed as learning rate
             continue
         emit(state, name, value, node, frame, target, rank)
+
+
+def tie_loader(state: State, loader: Tagged, target: Value, node: cst.CSTNode,
+               frame: Frame) -> None:
+    """A model called on the batches of a DataLoader (`for x, y in train_loader:
+    out = model(x)`, in a training function every model of a notebook shares) has that
+    loader's batch size, tied: found where the DataLoader was made, once per pair."""
+    pair = (id(loader), id(target))
+    size = loader.extra.get("batch_size")
+    # only a loader of training data (shuffled, or made from a "train" set): a test
+    # loader's batch size is an evaluation setting, and an evaluation script that
+    # loops over one does not train the model
+    if pair in state.loader_ties or not isinstance(size, Const) or \
+            plain(loader.extra.get("train")) is not True:
+        return
+    state.loader_ties.add(pair)
+    if not size.file:
+        size = Const(size.value, size.line, size.how, loader.file)
+    emit(state, "batch_size", size, node, frame, target, rank=0, loader=True)
 
 
 def early_stopping(state: State, name: str, node: cst.Call, frame: Frame) -> Tagged | None:

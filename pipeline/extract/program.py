@@ -98,6 +98,7 @@ class Frame:
     returned: Value | None = None
     depth: int = 0
     is_module: bool = False
+    globals: set[str] = field(default_factory=set)   # names a `global` statement declared
 
 
 @dataclass(eq=False)

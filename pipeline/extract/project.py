@@ -392,7 +392,10 @@ def _records(ix: Interpreter, project: str, readme: tuple[str, str],
         group = groups.setdefault(_key(cand), _Group(cand))
         group.members.append(cand)
         group.uids.add(getattr(cand.obj, "uid", id(cand.obj)))
-    tied = {id(e.target) for e in ix.state.events if e.kind == "hyper" and e.target is not None}
+    # (a loop over a DataLoader ties a batch size to evaluation code's models too: that
+    # alone does not make an instance the trained one)
+    tied = {id(e.target) for e in ix.state.events if e.kind == "hyper" and e.target is not None
+            and not e.extra.get("loader")}
     for group in groups.values():
         # One class built with other arguments elsewhere (`VGG('VGG16')` in a demo,
         # `VGG('VGG19')` in train.py): the instance the code trains is the model.
@@ -505,7 +508,11 @@ def _set_aside(ix: Interpreter, kept: list[_Group], hypers: dict[int, dict[str, 
     project; each is listed with its reason instead (docs/ARCHITECTURE.md, "Model
     identity")."""
     def trains(group: _Group) -> bool:
-        return any(name in hypers[id(group)] for name in TRAINING_FACTS)
+        # a loop over a DataLoader feeds evaluation as well: its batch size alone is not
+        # training
+        mine = hypers[id(group)]
+        return any(name in mine and not mine[name].extra.get("loader")
+                   for name in TRAINING_FACTS)
 
     if not any(trains(g) for g in kept):
         return {}   # a collection of definitions: every one of them is an example
@@ -604,17 +611,34 @@ def _names_in(module: ModuleInfo, node: cst.CSTNode) -> set[str]:
     span = module.positions.spans.get(node)
     if span is None:
         return set()
-    return set(_IDENTIFIER.findall(module.source.text, span.start, span.start + span.length))
+    return set(_NAME.findall(_code_only(module.source.text[
+        span.start: span.start + span.length])))
 
 
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+#: A name as written, not an attribute of something (`nn.LSTM` is torch's, not the
+#: project's class `LSTM`).
+_NAME = re.compile(r"(?<![.\w])[A-Za-z_]\w*")
+#: A string literal or a comment, whichever starts first: what `_code_only` blanks.
+_NOT_CODE = re.compile("|".join((
+    r"[rRbBuUfF]{0,2}'''[\s\S]*?'''",
+    r'[rRbBuUfF]{0,2}"""[\s\S]*?"""',
+    r"[rRbBuUfF]{0,2}'(?:\\.|[^'\\\n])*'",
+    r'[rRbBuUfF]{0,2}"(?:\\.|[^"\\\n])*"',
+    r"#[^\n]*")))
+
+
+def _code_only(text: str) -> str:
+    """`text` without its strings and comments, so that a class named in a docstring or
+    a comment ("# the CNN feature extractor") is not taken for one the code uses."""
+    return _NOT_CODE.sub(" ", text)
 _CALL_ARGS = re.compile(r"\b([A-Za-z_]\w*)\s*\(([^()]*)\)")
 
 
 def _constructor_arguments(text: str, classes: set[str]) -> list[tuple[str, str]]:
     """(class called, model class passed as an argument) for `Net(Block, ...)` calls."""
     out: list[tuple[str, str]] = []
-    for match in _CALL_ARGS.finditer(text):
+    for match in _CALL_ARGS.finditer(_code_only(text)):
         if match[1] in classes:
             out.extend((match[1], name) for name in _IDENTIFIER.findall(match[2])
                        if name in classes)

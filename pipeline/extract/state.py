@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, replace
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 import libcst as cst
 
@@ -72,6 +72,8 @@ class State:
         self.ticks = 0
         self.instance_count = 0
         self.current: cst.CSTNode | None = None        # the top-level step being walked
+        self.loaders: list[Any] = []        # DataLoader tags the running loops iterate
+        self.loader_ties: set[tuple[int, int]] = set()   # (loader, model) tied once
 
     # ----------------------------------------------------------------- budgets
     def tick(self) -> None:

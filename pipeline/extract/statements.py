@@ -35,6 +35,7 @@ from exnet.extract.values import (
     Parameter,
     Parameters,
     SequentialObj,
+    Tagged,
     Tensor,
     Unbound,
     Value,
@@ -364,6 +365,9 @@ class Statements:
                 if small.value is not None else Const(None, 0)
         elif isinstance(small, (cst.Import, cst.ImportFrom)):
             pass   # imports are read up front (names.ImportMap)
+        elif isinstance(small, cst.Global) and not frame.is_module:
+            # `global args` in run(): what it binds is the module's, read by train()
+            frame.globals.update(n.name.value for n in small.names)
 
     def exec_for(self, stmt: cst.For, frame: Frame) -> None:
         """A loop, unrolled over its items when they are known: whole in model code (a
@@ -373,6 +377,30 @@ class Statements:
         not known runs once and is recorded as undecided when it built layers."""
         iterable = self.expressions.eval(stmt.iter, frame)
         hyperparameters.on_for_loop(self.state, stmt, frame, self.expressions.eval)
+        loader = self._loader_of(iterable, stmt.iter, frame)
+        if loader is not None:
+            self.state.loaders.append(loader)
+        try:
+            self._loop(stmt, iterable, frame)
+        finally:
+            if loader is not None:
+                self.state.loaders.pop()
+
+    def _loader_of(self, iterable: Value, expr: cst.BaseExpression, frame: Frame
+                   ) -> Tagged | None:
+        """The DataLoader a loop draws batches from: the iterable itself, or the loader
+        named in `enumerate(loader)`, `tqdm(loader, ...)`, `zip(loader, ...)`."""
+        if isinstance(iterable, Tagged) and iterable.kind == "loader":
+            return iterable
+        if isinstance(expr, cst.Call):
+            for arg in expr.args:
+                if isinstance(arg.value, (cst.Name, cst.Attribute)) and arg.keyword is None:
+                    value = self.expressions.eval(arg.value, frame)
+                    if isinstance(value, Tagged) and value.kind == "loader":
+                        return value
+        return None
+
+    def _loop(self, stmt: cst.For, iterable: Value, frame: Frame) -> None:
         items = self.iter_items(iterable, stmt.iter)
         mark = self._mark()
         limit = MAX_SEQUENCE if frame.in_model else 12
@@ -441,6 +469,8 @@ class Statements:
                     if isinstance(item, Const):
                         hyperparameters.on_config_key(self.state, key, item, frame)
             frame.env[name] = value
+            if name in frame.globals:
+                frame.module.env[name] = value
         elif isinstance(target, (cst.Tuple, cst.List)):
             elements = [e.value for e in target.elements]
             if isinstance(value, ListVal) and len(value.items) == len(elements):

@@ -39,8 +39,8 @@ from exnet.extract.values import (
     source_text,
 )
 
-_OPTIMIZER_MODULES = re.compile(r"^(torch\.optim|torch_optimizer)\.")
-_HUB_OPTIMIZERS = ("transformers.AdamW", "transformers.Adafactor",
+_OPTIMIZER_MODULES = re.compile(r"^(torch\.optim|torch_optimizer|timm\.optim)\.")
+_HUB_OPTIMIZERS = ("transformers.AdamW", "transformers.Adafactor", "lion_pytorch.Lion",
                    "transformers.optimization.AdamW")
 #: Methods that return the module they are called on (`model.to(device)`).
 _SAME_MODULE = ("to", "cuda", "cpu", "double", "float", "half", "train", "eval",
@@ -233,7 +233,10 @@ def _training_call(host: Host, name: str, pos: list[Value], kw: dict[str, Value]
         dataset = source_text(node.args[0].value) if node.args else ""
         train = "train" in dataset.lower() or plain(kw.get("shuffle", Const(False, 0))) is True
         hp.emit(state, "batch_size", size, node, frame, train=train)
-        return None
+        # a loop over it ties its batch size to the model it feeds (hp.tie_loader)
+        return Tagged("loader", "DataLoader", frame.module.line(node), frame.module.rel,
+                      extra={"batch_size": size if size is not None else UNKNOWN,
+                             "train": Const(train, 0)}, api=name)
     lightning = last == "Trainer" and "lightning" in name
     if lightning and "gradient_clip_val" in kw:
         hp.emit(state, "gradient_clipping", kw["gradient_clip_val"], node, frame, train=True)

@@ -632,6 +632,8 @@ def _code_only(text: str) -> str:
     """`text` without its strings and comments, so that a class named in a docstring or
     a comment ("# the CNN feature extractor") is not taken for one the code uses."""
     return _NOT_CODE.sub(" ", text)
+
+
 _CALL_ARGS = re.compile(r"\b([A-Za-z_]\w*)\s*\(([^()]*)\)")
 
 

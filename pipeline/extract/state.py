@@ -11,12 +11,12 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, replace
-from typing import Any, Iterable, Sequence
+from typing import Iterable, Sequence
 
 import libcst as cst
 
 from exnet.extract.program import Candidate, Event, Frame, ModuleInfo, Node, Undecided
-from exnet.extract.values import MAX_SEQUENCE, Choice, Instance, Value, is_model_object
+from exnet.extract.values import MAX_SEQUENCE, Choice, Instance, Tagged, Value, is_model_object
 
 STEP_BUDGET = 400_000     # statements and expressions evaluated per file
 
@@ -72,7 +72,7 @@ class State:
         self.ticks = 0
         self.instance_count = 0
         self.current: cst.CSTNode | None = None        # the top-level step being walked
-        self.loaders: list[Any] = []        # DataLoader tags the running loops iterate
+        self.loaders: list[Tagged] = []     # DataLoader tags the running loops iterate
         self.loader_ties: set[tuple[int, int]] = set()   # (loader, model) tied once
 
     # ----------------------------------------------------------------- budgets

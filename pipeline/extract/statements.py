@@ -377,7 +377,7 @@ class Statements:
         not known runs once and is recorded as undecided when it built layers."""
         iterable = self.expressions.eval(stmt.iter, frame)
         hyperparameters.on_for_loop(self.state, stmt, frame, self.expressions.eval)
-        loader = self._loader_of(iterable, stmt.iter, frame)
+        loader = self._loader_of(iterable)
         if loader is not None:
             self.state.loaders.append(loader)
         try:
@@ -386,19 +386,12 @@ class Statements:
             if loader is not None:
                 self.state.loaders.pop()
 
-    def _loader_of(self, iterable: Value, expr: cst.BaseExpression, frame: Frame
-                   ) -> Tagged | None:
-        """The DataLoader a loop draws batches from: the iterable itself, or the loader
-        named in `enumerate(loader)`, `tqdm(loader, ...)`, `zip(loader, ...)`."""
-        if isinstance(iterable, Tagged) and iterable.kind == "loader":
-            return iterable
-        if isinstance(expr, cst.Call):
-            for arg in expr.args:
-                if isinstance(arg.value, (cst.Name, cst.Attribute)) and arg.keyword is None:
-                    value = self.expressions.eval(arg.value, frame)
-                    if isinstance(value, Tagged) and value.kind == "loader":
-                        return value
-        return None
+    @staticmethod
+    def _loader_of(iterable: Value) -> Tagged | None:
+        """The DataLoader a loop draws batches from (`enumerate(loader)` and `tqdm(loader)`
+        are that loader too: calls.library_call)."""
+        return iterable if isinstance(iterable, Tagged) and iterable.kind == "loader" \
+            else None
 
     def _loop(self, stmt: cst.For, iterable: Value, frame: Frame) -> None:
         items = self.iter_items(iterable, stmt.iter)

@@ -6,10 +6,13 @@ import random
 from itertools import pairwise
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from exnet.aggregate import build_summary
-from exnet.aggregate.alignment import Alignment, _upgma_order, align
+from exnet.aggregate.alignment import Alignment, _add_to_profile, _Profile, _upgma_order, align
 from exnet.aggregate.distance import Alphabet
+from exnet.editdistance import INDEL
 
 E, L, D, C, G = "Embedding", "LSTM", "Dense", "Conv1D", "GRU"
 
@@ -76,3 +79,65 @@ def test_alignments_are_valid_for_many_random_sequences() -> None:
             assert len(cols) == len(seq)
             assert all(a < b for a, b in pairwise(cols))       # order kept
             assert all(0 <= c < result.length for c in cols)
+
+
+def _one_by_one(freq: np.ndarray, weight: float, seq: list[int],
+                cost: np.ndarray) -> list[tuple[int, int]]:
+    """The textbook alignment of one sequence to a profile, cell by cell (diagonal, then
+    skipping a profile column, then inserting on ties), numbered as `_add_to_profile`
+    numbers inserts."""
+    gap = cost.shape[0] - 1
+    f = freq / weight
+    match, skip = f @ cost, f @ cost[:, gap]
+    lp, n = len(f), len(seq)
+    dp = [[0.0] * (n + 1) for _ in range(lp + 1)]
+    for j in range(1, n + 1):
+        dp[0][j] = dp[0][j - 1] + INDEL
+    for i in range(1, lp + 1):
+        dp[i][0] = dp[i - 1][0] + skip[i - 1]
+        for j in range(1, n + 1):
+            dp[i][j] = min(min(dp[i - 1][j - 1] + match[i - 1][seq[j - 1]],
+                               dp[i - 1][j] + skip[i - 1]), dp[i][j - 1] + INDEL)
+    placed: list[tuple[int, int]] = []
+    i, j = lp, n
+    while i or j:
+        if i and j and dp[i][j] == dp[i - 1][j - 1] + match[i - 1][seq[j - 1]]:
+            placed.append((i - 1, -1))
+            i, j = i - 1, j - 1
+        elif i and dp[i][j] == dp[i - 1][j] + skip[i - 1]:
+            i -= 1
+        else:
+            placed.append((i, 0))
+            j -= 1
+    placed.reverse()
+    out, k = [], 0
+    for pos, (c, kind) in enumerate(placed):
+        k = 0 if kind == -1 else (k + 1 if pos and placed[pos - 1] == (c, 0) else 0)
+        out.append((c, -1 if kind == -1 else k))
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_adding_many_sequences_at_once_equals_adding_each_alone(seed: int) -> None:
+    """The vectorised profile alignment (rows at once, insert runs resolved by repeated
+    steps, traceback of all sequences together) gives each sequence exactly the
+    alignment of the cell-by-cell programme, ties included."""
+    rng = np.random.default_rng(seed)
+    types = 5
+    cost = rng.integers(0, 3, (types + 1, types + 1)) / 2.0
+    cost = (cost + cost.T) / 2
+    np.fill_diagonal(cost, 0.0)
+    cost[:, types] = cost[types, :] = INDEL
+    cost[types, types] = 0.0
+    freq = rng.integers(0, 4, (int(rng.integers(1, 9)), types + 1)).astype(float)
+    weight = float(max(freq.sum(axis=1).max(), 1.0))
+    seqs = [list(rng.integers(0, types, int(rng.integers(0, 12)))) for _ in
+            range(int(rng.integers(1, 20)))]
+    lens = np.array([len(s) for s in seqs])
+    codes = np.full((len(seqs), max(int(lens.max()), 1)), types)
+    for r, s in enumerate(seqs):
+        codes[r, :len(s)] = s
+    profile = _Profile([0], {0: []}, freq, weight)
+    assert _add_to_profile(profile, codes, lens, cost) == [
+        _one_by_one(freq, weight, s, cost) for s in seqs]

@@ -148,9 +148,54 @@ def test_readme_mentions_of_kaggle_sets_learners_use() -> None:
     assert canonical_dataset("chest_xray/train") == "chest_xray"
     assert canonical_dataset("BreaKHis_v1/histology_slides") == "breakhis"
     assert canonical_dataset("the emotions of a crowd") is None
+    # Kaggle's augmented PlantVillage, the NIH malaria cells, Food-101 by its folder
+    assert canonical_dataset("New Plant Diseases Dataset(Augmented)") == "plantvillage"
+    assert readme_mentions("# Cells\nSource: NIH Malaria Dataset\n") == [("malaria", 2)]
+    assert canonical_dataset("datasets/food-101/images/train") == "food101"
     # each id is known to the task check, on the right side
     assert {"emotion", "sarcasm_headlines"} <= TEXT_DATASETS
-    assert {"plantvillage", "brain_tumor_mri", "chest_xray", "breakhis"} <= IMAGE_DATASETS
+    assert {"plantvillage", "brain_tumor_mri", "chest_xray", "breakhis", "malaria",
+            "food101"} <= IMAGE_DATASETS
+
+
+def test_paths_given_to_a_generator_or_a_dataset_class_name_the_dataset(tmp_path) -> None:
+    """`datagen.flow_from_directory("data/food-101/train")` is a reader like
+    `image_dataset_from_directory`; so is the project's own Dataset class made with a
+    path (`DogCatDataset("../dogs-vs-cats/datasets")`); another class's strings are not."""
+    from extract_helpers import find_model, run_extract
+
+    (tmp_path / "keras_food.py").write_text(
+        "from tensorflow.keras.preprocessing.image import ImageDataGenerator\n"
+        "from tensorflow.keras import layers, models\n\n"
+        "gen = ImageDataGenerator(rescale=1. / 255)\n"
+        "train = gen.flow_from_directory('data/food-101/train', target_size=(64, 64))\n"
+        "model = models.Sequential([layers.Flatten(), layers.Dense(101)])\n"
+        "model.compile(optimizer='adam', loss='categorical_crossentropy')\n"
+        "model.fit(train, epochs=3)\n")
+    (tmp_path / "torch_pets.py").write_text(
+        "import torch.nn as nn\n"
+        "from torch.utils.data import Dataset, DataLoader\n\n"
+        "class DogCatDataset(Dataset):\n"
+        "    def __init__(self, root, split_file):\n"
+        "        self.root = root\n\n"
+        "class Logger:\n"
+        "    def __init__(self, path):\n"
+        "        self.path = path\n\n"
+        "class Net(nn.Module):\n"
+        "    def __init__(self):\n"
+        "        super().__init__()\n"
+        "        self.fc = nn.Linear(12, 2)\n\n"
+        "    def forward(self, x):\n"
+        "        return self.fc(x)\n\n"
+        "log = Logger('runs/mnist-baseline')\n"
+        "train_set = DogCatDataset('../dogs-vs-cats/datasets', split_file='train.txt')\n"
+        "loader = DataLoader(train_set, batch_size=8, shuffle=True)\n"
+        "model = Net()\n"
+        "for x, y in loader:\n"
+        "    model(x)\n")
+    result = run_extract(tmp_path)
+    assert find_model(result, "model", "keras_food.py")["datasets"] == ["food101"]
+    assert find_model(result, "Net")["datasets"] == ["cats_vs_dogs"]
 
 
 def test_resumable_epoch_loop(tmp_path) -> None:

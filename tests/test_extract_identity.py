@@ -125,6 +125,35 @@ def test_one_architecture_trained_two_ways_is_one_record(tmp_path) -> None:
     assert model["hyperparameters"]["optimizer"]["value"] == "adam"
 
 
+def test_the_copy_whose_settings_are_known_speaks_for_the_record(tmp_path) -> None:
+    """A hyperparameter search and the plain training script build one network: the
+    plain script's `lr=0.001` says more than the search's `trial.suggest_loguniform`,
+    though the search file comes first and sets as many training facts."""
+    from extract_helpers import run_extract
+
+    net = ("import torch\nimport torch.nn as nn\n\n\nclass MLP(nn.Module):\n"
+           "    def __init__(self):\n        super().__init__()\n"
+           "        self.fc = nn.Linear(784, 10)\n\n"
+           "    def forward(self, x):\n        return self.fc(x)\n\n\n")
+    (tmp_path / "search.py").write_text(net + (
+        "def objective(trial):\n"
+        "    model = MLP()\n"
+        "    lr = trial.suggest_loguniform('lr', 1e-5, 1e-1)\n"
+        "    optimizer = torch.optim.SGD(model.parameters(), lr=lr)\n"
+        "    for epoch in range(5):\n"
+        "        optimizer.step()\n"))
+    (tmp_path / "train.py").write_text(net + (
+        "model = MLP()\n"
+        "optimizer = torch.optim.Adam(model.parameters(), lr=0.001)\n"
+        "for epoch in range(3):\n"
+        "    optimizer.step()\n"))
+    [model] = run_extract(tmp_path)["models"]
+    assert model["file"] == "train.py"
+    assert {k: v["value"] for k, v in model["hyperparameters"].items()} == {
+        "epochs": 3, "learning_rate": 0.001, "optimizer": "adam"}
+    assert [o["file"] for o in model["occurrences"]] == ["search.py", "train.py"]
+
+
 def test_keras_subclass_blocks_are_inlined() -> None:
     data = extract(fixture("blocks_keras"))
     assert names(data) == [("model.py", "SmallNet")]

@@ -129,52 +129,86 @@ def _add_to_profile(profile: _Profile, codes: np.ndarray, lens: np.ndarray,
     Returns, per sequence, per layer: (profile column, -1) for a match, or
     (boundary, k) for the k-th layer inserted before profile column `boundary`.
     """
+    ptr = _pointers(profile, codes, lens, cost)
+    return [_inserts(placed) for placed in _traceback(ptr, lens)]
+
+
+def _pointers(profile: _Profile, codes: np.ndarray, lens: np.ndarray,
+              cost: np.ndarray) -> np.ndarray:
+    """Needleman-Wunsch of every sequence against the profile: the traceback pointers,
+    (profile + 1, width + 1, sequences), 0 diagonal, 1 profile column skipped, 2 insert.
+
+    A row of the table is computed for all sequences and all layers at once. Only the
+    insert move depends on the cell to its left; that chain is resolved by repeating one
+    vectorised step until nothing changes, which takes as many steps as the longest run
+    of insertions, not one per layer. Every cell gets the same floating-point sums as a
+    cell-by-cell loop would, so ties break the same way.
+    """
     gap = cost.shape[0] - 1
     f = profile.freq / profile.weight
     match = f @ cost                            # (L, A+1): column vs residue type
     skip = f @ cost[:, gap]                     # profile column left without a residue
     lp, n = len(f), len(lens)
     width = int(lens.max()) if n else 0
-    ptr = np.zeros((lp + 1, width + 1, n), dtype=np.int8)   # 0 diag, 1 skip, 2 insert
-    prev = [np.full(n, j * INDEL) for j in range(width + 1)]
+    residues = codes[:, :width].T               # (width, n)
+    ptr = np.zeros((lp + 1, width + 1, n), dtype=np.int8)
+    prev = np.arange(width + 1, dtype=np.float64)[:, None] * INDEL + np.zeros(n)
     ptr[0, 1:, :] = 2
     for i in range(1, lp + 1):
-        cur = [prev[0] + skip[i - 1]]
-        ptr[i, 0, :] = 1
-        for j in range(1, width + 1):
-            diag = prev[j - 1] + match[i - 1][codes[:, j - 1]]
-            up = prev[j] + skip[i - 1]
-            left = cur[j - 1] + INDEL
-            best = np.minimum(np.minimum(diag, up), left)
-            ptr[i, j] = np.where(diag == best, 0, np.where(up == best, 1, 2))
-            cur.append(best)
+        diag = np.empty_like(prev)
+        up = prev + skip[i - 1]
+        diag[0] = np.inf
+        diag[1:] = prev[:-1] + match[i - 1][residues]
+        best = np.minimum(diag, up)
+        cur = best.copy()
+        while True:
+            left = cur[:-1] + INDEL
+            nxt = np.minimum(best[1:], left)
+            if np.array_equal(nxt, cur[1:]):
+                break
+            cur[1:] = nxt
+        ptr[i] = np.where(diag == cur, 0, np.where(up == cur, 1, 2))
         prev = cur
-    out: list[list[tuple[int, int]]] = []
-    for r in range(n):
-        i, j = lp, int(lens[r])
-        placed: list[tuple[int, int]] = []
-        while i or j:
-            step = ptr[i, j, r]
-            if step == 0:
-                placed.append((i - 1, -1))
-                i, j = i - 1, j - 1
-            elif step == 1:
-                i -= 1
-            else:
-                placed.append((i, 0))
-                j -= 1
-        placed.reverse()
-        k = 0
-        fixed: list[tuple[int, int]] = []
-        for pos, (c, kind) in enumerate(placed):
-            if kind == -1:
-                fixed.append((c, -1))
-                k = 0
-            else:
-                k = k + 1 if pos and placed[pos - 1] == (c, 0) else 0
-                fixed.append((c, k))
-        out.append(fixed)
-    return out
+    return ptr
+
+
+def _traceback(ptr: np.ndarray, lens: np.ndarray) -> list[list[tuple[int, int]]]:
+    """Follow the pointers of all sequences together: per sequence, in forward order,
+    (profile column, -1) for a match and (boundary, 0) for an inserted layer."""
+    n = len(lens)
+    i = np.full(n, ptr.shape[0] - 1, dtype=np.int64)
+    j = lens.astype(np.int64).copy()
+    rows = np.arange(n)
+    steps: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    active = (i > 0) | (j > 0)
+    while active.any():
+        r = rows[active]
+        step = ptr[i[r], j[r], r]
+        moved = step != 1
+        steps.append((r[moved], np.where(step[moved] == 0, i[r[moved]] - 1, i[r[moved]]),
+                      step[moved] == 0))
+        i[r] -= step != 2
+        j[r] -= step != 1
+        active = (i > 0) | (j > 0)
+    placed: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+    for r, col, matched in reversed(steps):
+        for row, c, m in zip(r.tolist(), col.tolist(), matched.tolist()):
+            placed[row].append((c, -1 if m else 0))
+    return placed
+
+
+def _inserts(placed: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Number the inserted layers of a run before the same profile column 0, 1, 2..."""
+    fixed: list[tuple[int, int]] = []
+    k = 0
+    for pos, (c, kind) in enumerate(placed):
+        if kind == -1:
+            fixed.append((c, -1))
+            k = 0
+        else:
+            k = k + 1 if pos and placed[pos - 1] == (c, 0) else 0
+            fixed.append((c, k))
+    return fixed
 
 
 def align(seqs: list[Seq], counts: list[int], alphabet: Alphabet, limit: int) -> Alignment:
@@ -199,12 +233,16 @@ def align(seqs: list[Seq], counts: list[int], alphabet: Alphabet, limit: int) ->
     final = profiles[0]
     if p == m:
         return Alignment(len(final.freq), [final.cols[s] for s in range(m)], p, 0)
-    # In batches: the traceback pointers take (profile × length × batch) bytes.
-    placed: list[list[tuple[int, int]]] = []
-    for lo in range(p, m, _BATCH):
-        hi = min(lo + _BATCH, m)
-        width = max(int(lens[lo:hi].max()), 1)
-        placed += _add_to_profile(final, codes[lo:hi, :width], lens[lo:hi], cost)
+    # In batches of similar length, so that no short sequence pays for a long one's
+    # table; the traceback pointers take (profile × length × batch) bytes.
+    rest = p + np.argsort(lens[p:], kind="stable")
+    placed: list[list[tuple[int, int]]] = [[] for _ in range(m - p)]
+    for lo in range(0, m - p, _BATCH):
+        batch = rest[lo:lo + _BATCH]
+        width = max(int(lens[batch].max()), 1)
+        for s, places in zip(batch.tolist(),
+                             _add_to_profile(final, codes[batch, :width], lens[batch], cost)):
+            placed[s - p] = places
     lp = len(final.freq)
     widths = [0] * (lp + 1)                      # insert columns before each profile col
     for seq_places in placed:

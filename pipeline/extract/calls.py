@@ -188,6 +188,12 @@ class Calls:
     def method_call(self, receiver: Value, method: str, pos: list[Value],
                     kw: dict[str, Value], node: cst.Call, frame: Frame) -> Value:
         line = frame.module.line(node)
+        if method in _TRAINING_STEPS or method == "step" and isinstance(receiver, Tagged) \
+                and receiver.kind == "optimizer":
+            loops = self.state.loops
+            self.state.step_loops.append(max((k for k, data in enumerate(loops) if data),
+                                             default=-1))
+        datasets.on_reader_method(self.state, method, pos, kw, node, frame)
         hooked = frameworks.training_method(self.host, receiver, method, pos, kw, node, frame)
         if hooked is not None:
             return hooked
@@ -429,6 +435,9 @@ class Calls:
         self.state.instantiated.add(id(cls.node))
         self.state.instances[inst.uid] = inst
         framework = frameworks.get(cls.framework)
+        if cls.framework is None:
+            datasets.on_project_dataset(self.state, [source_text(b) for b in cls.base_names],
+                                        pos, kw, node, frame)
         found = cls.method("__init__")
         if found is None and (_is_dataclass(cls) or framework is not None and
                               framework.fields_are_arguments):
@@ -479,6 +488,8 @@ def _library_attribute(library: Qualified, key: Value) -> Value | None:
 
 #: Calls that yield the batches of the DataLoader they are given.
 _BATCH_WRAPPERS = ("tqdm", "enumerate", "iter", "zip")
+#: Methods that take one training step on a batch (and `step` of an optimizer).
+_TRAINING_STEPS = ("backward", "train_on_batch")
 
 
 def _passed_through(pos: list[Value], kw: dict[str, Value], node: cst.Call,

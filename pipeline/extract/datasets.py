@@ -69,6 +69,10 @@ _MENTIONS = [
     (re.compile(r"\bstl[-_ ]?10\b", re.I), "stl10"),
     # Kaggle sets learners often use
     (re.compile(r"\bplant[-_ ]?village\b", re.I), "plantvillage"),
+    # Kaggle's "New Plant Diseases Dataset (Augmented)" is PlantVillage, augmented offline
+    (re.compile(r"\bnew[-_ ]?plant[-_ ]?diseases?[-_ ]?dataset", re.I), "plantvillage"),
+    (re.compile(r"\bmalaria\b", re.I), "malaria"),
+    (re.compile(r"\bfood[-_ ]?101\b", re.I), "food101"),
     (re.compile(r"\bbrain[-_ ]?tumou?rs?\b", re.I), "brain_tumor_mri"),
     (re.compile(r"\bchest[-_ ]?x[-_ ]?rays?\b", re.I), "chest_xray"),
     (re.compile(r"\bbreakhis", re.I), "breakhis"),
@@ -77,6 +81,10 @@ _FILE_READERS = ("read_csv", "read_table", "read_json", "read_excel", "read_parq
                  "open", "ImageFolder", "flow_from_directory", "image_dataset_from_directory",
                  "text_dataset_from_directory", "load_files", "loadtxt", "load", "get_file",
                  "TabularDataset", "DatasetFolder", "listdir", "glob")
+
+#: Methods of data objects that read files -> their keyword arguments that hold a path.
+_READER_METHODS = {"flow_from_directory": ("directory",),
+                   "flow_from_dataframe": ("directory",)}
 
 #: (qualified-name suffix, kind, canonical arg names kept)
 _PREPARATION = {
@@ -189,11 +197,7 @@ def on_library_call(state: State, name: str, pos: list[Value], kw: dict[str, Val
     elif last.startswith(("fetch_", "load_")) and name.startswith("sklearn.datasets"):
         dataset = canonical_dataset(last)
     if dataset is None and last in _FILE_READERS:
-        for text in _strings(list(pos) + list(kw.values())):
-            dataset = canonical_dataset(text.replace("\\", "/").split("/")[-1]) or \
-                canonical_dataset(text)
-            if dataset:
-                break
+        dataset = _named_by_path(list(pos) + list(kw.values()))
         for text in _strings(list(pos)):
             for pattern, embedding in _EMBEDDINGS:
                 if pattern.search(text):
@@ -202,6 +206,39 @@ def on_library_call(state: State, name: str, pos: list[Value], kw: dict[str, Val
     if dataset is not None:
         _event(state, "dataset", dataset, dataset, frame, line)
     _preparation(state, name, last, pos, kw, node, frame)
+
+
+def on_reader_method(state: State, method: str, pos: list[Value], kw: dict[str, Value],
+                     node: cst.Call, frame: Frame) -> None:
+    """A reading method of an object (`datagen.flow_from_directory("data/food-101")`)
+    names its dataset by its path, as a reader function does."""
+    if method not in _READER_METHODS:
+        return
+    dataset = _named_by_path(list(pos) + [kw[k] for k in _READER_METHODS[method] if k in kw])
+    if dataset is not None:
+        _event(state, "dataset", dataset, dataset, frame, frame.module.line(node))
+
+
+def _named_by_path(values: list[Value]) -> str | None:
+    """The dataset the first path among `values` names: its last part, else all of it."""
+    for text in _strings(values):
+        dataset = canonical_dataset(text.replace("\\", "/").split("/")[-1]) or \
+            canonical_dataset(text)
+        if dataset:
+            return dataset
+    return None
+
+
+def on_project_dataset(state: State, base_names: list[str], pos: list[Value],
+                       kw: dict[str, Value], node: cst.CSTNode | None,
+                       frame: Frame) -> None:
+    """A project's own Dataset class made with a path (`DogCatDataset("../dogs-vs-cats")`):
+    the path names the dataset as a file reader's would."""
+    if node is None or not any(b.rsplit(".", 1)[-1].endswith("Dataset") for b in base_names):
+        return
+    dataset = _named_by_path(list(pos) + list(kw.values()))
+    if dataset is not None:
+        _event(state, "dataset", dataset, dataset, frame, frame.module.line(node))
 
 
 def _embeddings(state: State, embedding: str, frame: Frame, line: int,

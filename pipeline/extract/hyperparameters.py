@@ -26,6 +26,7 @@ import re
 from typing import Any, Callable
 
 import libcst as cst
+import libcst.matchers as m
 
 from exnet.extract.names import dotted
 from exnet.extract.program import Event, Frame, FunctionInfo
@@ -289,49 +290,85 @@ def on_project_call(state: State, func: FunctionInfo, env: dict[str, Value],
 
 
 def on_for_loop(state: State, stmt: cst.For, frame: Frame,
-                evaluate: Callable[[cst.BaseExpression, Frame], Value]) -> None:
-    """`for epoch in range(n)`: the number of epochs (`evaluate` gives the value of the
-    bounds)."""
+                evaluate: Callable[[cst.BaseExpression, Frame], Value]) -> Value | None:
+    """`for epoch in range(n)`: the number of epochs, emitted (`evaluate` gives the value
+    of the bounds). For a `range` loop whose names say nothing (`for ITER in
+    range(MAX_ITER)`), the count it would stand for, for the caller to emit if training
+    steps turn out to run in a loop within it (`unnamed_epochs`)."""
     target = source_text(stmt.target).lower()
     it = stmt.iter
     if isinstance(it, cst.Call) and dotted_name(it.func) in ("tqdm", "tqdm.tqdm", "trange",
                                                             "tqdm.trange", "enumerate") \
             and it.args and dotted_name(it.func) not in ("trange", "tqdm.trange"):
         it = it.args[0].value
-    bound = [a.value for a in it.args if a.keyword is None][-1:] \
-        if isinstance(it, cst.Call) else []
+    if not isinstance(it, cst.Call) or dotted_name(it.func) not in ("range", "trange",
+                                                                   "tqdm.trange"):
+        return None
+    bound = [a.value for a in it.args if a.keyword is None][-1:]
     bound_name = re.findall(r"[A-Za-z_]\w*", source_text(bound[0]))[-1:] if bound else []
     # `for epoch in range(n)`, `for e in range(EPOCHS)`, `for i in range(args.num_epochs)`;
     # not `range(filter_epoch)` or `range(len(epoch_losses))`.
-    if "epoch" not in target and target not in ("e", "ep") and not (
-            bound_name and _NAMES["epochs"].match(bound_name[0])):
-        return
-    if not isinstance(it, cst.Call) or dotted_name(it.func) not in ("range", "trange",
-                                                                   "tqdm.trange"):
-        return
-    args = [a.value for a in it.args if a.keyword is None]
+    named = "epoch" in target or target in ("e", "ep") or (
+        bound_name and _NAMES["epochs"].match(bound_name[0]))
+    if not named and any(m.findall(a.value, m.Call()) for a in it.args):
+        return None
+    count = _range_count([a.value for a in it.args if a.keyword is None], frame, evaluate)
+    if count is not None and named:
+        state.epoch_loops += 1
+        emit(state, "epochs", count, stmt, frame)
+        return None
+    # an unnamed loop is only a candidate: its bounds plain (evaluating a call again
+    # would run it twice, above) and known, and not a stride over batches
+    return count if len(it.args) < 3 and isinstance(count, Const) and \
+        isinstance(count.value, int) and not isinstance(count.value, bool) else None
+
+
+def counting_loop(stmt: cst.For) -> bool:
+    """`for i in range(n)` (or `range(a, b)`): a loop that counts, not one over data
+    (a loader, a list of batches, or `range(0, n, batch_size)` over batch offsets)."""
+    it = stmt.iter
+    return isinstance(it, cst.Call) and dotted_name(it.func) in ("range", "trange",
+                                                                 "tqdm.trange") \
+        and len(it.args) < 3
+
+
+def unnamed_epochs(state: State, stmt: cst.For, frame: Frame, count: Value,
+                   trained_deeper: bool, epoch_loops_before: int) -> None:
+    """A `range` loop that says nothing of epochs (`for ITER in range(MAX_ITER)`, `for i
+    in range(10): train(model, train_iterator)`) is the epoch loop when training steps
+    (`loss.backward()`, `optimizer.step()`, `train_on_batch`) ran in a loop over data
+    within it (`counting_loop`: a GAN's `for _ in range(n_critic)` is not one), and no
+    loop within it was named as the epoch loop (a loop over folds around `for epoch in
+    ...` is not)."""
+    if trained_deeper and state.epoch_loops == epoch_loops_before:
+        state.epoch_loops += 1
+        emit(state, "epochs", count, stmt, frame)
+
+
+def _range_count(args: list[cst.BaseExpression], frame: Frame,
+                 evaluate: Callable[[cst.BaseExpression, Frame], Value]) -> Value | None:
+    """How many times `range(*args)` runs, as a value; None when unknown."""
     if len(args) == 1:
-        emit(state, "epochs", evaluate(args[0], frame), stmt, frame)
-    elif len(args) >= 2:
-        start = plain(evaluate(args[0], frame))
-        stop_node = args[1]
-        if start == 1 and isinstance(stop_node, cst.BinaryOperation) and \
-                isinstance(stop_node.operator, cst.Add) and \
-                source_text(stop_node.right) == "1":
-            emit(state, "epochs", evaluate(stop_node.left, frame), stmt, frame)
-        elif start == 0:
-            emit(state, "epochs", evaluate(stop_node, frame), stmt, frame)
-        else:
-            stop = evaluate(stop_node, frame)
-            if isinstance(stop, Const) and isinstance(start, int) and \
-                    isinstance(stop.value, int) and stop.value > start:
-                emit(state, "epochs", Const(stop.value - start, stop.line, stop.how, stop.file),
-                     stmt, frame)
-            elif isinstance(stop, Const) and not isinstance(start, int) and \
-                    re.search(r"start|begin|resume|init", source_text(args[0]), re.I):
-                # `range(start_epoch, NUM_EPOCHS)`: start_epoch is 0 unless a checkpoint
-                # is resumed, so a fresh run trains NUM_EPOCHS epochs
-                emit(state, "epochs", stop, stmt, frame)
+        return evaluate(args[0], frame)
+    if len(args) < 2:
+        return None
+    start = plain(evaluate(args[0], frame))
+    stop_node = args[1]
+    if start == 1 and isinstance(stop_node, cst.BinaryOperation) and \
+            isinstance(stop_node.operator, cst.Add) and source_text(stop_node.right) == "1":
+        return evaluate(stop_node.left, frame)
+    if start == 0:
+        return evaluate(stop_node, frame)
+    stop = evaluate(stop_node, frame)
+    if isinstance(stop, Const) and isinstance(start, int) and \
+            isinstance(stop.value, int) and stop.value > start:
+        return Const(stop.value - start, stop.line, stop.how, stop.file)
+    if isinstance(stop, Const) and not isinstance(start, int) and \
+            re.search(r"start|begin|resume|init", source_text(args[0]), re.I):
+        # `range(start_epoch, NUM_EPOCHS)`: start_epoch is 0 unless a checkpoint
+        # is resumed, so a fresh run trains NUM_EPOCHS epochs
+        return stop
+    return None
 
 
 def dotted_name(node: cst.BaseExpression) -> str:

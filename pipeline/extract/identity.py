@@ -25,7 +25,8 @@ share the gallery shows counts architectures. The record keeps the training sett
 of the copy that says most; the others stay listed among its occurrences, as "trained".
 
 Of the copies, the record keeps the one that says most: the one with most training
-facts (optimizer, learning rate, batch size, epochs, loss), then most hyperparameters,
+facts (optimizer, learning rate, batch size, epochs, loss) whose value is known, then
+most training facts, then most hyperparameters,
 then most resolved arguments, then the first in file order. Arguments it lacks are
 filled from the other copies, hyperparameters only from copies that are trained (an
 inference script's batch size is not the training one). Each occurrence has a role:
@@ -90,11 +91,15 @@ def trained(model: Model) -> bool:
     return any(name in model.hyperparameters for name in TRAINING_FACTS)
 
 
-def _weight(model: Model) -> tuple[int, int, int]:
-    """Higher says more: training facts, then resolved arguments."""
-    facts = sum(name in model.hyperparameters for name in TRAINING_FACTS)
+def _weight(model: Model) -> tuple[int, int, int, int]:
+    """Higher says more: resolved training facts, training facts, then resolved
+    arguments. A search script's `lr=trial.suggest_loguniform(...)` says less than
+    the plain training script's `lr=0.001`."""
+    facts = [model.hyperparameters[name] for name in TRAINING_FACTS
+             if name in model.hyperparameters]
+    resolved = sum(fact.how != "expression" for fact in facts)
     args = sum(len(layer.args) for layer in model.layers)
-    return (facts, len(model.hyperparameters), args)
+    return (resolved, len(facts), len(model.hyperparameters), args)
 
 
 def merge_copies(models: list[Model], loaded: set[int]) -> list[Model]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Protocol
+from typing import Any, Iterable, Mapping, Protocol, TypeVar
 
 import libcst as cst
 
@@ -66,6 +66,32 @@ class ClassInfo:
             if found:
                 return found
         return None
+
+
+class _Definition(Protocol):
+    module: ModuleInfo
+
+
+_Defined = TypeVar("_Defined", bound=_Definition)
+
+
+def _imported(name: str, module: ModuleInfo, infos: list[_Defined]) -> _Defined:
+    """Of the project's definitions of `name`, the one `module` sees: its own, else the
+    one of the module it imports the name from (`from utils import train_model`, `from
+    utils import *`), else one in a Python file (a notebook cannot be imported: two
+    notebooks that each define `train_model` do not call each other's), else the first."""
+    for info in infos:
+        if info.module is module:
+            return info
+    qual = module.imports.aliases.get(name, "")
+    stems = [qual.rsplit(".", 1)[0]] if qual else []
+    stems += module.imports.star_modules
+    for stem in stems:
+        path = stem.lstrip(".").replace(".", "/")
+        for info in infos:
+            if path and info.module.rel.removesuffix(".py").endswith(path):
+                return info
+    return next((info for info in infos if info.module.rel.endswith(".py")), infos[0])
 
 
 @dataclass(eq=False)
@@ -248,24 +274,13 @@ class Program:
         infos = [i for i in self.classes.get(name) or () if not i.nested]
         if not infos:
             return None
-        for info in infos:
-            if info.module is module:
-                return info
-        qual = module.imports.aliases.get(name, "")
-        stem = qual.rsplit(".", 1)[0].lstrip(".").replace(".", "/")
-        for info in infos:
-            if stem and info.module.rel[: -len(".py")].endswith(stem):
-                return info
-        return infos[0]
+        return _imported(name, module, infos)
 
     def find_function(self, name: str, module: ModuleInfo) -> FunctionInfo | None:
         infos = self.functions.get(name)
         if not infos:
             return None
-        for info in infos:
-            if info.module is module:
-                return info
-        return infos[0]
+        return _imported(name, module, infos)
 
     def project_module(self, dotted_name: str) -> ModuleInfo | None:
         """The project module an import names (`config`, `src.config`, `.config`)."""

@@ -74,6 +74,12 @@ class State:
         self.current: cst.CSTNode | None = None        # the top-level step being walked
         self.loaders: list[Tagged] = []     # DataLoader tags the running loops iterate
         self.loader_ties: set[tuple[int, int]] = set()   # (loader, model) tied once
+        # for loops running now, outside model code: True for a loop over data (not a
+        # plain `range` count); and per training step seen, the place in that stack of
+        # the innermost loop over data around it (-1: none)
+        self.loops: list[bool] = []
+        self.step_loops: list[int] = []
+        self.epoch_loops = 0    # epoch loops found so far
 
     # ----------------------------------------------------------------- budgets
     def tick(self) -> None:

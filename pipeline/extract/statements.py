@@ -376,15 +376,24 @@ class Statements:
         made), else once, as a loop over data. In model code, a loop over items that are
         not known runs once and is recorded as undecided when it built layers."""
         iterable = self.expressions.eval(stmt.iter, frame)
-        hyperparameters.on_for_loop(self.state, stmt, frame, self.expressions.eval)
+        state = self.state
+        count = hyperparameters.on_for_loop(state, stmt, frame, self.expressions.eval)
         loader = self._loader_of(iterable)
         if loader is not None:
-            self.state.loaders.append(loader)
+            state.loaders.append(loader)
+        depth, steps, epoch_loops = len(state.loops), len(state.step_loops), state.epoch_loops
+        if not frame.in_model:
+            state.loops.append(not hyperparameters.counting_loop(stmt))
         try:
             self._loop(stmt, iterable, frame)
         finally:
+            del state.loops[depth:]
             if loader is not None:
-                self.state.loaders.pop()
+                state.loaders.pop()
+        if count is not None and not frame.in_model:
+            # a training step taken in a loop over data within this loop
+            over_data = any(k > depth for k in state.step_loops[steps:])
+            hyperparameters.unnamed_epochs(state, stmt, frame, count, over_data, epoch_loops)
 
     @staticmethod
     def _loader_of(iterable: Value) -> Tagged | None:

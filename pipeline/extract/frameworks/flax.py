@@ -102,6 +102,8 @@ class Flax(Framework):
             return _optax(host, last, pos, kw, node, frame)
         if name.endswith("TrainState.create"):
             _train_state(host, kw, node, frame)
+        if name in _TREE_MAPS:
+            _descent_by_hand(host, node, frame)
         return None
 
     def star_import(self, name: str, module: str) -> str | None:
@@ -221,6 +223,32 @@ def _array_function(host: Host, last: str, pos: list[Value], kw: dict[str, Value
 
 
 # ----------------------------------------------------------------- training
+_TREE_MAPS = ("jax.tree_map", "jax.tree_util.tree_map", "jax.tree.map")
+
+
+def _descent_by_hand(host: Host, node: cst.Call, frame: Frame) -> None:
+    """`jax.tree_map(lambda p, g: p - step_size * g, params, grads)`, the JAX tutorials'
+    update: gradient descent written by hand, an SGD whose learning rate is the factor
+    of the gradient."""
+    fn = node.args[0].value if node.args else None
+    if not isinstance(fn, cst.Lambda) or len(fn.params.params) != 2:
+        return
+    param, grad = (p.name.value for p in fn.params.params)
+    body = fn.body
+    if not (isinstance(body, cst.BinaryOperation) and isinstance(body.operator, cst.Subtract)
+            and isinstance(body.left, cst.Name) and body.left.value == param
+            and isinstance(body.right, cst.BinaryOperation)
+            and isinstance(body.right.operator, cst.Multiply)):
+        return
+    sides = [body.right.left, body.right.right]
+    is_grad = [isinstance(side, cst.Name) and side.value == grad for side in sides]
+    if is_grad.count(True) != 1:
+        return
+    rate = host.eval(sides[is_grad.index(False)], frame)
+    tag = hp.tagged("optimizer", "sgd", node, frame, learning_rate=rate)
+    hp.emit_optimizer(host.state, tag, node, frame, None, rank=2)
+
+
 def _optax(host: Host, last: str, pos: list[Value], kw: dict[str, Value], node: cst.Call,
            frame: Frame) -> Value | None:
     state = host.state

@@ -34,12 +34,16 @@ from exnet.extract.values import (
     Tensor,
     Value,
     argument,
+    is_model_object,
     json_safe,
     plain,
     source_text,
 )
 
 _OPTIMIZER_MODULES = re.compile(r"^(torch\.optim|torch_optimizer|timm\.optim)\.")
+_TORCHTEXT_ITERATORS = ("BucketIterator", "Iterator", "BPTTIterator")
+#: Data named as held out: test, val(idation), eval, dev sets (not "interval").
+_HELD_OUT = re.compile(r"(?<![a-z])(?:test|val|eval|dev)", re.I)
 _HUB_OPTIMIZERS = ("transformers.AdamW", "transformers.Adafactor", "lion_pytorch.Lion",
                    "transformers.optimization.AdamW")
 #: Methods that return the module they are called on (`model.to(device)`).
@@ -202,6 +206,54 @@ def _pretrained_embedding(receiver: LayerObj, kw: dict[str, Value]) -> LayerObj:
 
 
 # ----------------------------------------------------------------- training
+def _loader(host: Host, api: str, size: Value | None, train: bool, node: cst.Call,
+            frame: Frame) -> Tagged:
+    """A batch loader: its batch size is a finding, and a loop over it ties that size to
+    the model it feeds (hp.tie_loader)."""
+    hp.emit(host.state, "batch_size", size, node, frame, train=train)
+    return Tagged("loader", "DataLoader", frame.module.line(node), frame.module.rel,
+                  extra={"batch_size": size if size is not None else UNKNOWN,
+                         "train": Const(train, 0)}, api=api)
+
+
+def _torchtext_iterators(host: Host, name: str, pos: list[Value], kw: dict[str, Value],
+                         node: cst.Call, frame: Frame) -> Value | None:
+    """torchtext's (legacy) batch iterators, loaders like DataLoader:
+    `BucketIterator(train_data, batch_size=16)`, and `BucketIterator.splits((train, test),
+    batch_size=16)`, whose first split is the training one."""
+    parts = name.split(".")
+    splits = parts[-1] == "splits"
+    kind = parts[-2] if splits and len(parts) > 1 else parts[-1]
+    if parts[0] != "torchtext" or kind not in _TORCHTEXT_ITERATORS:
+        return None
+    if not splits:
+        dataset = source_text(node.args[0].value) if node.args else ""
+        train = "train" in dataset.lower() or plain(kw.get("train", Const(False, 0))) is True
+        return _loader(host, name, kw.get("batch_size", pos[1] if len(pos) > 1 else None),
+                       train, node, frame)
+    sets = pos[0] if pos else kw.get("datasets")
+    count = len(sets.items) if isinstance(sets, ListVal) else 0
+    sizes = kw.get("batch_sizes")
+    each = sizes.items if isinstance(sizes, ListVal) else [kw.get("batch_size")] * count
+    return ListVal([_loader(host, name, size, k == 0, node, frame)
+                    for k, size in enumerate(each[:count])], frame.module.line(node))
+
+
+def _groups_owner(host: Host, groups: list[Value]) -> Value | None:
+    """The model whose parameters optimizer groups hold: a group's `model.parameters()`,
+    or the model one of whose parts gives a group's (`model.bert.parameters()`)."""
+    for group in groups:
+        params = group.items.get("params") if isinstance(group, DictVal) else None
+        if not isinstance(params, Parameters):
+            continue
+        if is_model_object(params.owner):
+            return params.owner
+        for inst in host.state.instances.values():
+            if is_model_object(inst) and any(v is params.owner for v in inst.attrs.values()):
+                return inst
+    return None
+
+
 def _training_call(host: Host, name: str, pos: list[Value], kw: dict[str, Value],
                    node: cst.Call, frame: Frame) -> Value | None:
     state = host.state
@@ -229,14 +281,16 @@ def _training_call(host: Host, name: str, pos: list[Value], kw: dict[str, Value]
     if callback is not None:
         return callback
     if last == "DataLoader" and name.startswith("torch"):
-        size = kw.get("batch_size", pos[1] if len(pos) > 1 else None)
         dataset = source_text(node.args[0].value) if node.args else ""
-        train = "train" in dataset.lower() or plain(kw.get("shuffle", Const(False, 0))) is True
-        hp.emit(state, "batch_size", size, node, frame, train=train)
-        # a loop over it ties its batch size to the model it feeds (hp.tie_loader)
-        return Tagged("loader", "DataLoader", frame.module.line(node), frame.module.rel,
-                      extra={"batch_size": size if size is not None else UNKNOWN,
-                             "train": Const(train, 0)}, api=name)
+        # shuffled data is training data, unless it is named as held out (a shuffled
+        # `DataLoader(test_data, shuffle=True)` is still an evaluation loader)
+        train = "train" in dataset.lower() or not _HELD_OUT.search(dataset) and \
+            plain(kw.get("shuffle", Const(False, 0))) is True
+        return _loader(host, name, kw.get("batch_size", pos[1] if len(pos) > 1 else None),
+                       train, node, frame)
+    iterators = _torchtext_iterators(host, name, pos, kw, node, frame)
+    if iterators is not None:
+        return iterators
     lightning = last == "Trainer" and "lightning" in name
     if lightning and "gradient_clip_val" in kw:
         hp.emit(state, "gradient_clipping", kw["gradient_clip_val"], node, frame, train=True)
@@ -265,12 +319,20 @@ def _optimizer(host: Host, last: str, pos: list[Value], kw: dict[str, Value],
     lr = kw.get("lr", kw.get("learning_rate"))
     if lr is None and len(pos) > 1:
         lr = pos[1]
+    params = pos[0] if pos else kw.get("params")
+    owner = params.owner if isinstance(params, Parameters) else None
+    if isinstance(params, ListVal) and params.items and isinstance(params.items[0], DictVal):
+        owner = _groups_owner(host, params.items)
+        if lr is None and owner is not None:
+            # parameter groups, each with its own rate and no default: the first group's
+            # (`[{"params": model.bert.parameters(), "lr": 1e-5}, {... "lr": 1e-3}]`),
+            # only when the groups say whose parameters they are: a rate that is not
+            # tied would pass to every model the script trains
+            lr = params.items[0].items.get("lr")
     tag = hp.tagged("optimizer", hp.canonical_optimizer(last), node, frame, learning_rate=lr,
                     weight_decay=kw.get("weight_decay"), momentum=kw.get("momentum"),
                     gradient_clipping=kw.get("clipnorm", kw.get("clipvalue",
                                                                  kw.get("global_clipnorm"))))
-    params = pos[0] if pos else kw.get("params")
-    owner = params.owner if isinstance(params, Parameters) else None
     hp.emit_optimizer(host.state, tag, node, frame, owner)
     return tag
 

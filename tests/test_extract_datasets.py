@@ -152,10 +152,43 @@ def test_readme_mentions_of_kaggle_sets_learners_use() -> None:
     assert canonical_dataset("New Plant Diseases Dataset(Augmented)") == "plantvillage"
     assert readme_mentions("# Cells\nSource: NIH Malaria Dataset\n") == [("malaria", 2)]
     assert canonical_dataset("datasets/food-101/images/train") == "food101"
+    assert canonical_dataset("/home/me/Documents/EuroSAT/train") == "eurosat"
+    assert canonical_dataset("gtsrb-german-traffic-sign.zip") == "gtsrb"
+    assert canonical_dataset("hate-speech-and-offensive-language-dataset.zip") == \
+        "hate_speech_offensive"
+    assert canonical_dataset("kaggle.com/rmisra/news-category-dataset") == "news_category"
+    # Pang and Lee's polarity data comes from imdb.com, but is not the IMDB dataset
+    assert readme_mentions("Movie reviews retrieved from the imdb.com website.\n"
+                           "Get review_polarity.tar.gz\n") == [("review_polarity", 2)]
     # each id is known to the task check, on the right side
     assert {"emotion", "sarcasm_headlines"} <= TEXT_DATASETS
     assert {"plantvillage", "brain_tumor_mri", "chest_xray", "breakhis", "malaria",
-            "food101"} <= IMAGE_DATASETS
+            "food101", "eurosat", "gtsrb"} <= IMAGE_DATASETS
+    assert {"review_polarity", "news_category", "hate_speech_offensive", "sst"} <= \
+        TEXT_DATASETS
+
+
+def test_torchtext_dataset_splits_name_their_dataset(tmp_path) -> None:
+    """`TREC.splits(...)` and `datasets.SST.splits(...)` in a data module that imports
+    only torchtext (which the file filter once skipped)."""
+    from extract_helpers import find_model, run_extract
+
+    (tmp_path / "util.py").write_text(
+        "from torchtext import data, datasets\n"
+        "from torchtext.datasets.trec import TREC\n\n"
+        "def load(name):\n"
+        "    text = data.Field(batch_first=True)\n"
+        "    if name == 'TREC':\n"
+        "        return TREC.splits(text_field=text, label_field=text, root='data')\n"
+        "    return datasets.SST.splits(text, text)\n")
+    (tmp_path / "main.py").write_text(
+        "import argparse\nimport torch.nn as nn\nfrom util import load\n\n"
+        "parser = argparse.ArgumentParser()\n"
+        "parser.add_argument('--datasets', default='TREC')\n"
+        "args = parser.parse_args()\n"
+        "train, test = load(args.datasets)\n"
+        "model = nn.Sequential(nn.Embedding(100, 8), nn.Linear(8, 6))\n")
+    assert find_model(run_extract(tmp_path), "model")["datasets"] == ["trec"]
 
 
 def test_paths_given_to_a_generator_or_a_dataset_class_name_the_dataset(tmp_path) -> None:

@@ -179,11 +179,19 @@ def test_parameter_groups_give_the_first_groups_rate(tmp_path) -> None:
     default rate: the first group's (the fine-tuned backbone's) is the learning rate;
     a default `lr=` wins over the groups'."""
     result = _write(tmp_path, {
-        "groups.py": NET + (
+        "groups.py": (
+            "import torch\nimport torch.nn as nn\nfrom transformers import BertModel\n\n\n"
+            "class Net(nn.Module):\n"
+            "    def __init__(self):\n"
+            "        super().__init__()\n"
+            "        self.bert = BertModel.from_pretrained('bert-base-uncased')\n"
+            "        self.fc = nn.Linear(768, 2)\n\n"
+            "    def forward(self, x):\n"
+            "        return self.fc(self.bert(x)[1])\n\n\n"
             "model = Net()\n"
             "optimizer = torch.optim.Adam([\n"
-            "    {'params': model.fc.parameters(), 'lr': 1e-5},\n"
-            "    {'params': model.parameters(), 'lr': 1e-3}])\n"
+            "    {'params': model.bert.parameters(), 'lr': 1e-5},\n"
+            "    {'params': model.fc.parameters(), 'lr': 1e-3}])\n"
             "for epoch in range(3):\n"
             "    for x, y in loader:\n"
             "        nn.functional.cross_entropy(model(x), y).backward()\n"
@@ -193,6 +201,7 @@ def test_parameter_groups_give_the_first_groups_rate(tmp_path) -> None:
             "optimizer = torch.optim.SGD([{'params': model.fc.parameters()},\n"
             "                             {'params': head, 'lr': 1e-3}], lr=0.1)\n")})
     assert facts(find_model(result, "Net"))["learning_rate"] == 1e-5
+    assert facts(find_model(result, "Net"))["optimizer"] == "adam"
     assert facts(find_model(result, "DefaultNet"))["learning_rate"] == 0.1
 
 
@@ -224,3 +233,141 @@ def test_gradient_descent_written_by_hand_in_jax_is_sgd(tmp_path) -> None:
     assert (hps["optimizer"]["value"], hps["optimizer"]["file"]) == ("sgd", "models/utils.py")
     assert hps["learning_rate"]["value"] == 0.001
     assert hps["epochs"]["value"] == 8
+
+
+def test_an_options_list_default_gives_one_branch_per_item(tmp_path) -> None:
+    """`--filters default=[3, 4, 5]` passed to the model: its ModuleList grows one
+    convolution per kernel size, and forward runs each branch."""
+    result = _write(tmp_path, {
+        "model.py": ("import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n\n\n"
+                     "class SentCNN(nn.Module):\n"
+                     "    def __init__(self, filters):\n"
+                     "        super().__init__()\n"
+                     "        self.embedding = nn.Embedding(5000, 100)\n"
+                     "        self.convs = nn.ModuleList()\n"
+                     "        for k in filters:\n"
+                     "            self.convs.append(nn.Conv1d(100, 64, k))\n"
+                     "        self.out = nn.Linear(64 * 3, 6)\n\n"
+                     "    def forward(self, x):\n"
+                     "        x = self.embedding(x).transpose(1, 2)\n"
+                     "        out = []\n"
+                     "        for conv in self.convs:\n"
+                     "            h = F.relu(conv(x))\n"
+                     "            out.append(F.max_pool1d(h, h.size(2)).squeeze(2))\n"
+                     "        return self.out(torch.cat(out, 1))\n"),
+        "main.py": ("import argparse\nfrom model import SentCNN\n\n"
+                    "parser = argparse.ArgumentParser()\n"
+                    "parser.add_argument('--filters', default=[3, 4, 5])\n"
+                    "args = parser.parse_args()\n"
+                    "model = SentCNN(args.filters)\n")})
+    model = find_model(result, "SentCNN")
+    assert [layer["type"] for layer in model["layers"]] == [
+        "Embedding", *["Conv1D", "Activation", "MaxPool1D"] * 3, "Concatenate", "Dense"]
+    assert [layer["args"]["kernel_size"] for layer in model["layers"]
+            if layer["type"] == "Conv1D"] == [3, 4, 5]
+
+
+def test_a_package_module_is_found_by_its_full_name(tmp_path) -> None:
+    """Run from src/, `import text_cnn.model, text_cnn.config` names src/text_cnn/, not
+    the first of three model.py (and config.py) files; the config class that imports no
+    framework is read as settings, and its list of kernel sizes makes four branches."""
+    files = {}
+    for pkg, lr, kernels in (("lstm", 0.5, [7]), ("mlp", 0.25, [9]),
+                             ("text_cnn", 1e-3, [2, 3, 4, 5])):
+        files[f"src/{pkg}/config.py"] = (
+            f"class Config:\n    lr = {lr}\n    kernels = {kernels}\n    hidden = 32\n")
+    files["src/lstm/model.py"] = net("LSTMNet", 3)
+    files["src/mlp/model.py"] = net("MLPNet", 4)
+    files["src/text_cnn/model.py"] = (
+        "import torch\nfrom torch import nn\nimport torch.nn.functional as F\n\n\n"
+        "class TextCNN(nn.Module):\n"
+        "    def __init__(self, config):\n"
+        "        super().__init__()\n"
+        "        self.convs = nn.ModuleList([nn.Conv2d(1, 8, (k, 50)) for k in config.kernels])\n"
+        "        self.fc = nn.Linear(len(config.kernels) * 8, 2)\n\n"
+        "    def forward(self, x):\n"
+        "        xs = [F.relu(conv(x.unsqueeze(1))).squeeze(-1) for conv in self.convs]\n"
+        "        return self.fc(torch.cat(xs, dim=1))\n")
+    files["src/main.py"] = (
+        "import torch\nimport text_cnn.model, text_cnn.config\n\n"
+        "config = text_cnn.config.Config()\n"
+        "model = text_cnn.model.TextCNN(config=config)\n"
+        "optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)\n")
+    model = find_model(_write(tmp_path, files), "TextCNN")
+    assert [layer["type"] for layer in model["layers"]] == [
+        *["Conv2D", "Activation"] * 4, "Concatenate", "Dense"]
+    lr = model["hyperparameters"]["learning_rate"]
+    assert (lr["value"], lr["file"], lr["line"]) == (1e-3, "src/text_cnn/config.py", 2)
+
+
+def test_a_keras_generator_given_to_fit_ties_its_batch_size(tmp_path) -> None:
+    """Three models of a notebook-like script fit on one `flow_from_directory` generator
+    (batch 16): each has batch size 16; the validation generator's 64 is nobody's."""
+    models = "".join(
+        f"m{k} = Sequential([Flatten(), Dense({k + 2})])\n"
+        f"m{k}.compile(optimizer='adam', loss='sparse_categorical_crossentropy')\n"
+        f"m{k}.fit(train_gen, epochs={k + 1}, validation_data=val_gen)\n" for k in range(3))
+    result = _write(tmp_path, {"flowers.py": (
+        "from tensorflow.keras.models import Sequential\n"
+        "from tensorflow.keras.layers import Dense, Flatten\n"
+        "from tensorflow.keras.preprocessing.image import ImageDataGenerator\n\n"
+        "val_gen = ImageDataGenerator().flow_from_directory(directory=val_dir, "
+        "batch_size=64)\n"
+        "train_gen = ImageDataGenerator(rescale=1 / 255).flow_from_directory(\n"
+        "    directory=train_dir, batch_size=16, shuffle=True)\n" + models)})
+    for k in range(3):
+        assert facts(find_model(result, f"m{k}"))["batch_size"] == 16
+        assert facts(find_model(result, f"m{k}"))["epochs"] == k + 1
+
+
+def test_settings_from_an_ini_file(tmp_path) -> None:
+    """`configparser`: `config.read("configuration.cfg")`, then `int(config.get("Params",
+    "batchsize"))`: the value written in the file, linked to its line there."""
+    result = _write(tmp_path, {
+        "configuration.cfg": ("[Params]\ndataset = data/tweets.csv\n\nmaxlen = 35  \n"
+                              "batchsize = 250\nnum_epochs = 20\n"),
+        "handler.py": (
+            "import configparser\n"
+            "from keras.models import Sequential\nfrom keras.layers import Dense\n\n"
+            "config = configparser.RawConfigParser()\n"
+            "config.read('./configuration.cfg')\n"
+            "batchsize = int(config.get('Params', 'batchsize'))\n"
+            "num_epochs = config.getint('Params', 'num_epochs')\n"
+            "model = Sequential([Dense(1, activation='sigmoid')])\n"
+            "model.compile(optimizer='adam', loss='binary_crossentropy')\n"
+            "model.fit(x, y, batch_size=batchsize, epochs=num_epochs)\n")})
+    hps = find_model(result, "model")["hyperparameters"]
+    assert (hps["batch_size"]["value"], hps["batch_size"]["file"],
+            hps["batch_size"]["line"]) == (250, "configuration.cfg", 5)
+    assert (hps["epochs"]["value"], hps["epochs"]["how"]) == (20, "config")
+
+
+def test_the_lengths_of_a_padded_sequence_are_not_data(tmp_path) -> None:
+    """`out, lengths = pad_packed_sequence(...)`: `lengths.view(-1, 1)` is no Flatten of
+    the model."""
+    result = _write(tmp_path, {"gru.py": (
+        "import torch\nimport torch.nn as nn\n\n\n"
+        "class Avg(nn.Module):\n"
+        "    def __init__(self):\n"
+        "        super().__init__()\n"
+        "        self.gru = nn.GRU(50, 32, batch_first=True)\n"
+        "        self.fc = nn.Linear(32, 2)\n\n"
+        "    def forward(self, packed):\n"
+        "        out, _ = self.gru(packed)\n"
+        "        out, lengths = nn.utils.rnn.pad_packed_sequence(out, batch_first=True)\n"
+        "        lengths = lengths.view(-1, 1).float()\n"
+        "        return self.fc(torch.sum(out, dim=1) / lengths)\n\n\n"
+        "model = Avg()\n")})
+    assert "Flatten" not in [layer["type"] for layer in find_model(result, "Avg")["layers"]]
+
+
+def test_keras_internal_optimizer_modules(tmp_path) -> None:
+    """`import keras.optimizer_v2.adam as adam; adam.Adam(lr=1e-4)` (TF 2.x internals)."""
+    result = _write(tmp_path, {"model.py": (
+        "import keras.optimizer_v2.adam as adam\n"
+        "from tensorflow.keras.models import Sequential\n"
+        "from tensorflow.keras.layers import Dense\n\n"
+        "model = Sequential([Dense(3, activation='softmax')])\n"
+        "model.compile(optimizer=adam.Adam(lr=0.0001), loss='categorical_crossentropy')\n")})
+    assert facts(find_model(result, "model"))["optimizer"] == "adam"
+    assert facts(find_model(result, "model"))["learning_rate"] == 0.0001

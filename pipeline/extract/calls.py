@@ -40,6 +40,7 @@ from exnet.extract.values import (
     FileHandle,
     FunctionalModel,
     FunctionRef,
+    IniConfig,
     Instance,
     LayerObj,
     ListVal,
@@ -283,6 +284,9 @@ class Calls:
                 if isinstance(index, int):
                     receiver.items.insert(index, pos[1])
             return Const(None, line)
+        if isinstance(receiver, IniConfig):
+            return settings_files.ini_method(self.program.root, frame.module.rel, receiver,
+                                             method, pos, kw)
         if isinstance(receiver, DictVal):
             return _dict_method(receiver, method, pos, line)
         return None

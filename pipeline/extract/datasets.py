@@ -35,10 +35,15 @@ _LOADERS = {
     "rottentomatoes": "rotten_tomatoes", "tfflowers": "tf_flowers", "catsvsdogs": "cats_vs_dogs",
     "sentiment140": "twitter", "glue": "glue", "multinli": "mnli", "snli": "snli",
     "bostonhousing": "boston_housing", "oxfordflowers102": "flowers102", "food101": "food101",
+    "eurosat": "eurosat", "gtsrb": "gtsrb",
 }
 #: Words in file names and README text -> dataset id (checked in this order).
 _MENTIONS = [
-    (re.compile(r"\bimdb", re.I), "imdb"),
+    # Pang and Lee's movie reviews ("polarity dataset v2.0", txt_sentoken/), which were
+    # taken from imdb.com but are not the IMDB dataset; nor is a link to imdb.com
+    (re.compile(r"\breview[-_ ]polarity|\btxt_sentoken|\bpolarity[-_ ]dataset", re.I),
+     "review_polarity"),
+    (re.compile(r"\bimdb(?!\.com)", re.I), "imdb"),
     (re.compile(r"\bsst[-_ ]?2\b|stanford sentiment treebank", re.I), "sst2"),
     (re.compile(r"\bag[-_ ]?news\b", re.I), "ag_news"),
     (re.compile(r"\byelp", re.I), "yelp"),
@@ -63,6 +68,9 @@ _MENTIONS = [
     (re.compile(r"\bamazon[-_ ]?(?:fine[-_ ]?food|review)", re.I), "amazon_reviews"),
     (re.compile(r"\breuters\b", re.I), "reuters"),
     (re.compile(r"\bbbc[-_ ]?news\b|\bbbc[-_ ]?text", re.I), "bbc_news"),
+    (re.compile(r"\bnews[-_ ]?category[-_ ]?dataset", re.I), "news_category"),
+    # Davidson et al.'s tweets, Kaggle's "hate speech and offensive language dataset"
+    (re.compile(r"\bhate[-_ ]?speech[-_ ]?and[-_ ]?offensive", re.I), "hate_speech_offensive"),
     (re.compile(r"\bcats?[-_ ]?(?:vs\.?|and)[-_ ]?dogs?\b|\bdogs?[-_ ]?vs\.?[-_ ]?cats?\b",
                 re.I), "cats_vs_dogs"),
     (re.compile(r"\bsvhn\b", re.I), "svhn"),
@@ -72,6 +80,8 @@ _MENTIONS = [
     # Kaggle's "New Plant Diseases Dataset (Augmented)" is PlantVillage, augmented offline
     (re.compile(r"\bnew[-_ ]?plant[-_ ]?diseases?[-_ ]?dataset", re.I), "plantvillage"),
     (re.compile(r"\bmalaria\b", re.I), "malaria"),
+    (re.compile(r"\beurosat\b", re.I), "eurosat"),
+    (re.compile(r"\bgtsrb\b|\bgerman[-_ ]?traffic[-_ ]?signs?\b", re.I), "gtsrb"),
     (re.compile(r"\bfood[-_ ]?101\b", re.I), "food101"),
     (re.compile(r"\bbrain[-_ ]?tumou?rs?\b", re.I), "brain_tumor_mri"),
     (re.compile(r"\bchest[-_ ]?x[-_ ]?rays?\b", re.I), "chest_xray"),
@@ -80,7 +90,7 @@ _MENTIONS = [
 _FILE_READERS = ("read_csv", "read_table", "read_json", "read_excel", "read_parquet",
                  "open", "ImageFolder", "flow_from_directory", "image_dataset_from_directory",
                  "text_dataset_from_directory", "load_files", "loadtxt", "load", "get_file",
-                 "TabularDataset", "DatasetFolder", "listdir", "glob")
+                 "TabularDataset", "DatasetFolder", "listdir", "glob", "ZipFile")
 
 #: Methods of data objects that read files -> their keyword arguments that hold a path.
 _READER_METHODS = {"flow_from_directory": ("directory",),
@@ -183,10 +193,12 @@ def on_library_call(state: State, name: str, pos: list[Value], kw: dict[str, Val
     dataset = None
     if last == "load_data" and len(parts) >= 2 and "datasets" in name:
         dataset = canonical_dataset(parts[-2])
-    elif ".datasets." in name and last[:1].isupper():
-        dataset = canonical_dataset(last)
-        if last in ("ImageFolder", "DatasetFolder"):
-            dataset = None
+    elif ".datasets." in name and (last[:1].isupper() or last in ("splits", "iters")
+                                   and len(parts) > 1 and parts[-2][:1].isupper()):
+        # `datasets.CIFAR10(...)`, and torchtext's `datasets.SST.splits(...)`
+        kind = last if last[:1].isupper() else parts[-2]
+        dataset = None if kind in ("ImageFolder", "DatasetFolder") else \
+            canonical_dataset(kind)
     elif last in ("load_dataset",) or name in ("tensorflow_datasets.load",
                                                "tensorflow_datasets.builder"):
         strings = _strings(pos[:2]) or _strings([kw.get("path", Const(None, 0))])
@@ -198,7 +210,8 @@ def on_library_call(state: State, name: str, pos: list[Value], kw: dict[str, Val
         dataset = canonical_dataset(last)
     if dataset is None and last in _FILE_READERS:
         dataset = _named_by_path(list(pos) + list(kw.values()))
-        for text in _strings(list(pos)):
+        # an archive unpacked (`ZipFile("glove.6B.zip")`) is not where vectors are read
+        for text in _strings(list(pos)) if last != "ZipFile" else ():
             for pattern, embedding in _EMBEDDINGS:
                 if pattern.search(text):
                     _embeddings(state, embedding, frame, line, source_text(node.func))

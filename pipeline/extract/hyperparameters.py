@@ -216,6 +216,24 @@ def emit_optimizer(state: State, tag: Tagged, node: cst.CSTNode, frame: Frame,
         emit(state, name, value, node, frame, target, rank)
 
 
+#: Data named as held out: test, val(idation), eval, dev sets (not "interval").
+_HELD_OUT = re.compile(r"(?<![a-z])(?:test|val|eval|dev)", re.I)
+
+
+def held_out(text: str) -> bool:
+    """Whether the source text of a data expression names held-out data."""
+    return _HELD_OUT.search(text) is not None
+
+
+def loader(size: Value | None, train: bool, node: cst.CSTNode, frame: Frame,
+           api: str) -> Tagged:
+    """A batch loader (a DataLoader, a Keras generator): a loop over it, or `fit` on
+    it, ties its batch size to the model it feeds (`tie_loader`)."""
+    return Tagged("loader", "DataLoader", frame.module.line(node), frame.module.rel,
+                  extra={"batch_size": size if size is not None else UNKNOWN,
+                         "train": Const(train, 0)}, api=api)
+
+
 def tie_loader(state: State, loader: Tagged, target: Value, node: cst.CSTNode,
                frame: Frame) -> None:
     """A model called on the batches of a DataLoader (`for x, y in train_loader:
@@ -426,6 +444,11 @@ def argparse_call(state: State, parser: ArgParser, method: str, pos: list[Value]
         option = Const(default.value, line, "argparse", frame.module.rel)
         parser.options[dest] = option
         on_constant(state, dest, option, frame)
+    elif isinstance(default, ListVal) and all(isinstance(i, Const) for i in default.items):
+        # `--filters default=[3, 4, 5]`: a model's kernel sizes, one branch each
+        parser.options[dest] = ListVal([Const(i.value, line, "argparse", frame.module.rel)
+                                        for i in default.items if isinstance(i, Const)],
+                                       line)
     else:
         parser.options[dest] = Unknown(f"args.{dest}")
     return UNKNOWN

@@ -181,6 +181,7 @@ class Program:
         self.functions: dict[str, list[FunctionInfo]] = {}
         self.class_nodes: dict[int, ClassInfo] = {}     # id(ClassDef node) -> its info
         self.by_dotted: dict[str, ModuleInfo] = {}
+        self._within: dict[str, ModuleInfo | None] = {}   # project_module's lookups
         self.config_sources: dict[str, tuple[str, str]] = {}   # dotted -> (rel, text)
         self.config_envs: dict[str, dict[str, Value]] = {}
         self.root = root                # the project folder, for its settings files
@@ -188,6 +189,7 @@ class Program:
     # ----------------------------------------------------------------- registration
     def add_module(self, module: ModuleInfo) -> None:
         self.modules.append(module)
+        self._within.clear()
         stem = module.source.as_module.replace(".", "/") or module.rel.rsplit(".", 1)[0]
         if stem.endswith("/__init__"):
             stem = stem[: -len("/__init__")]
@@ -287,6 +289,15 @@ class Program:
         name = dotted_name.lstrip(".")
         if name in self.by_dotted:
             return self.by_dotted[name]
+        # `import text_cnn.model` run from src/: src/text_cnn/model.py, before any other
+        # folder's model.py that the name's last part alone would find
+        if name not in self._within:
+            tail = "." + name
+            within = [key for key in self.by_dotted if key.endswith(tail)]
+            self._within[name] = self.by_dotted[min(within, key=lambda k: (len(k), k))] \
+                if within else None
+        if self._within[name] is not None:
+            return self._within[name]
         parts = name.split(".")
         for n in range(len(parts) - 1, 0, -1):
             found = self.by_dotted.get(".".join(parts[-n:]))
@@ -308,9 +319,11 @@ class Program:
         if module is not None:
             return module.env
         name = dotted_name.lstrip(".")
+        tail = "." + name    # `text_cnn.config` from src/: src/text_cnn/config.py first
+        within = sorted((k for k in {*self.config_sources, *self.config_envs}
+                         if k.endswith(tail)), key=lambda k: (len(k), k))
         parts = name.split(".")
-        for n in range(len(parts), 0, -1):
-            key = ".".join(parts[-n:])
+        for key in within[:1] + [".".join(parts[-n:]) for n in range(len(parts), 0, -1)]:
             if key in self.config_sources:
                 rel, text = self.config_sources.pop(key)
                 self.config_envs[key] = config_env(text, rel)

@@ -1,5 +1,6 @@
-"""Settings files a project reads at run time: YAML and JSON configs, and namespaces
-made from keyword arguments (`HParams(lr=1e-3)`, `SimpleNamespace(...)`, `EasyDict`).
+"""Settings files a project reads at run time: YAML, JSON and INI configs (`configparser`),
+and namespaces made from keyword arguments (`HParams(lr=1e-3)`, `SimpleNamespace(...)`,
+`EasyDict`).
 
 `yaml.safe_load(open("config.yaml"))` and `json.load(open("cfg.json"))` are followed to
 the project's own file, which is read here as data (PyYAML's safe loader, the standard
@@ -11,6 +12,7 @@ written on, so a learning rate read from `config.yaml` links to its line there.
 from __future__ import annotations
 
 import bisect
+import configparser
 import json
 import os
 import re
@@ -21,9 +23,11 @@ import yaml  # type: ignore[import-untyped]   # no stubs unless types-PyYAML is 
 
 from exnet.extract.sources import Unreadable, read_bounded
 from exnet.extract.values import (
+    UNKNOWN,
     Const,
     DictVal,
     FileHandle,
+    IniConfig,
     ListVal,
     Namespace,
     Value,
@@ -42,8 +46,20 @@ NAMESPACE_CALLS = ("HParams", "SimpleNamespace", "Namespace", "EasyDict", "edict
 def read_settings(root: Path | None, base: str, path: str) -> Value | None:
     """The values of the project file `path` (relative to the project root or to the
     folder of the module `base` that reads it), or None when it is not one."""
-    if root is None or not path or "\0" in path or not path.endswith(
-            (".yaml", ".yml", ".json")):
+    if not path.endswith((".yaml", ".yml", ".json")):
+        return None
+    found = _project_text(root, base, path)
+    if found is None:
+        return None
+    rel, text = found
+    return _yaml_value(text, rel) if rel.endswith((".yaml", ".yml")) \
+        else _json_value(text, rel)
+
+
+def _project_text(root: Path | None, base: str, path: str) -> tuple[str, str] | None:
+    """(path from the root, text) of the project file `path`, read within bounds; None
+    when it is not in the project, is reached through a symlink, or cannot be read."""
+    if root is None or not path or "\0" in path:
         return None
     here = os.path.dirname(base)
     for candidate in dict.fromkeys([os.path.normpath(os.path.join(here, path)),
@@ -57,10 +73,75 @@ def read_settings(root: Path | None, base: str, path: str) -> Value | None:
             text = read_bounded(full, MAX_SETTINGS_BYTES).decode("utf-8")
         except (OSError, Unreadable, UnicodeDecodeError):
             continue
-        rel = Path(candidate).as_posix()
-        return _yaml_value(text, rel) if rel.endswith((".yaml", ".yml")) \
-            else _json_value(text, rel)
+        return Path(candidate).as_posix(), text
     return None
+
+
+def _ini_sections(text: str, rel: str) -> dict[str, Value] | None:
+    """An INI file's sections, each a DictVal of its options as strings (what
+    configparser gives; `int(...)` of one is computed), each on its own line."""
+    parser = configparser.RawConfigParser(strict=False, interpolation=None)
+    try:
+        parser.read_string(text, rel)
+    except configparser.Error:
+        return None
+    lines: dict[tuple[str, str], int] = {}
+    section = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        head = re.match(r"\s*\[([^\]]+)\]", line)
+        if head:
+            section = head[1].strip()
+            continue
+        key = re.match(r"\s*([^=:#;\s][^=:]*?)\s*[=:]", line)
+        if key:
+            lines.setdefault((section, parser.optionxform(key[1])), number)
+    return {name: DictVal({key: Const(value, lines.get((name, key), 0), "config", rel)
+                           for key, value in parser.items(name)},
+                          lines.get((name, ""), 0))
+            for name in parser.sections()}
+
+
+def ini_method(root: Path | None, base: str, receiver: IniConfig, method: str,
+               pos: list[Value], kw: dict[str, Value]) -> Value:
+    """`config.read("configuration.cfg")` fills the parser with the project file's
+    sections; `config.get("Params", "batchsize")` (and getint, getfloat, getboolean) is
+    that option, `Const(how="config")` on its line."""
+    if method == "read":
+        paths = pos[0].items if pos and isinstance(pos[0], ListVal) else pos[:1]
+        for path in (plain(p) for p in paths):
+            found = _project_text(root, base, path) if isinstance(path, str) else None
+            sections = _ini_sections(found[1], found[0]) if found else None
+            if sections:
+                receiver.items.update(sections)
+        return UNKNOWN
+    if method == "sections":
+        return ListVal([Const(name, 0) for name in receiver.items])
+    section, option = (plain(p) for p in pos[:2]) if len(pos) >= 2 else (None, None)
+    if method not in _INI_GETTERS or not isinstance(section, str) or \
+            not isinstance(option, str):
+        return UNKNOWN
+    values = receiver.items.get(section)
+    value = values.items.get(option.lower()) if isinstance(values, DictVal) else None
+    if not isinstance(value, Const):
+        return kw.get("fallback", UNKNOWN)
+    convert = _INI_GETTERS[method]
+    try:
+        return Const(convert(value.value), value.line, value.how, value.file)
+    except ValueError:
+        return UNKNOWN
+
+
+def _boolean(text: str) -> bool:
+    states = configparser.RawConfigParser.BOOLEAN_STATES
+    if text.lower() not in states:
+        raise ValueError(text)
+    return states[text.lower()]
+
+
+_INI_GETTERS: dict[str, Any] = {"get": str, "getint": int, "getfloat": float,
+                                "getboolean": _boolean}
+_INI_PARSERS = ("configparser.ConfigParser", "configparser.RawConfigParser",
+                "configparser.SafeConfigParser")
 
 
 def _yaml_value(text: str, rel: str) -> Value | None:
@@ -169,4 +250,6 @@ def on_library_call(root: Path | None, base: str, name: str, pos: list[Value],
         return read_settings(root, base, path) if isinstance(path, str) else None
     if name.rsplit(".", 1)[-1] in NAMESPACE_CALLS:
         return namespace_of(kw, pos)
+    if name in _INI_PARSERS:
+        return IniConfig({})
     return None

@@ -35,7 +35,8 @@ README_NAMES = ("readme.md", "readme.rst", "readme.txt", "readme", "readme.markd
 #: A file that never mentions a deep-learning framework cannot hold a model; checked on
 #: raw bytes so such files are skipped before any parse.
 FRAMEWORK_MENTION = re.compile(rb"\b(?:keras|tensorflow|torch|torchvision|transformers|timm|"
-                               rb"pytorch_lightning|lightning\.pytorch|flax|optax|jax)\b")
+                               rb"pytorch_lightning|lightning\.pytorch|flax|optax|jax|"
+                               rb"torchtext|tensorflow_datasets)\b")
 
 
 @dataclass(frozen=True)

@@ -441,6 +441,10 @@ class Statements:
             return list(iterable.items[:MAX_SEQUENCE])
         if isinstance(iterable, DictVal):
             return [Const(k, 0) for k in iterable.items]
+        if isinstance(iterable, Const) and isinstance(iterable.value, (list, tuple)):
+            # a list read from a settings file or config module (`kernels = [2, 3, 4]`)
+            return [Const(v, iterable.line, iterable.how, iterable.file)
+                    for v in iterable.value[:MAX_SEQUENCE]]
         if isinstance(iterable, SequentialObj):
             return list(iterable.items)
         if isinstance(iterable, Tensor):

@@ -125,6 +125,12 @@ class DictVal(Value):
 
 
 @dataclass(eq=False)
+class IniConfig(DictVal):
+    """A `configparser` object: its sections by name, filled by its `read()`
+    (settings_files.ini_method)."""
+
+
+@dataclass(eq=False)
 class FunctionalModel(Value):
     """A Keras `Model(inputs, outputs)`: the model is the ancestry of `outputs`."""
 

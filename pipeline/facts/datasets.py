@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 NAMES = (
-    (r"\bimdb", "imdb"),
+    (r"\bimdb(?!\.com)", "imdb"),
     (r"\bsst[-_ ]?2\b|stanford sentiment treebank", "sst2"),
     (r"\bag[-_ ]?news\b", "ag_news"),
     (r"\byelp", "yelp"),
@@ -39,6 +39,11 @@ NAMES = (
      "sarcasm_headlines"),
     (r"\bplant[-_ ]?village\b|\bnew[-_ ]?plant[-_ ]?diseases?[-_ ]?dataset", "plantvillage"),
     (r"\bmalaria\b", "malaria"),
+    (r"\beurosat\b", "eurosat"),
+    (r"\bgtsrb\b|\bgerman[-_ ]?traffic[-_ ]?signs?\b", "gtsrb"),
+    (r"\breview[-_ ]polarity|\bpolarity[-_ ]dataset", "review_polarity"),
+    (r"\bnews[-_ ]?category[-_ ]?dataset", "news_category"),
+    (r"\bhate[-_ ]?speech[-_ ]?and[-_ ]?offensive", "hate_speech_offensive"),
     (r"\bfood[-_ ]?101\b", "food101"),
     (r"\bbrain[-_ ]?tumou?rs?\b", "brain_tumor_mri"),
     (r"\bchest[-_ ]?x[-_ ]?rays?\b", "chest_xray"),

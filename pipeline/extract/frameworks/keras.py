@@ -41,7 +41,9 @@ from exnet.extract.values import (
 _MODEL_NAMES = {"keras.Model", "keras.models.Model", "keras.engine.training.Model",
                 "keras.engine.Model"}
 _SEQUENTIAL = {"keras.Sequential", "keras.models.Sequential"}
-_OPTIMIZER_MODULES = re.compile(r"^(keras\.optimizers|tensorflow\.optimizers)\.")
+#: Where Keras optimizers live, public and internal (`keras.optimizer_v2.adam.Adam`, TF 2.x)
+_OPTIMIZER_MODULES = re.compile(r"^(keras\.optimizers|tensorflow\.optimizers|"
+                                r"keras\.optimizer_v2\.\w+)\.")
 _TF1_OPTIMIZERS = re.compile(r"^(tensorflow\.train|tensorflow\.compat\.v1\.train)\.")
 
 
@@ -75,9 +77,12 @@ class Keras(Framework):
             return _fit(host, receiver, method, pos, kw, node, frame)
         if method in ("flow_from_directory", "flow", "flow_from_dataframe"):
             # also used to augment a few images for display: weaker than a DataLoader
-            hp.emit(host.state, "batch_size", kw.get("batch_size"), node, frame, rank=2,
-                    train=True)
-            return None
+            # until `fit` is given it; a generator of held-out data trains nothing
+            size = kw.get("batch_size")
+            train = not hp.held_out(source_text(node)) and \
+                plain(kw.get("shuffle", Const(True, 0))) is not False
+            hp.emit(host.state, "batch_size", size, node, frame, rank=2, train=True)
+            return hp.loader(size, train, node, frame, f"{method}")
         if method == "batch" and pos and not isinstance(receiver, (SequentialObj, LayerObj)):
             hp.emit(host.state, "batch_size", pos[0], node, frame, rank=2)
         return None
@@ -263,6 +268,9 @@ def _fit(host: Host, target: Value, method: str, pos: list[Value], kw: dict[str,
     hp.emit(state, "epochs", kw.get("epochs", kw.get("nb_epoch", positional_ep)), node,
             frame, target)
     hp.emit(state, "batch_size", kw.get("batch_size", positional_bs), node, frame, target)
+    data = pos[0] if pos else kw.get("x", kw.get("generator"))
+    if isinstance(data, Tagged) and data.kind == "loader":
+        hp.tie_loader(state, data, target, node, frame)   # `fit(train_generator, ...)`
     callbacks = kw.get("callbacks")
     if isinstance(callbacks, ListVal):
         for cb in callbacks.items:

@@ -42,8 +42,6 @@ from exnet.extract.values import (
 
 _OPTIMIZER_MODULES = re.compile(r"^(torch\.optim|torch_optimizer|timm\.optim)\.")
 _TORCHTEXT_ITERATORS = ("BucketIterator", "Iterator", "BPTTIterator")
-#: Data named as held out: test, val(idation), eval, dev sets (not "interval").
-_HELD_OUT = re.compile(r"(?<![a-z])(?:test|val|eval|dev)", re.I)
 _HUB_OPTIMIZERS = ("transformers.AdamW", "transformers.Adafactor", "lion_pytorch.Lion",
                    "transformers.optimization.AdamW")
 #: Methods that return the module they are called on (`model.to(device)`).
@@ -66,6 +64,10 @@ class PyTorch(Framework):
         made = _layer_call(host, name, pos, kw, node, frame)
         if made is not None:
             return made
+        if name == "torch.nn.utils.rnn.pad_packed_sequence":
+            # (padded output, lengths): the lengths are bookkeeping, not the data
+            data = argument(pos, kw, 0, "sequence")
+            return ListVal([data if isinstance(data, Tensor) else UNKNOWN, UNKNOWN])
         return _training_call(host, name, pos, kw, node, frame)
 
     def object_method(self, host: Host, receiver: Value, method: str, pos: list[Value],
@@ -211,9 +213,7 @@ def _loader(host: Host, api: str, size: Value | None, train: bool, node: cst.Cal
     """A batch loader: its batch size is a finding, and a loop over it ties that size to
     the model it feeds (hp.tie_loader)."""
     hp.emit(host.state, "batch_size", size, node, frame, train=train)
-    return Tagged("loader", "DataLoader", frame.module.line(node), frame.module.rel,
-                  extra={"batch_size": size if size is not None else UNKNOWN,
-                         "train": Const(train, 0)}, api=api)
+    return hp.loader(size, train, node, frame, api)
 
 
 def _torchtext_iterators(host: Host, name: str, pos: list[Value], kw: dict[str, Value],
@@ -246,11 +246,11 @@ def _groups_owner(host: Host, groups: list[Value]) -> Value | None:
         params = group.items.get("params") if isinstance(group, DictVal) else None
         if not isinstance(params, Parameters):
             continue
-        if is_model_object(params.owner):
-            return params.owner
-        for inst in host.state.instances.values():
+        for inst in host.state.instances.values():   # the model a part belongs to first
             if is_model_object(inst) and any(v is params.owner for v in inst.attrs.values()):
                 return inst
+        if is_model_object(params.owner):
+            return params.owner
     return None
 
 
@@ -284,7 +284,7 @@ def _training_call(host: Host, name: str, pos: list[Value], kw: dict[str, Value]
         dataset = source_text(node.args[0].value) if node.args else ""
         # shuffled data is training data, unless it is named as held out (a shuffled
         # `DataLoader(test_data, shuffle=True)` is still an evaluation loader)
-        train = "train" in dataset.lower() or not _HELD_OUT.search(dataset) and \
+        train = "train" in dataset.lower() or not hp.held_out(dataset) and \
             plain(kw.get("shuffle", Const(False, 0))) is True
         return _loader(host, name, kw.get("batch_size", pos[1] if len(pos) > 1 else None),
                        train, node, frame)

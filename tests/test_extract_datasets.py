@@ -157,13 +157,15 @@ def test_readme_mentions_of_kaggle_sets_learners_use() -> None:
     assert canonical_dataset("hate-speech-and-offensive-language-dataset.zip") == \
         "hate_speech_offensive"
     assert canonical_dataset("kaggle.com/rmisra/news-category-dataset") == "news_category"
+    assert canonical_dataset("./fer2013.csv") == "fer2013"
+    assert canonical_dataset("/content/Fruit-Images-Dataset/Training") == "fruits360"
     # Pang and Lee's polarity data comes from imdb.com, but is not the IMDB dataset
     assert readme_mentions("Movie reviews retrieved from the imdb.com website.\n"
                            "Get review_polarity.tar.gz\n") == [("review_polarity", 2)]
     # each id is known to the task check, on the right side
     assert {"emotion", "sarcasm_headlines"} <= TEXT_DATASETS
     assert {"plantvillage", "brain_tumor_mri", "chest_xray", "breakhis", "malaria",
-            "food101", "eurosat", "gtsrb"} <= IMAGE_DATASETS
+            "food101", "eurosat", "gtsrb", "fer2013", "fruits360"} <= IMAGE_DATASETS
     assert {"review_polarity", "news_category", "hate_speech_offensive", "sst"} <= \
         TEXT_DATASETS
 

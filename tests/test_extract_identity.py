@@ -248,3 +248,46 @@ def test_commented_alternative_over_several_lines(tmp_path) -> None:
     assert small["hyperparameters"]["learning_rate"]["value"] == 0.05
     assert small["hyperparameters"]["learning_rate"]["selected_at"]["line"] == 8
     assert data["set_aside"] == []
+
+
+def test_a_base_class_that_subclasses_configure_is_their_block(tmp_path) -> None:
+    """A package whose `__init__` subclasses `VGG` (`class VGG11(VGG):
+    super().__init__('VGG11')`) and lists the subclasses in a registry the training
+    script indexes: each subclass is a model; `VGG`, which only subclasses configure, is
+    part of them, not a model of its own (built alone it is a VGG of no configuration)."""
+    from extract_helpers import run_extract
+
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "vgg.py").write_text(
+        "import torch.nn as nn\n\n"
+        "cfg = {'VGG11': [64, 'M', 128, 'M'], 'VGG13': [64, 64, 'M', 128, 'M']}\n\n\n"
+        "class VGG(nn.Module):\n"
+        "    def __init__(self, vgg_name):\n"
+        "        super().__init__()\n"
+        "        self.features = self._make_layers(cfg[vgg_name])\n"
+        "        self.classifier = nn.Linear(128, 10)\n\n"
+        "    def forward(self, x):\n"
+        "        return self.classifier(self.features(x).view(x.size(0), -1))\n\n"
+        "    def _make_layers(self, cfg):\n"
+        "        layers, c = [], 3\n"
+        "        for x in cfg:\n"
+        "            if x == 'M':\n"
+        "                layers += [nn.MaxPool2d(2)]\n"
+        "            else:\n"
+        "                layers += [nn.Conv2d(c, x, 3), nn.ReLU()]\n"
+        "                c = x\n"
+        "        layers += [nn.AvgPool2d(1)]\n"
+        "        return nn.Sequential(*layers)\n")
+    (tmp_path / "models" / "__init__.py").write_text(
+        "from .vgg import VGG\n\n\n"
+        "class VGG11(VGG):\n    def __init__(self):\n        super().__init__('VGG11')\n\n\n"
+        "class VGG13(VGG):\n    def __init__(self):\n        super().__init__('VGG13')\n\n\n"
+        "names = {'vgg11': VGG11, 'vgg13': VGG13}\n")
+    (tmp_path / "main.py").write_text(
+        "import argparse\nimport torch\nimport models\n\n"
+        "parser = argparse.ArgumentParser()\n"
+        "parser.add_argument('--model', default='vgg11')\n"
+        "args = parser.parse_args()\n"
+        "net = models.names[args.model]()\n"
+        "optimizer = torch.optim.SGD(net.parameters(), lr=0.1)\n")
+    assert sorted(m["name"] for m in run_extract(tmp_path)["models"]) == ["VGG11", "VGG13"]

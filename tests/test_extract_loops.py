@@ -371,3 +371,139 @@ def test_keras_internal_optimizer_modules(tmp_path) -> None:
         "model.compile(optimizer=adam.Adam(lr=0.0001), loss='categorical_crossentropy')\n")})
     assert facts(find_model(result, "model"))["optimizer"] == "adam"
     assert facts(find_model(result, "model"))["learning_rate"] == 0.0001
+
+
+def _notebook(path: Path, cells: list[str]) -> None:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in cells]
+    nbformat.write(nb, str(path))
+
+
+KERAS_ATTENTION = (
+    "class AttentionLayer(tf.keras.Model):\n"
+    "    def __init__(self, units):\n"
+    "        super().__init__()\n"
+    "        self.W = Dense(units)\n"
+    "        self.V = Dense(1)\n\n"
+    "    def call(self, values):\n"
+    "        weights = tf.nn.softmax(self.V(tf.nn.tanh(self.W(values))), axis=1)\n"
+    "        return tf.reduce_sum(weights * values, axis=1)\n")
+
+
+def test_a_functional_model_is_where_it_is_made(tmp_path) -> None:
+    """A functional model using a custom layer defined cells before: its place is the
+    cell that applies its layers and calls `Model(...)`, from the `Input` line on, not
+    the custom layer's class body."""
+    _notebook(tmp_path / "attention.ipynb", [
+        "import tensorflow as tf\n"
+        "from tensorflow.keras.layers import Dense, Input, Embedding, GRU\n"
+        "from tensorflow.keras.models import Model\n",
+        KERAS_ATTENTION,
+        "EPOCHS = 3\n"
+        "inputs = Input(shape=(100,))\n"
+        "x = Embedding(1000, 50)(inputs)\n"
+        "x = GRU(32, return_sequences=True)(x)\n"
+        "x = AttentionLayer(10)(x)\n"
+        "outputs = Dense(6, activation='sigmoid')(x)\n"
+        "model = Model(inputs=inputs, outputs=outputs)\n"
+        "model.compile(loss='binary_crossentropy', optimizer='adam')\n"
+        "model.fit(X, y, epochs=EPOCHS)\n"])
+    model = find_model(run_extract(tmp_path), "model")
+    assert (model["cell"], model["span"]) == (2, [3, 7])   # the Embedding to Model(...)
+    assert model["blocks"] == ["AttentionLayer"]
+
+
+def test_a_class_statements_bases_are_not_a_call(tmp_path) -> None:
+    """`class AttentionLayer(tf.keras.Model)` in one notebook does not make the other
+    notebook's PyTorch class `Model` a block of it."""
+    _notebook(tmp_path / "keras.ipynb", [
+        "import tensorflow as tf\nfrom tensorflow.keras.layers import Dense, Input\n"
+        "from tensorflow.keras.models import Model\n", KERAS_ATTENTION,
+        "inputs = Input(shape=(20, 8))\n"
+        "outputs = Dense(2)(AttentionLayer(4)(inputs))\n"
+        "model = Model(inputs=inputs, outputs=outputs)\n"
+        "model.compile(loss='mse', optimizer='adam')\n"])
+    _notebook(tmp_path / "torch.ipynb", [
+        net("Model", 5) + "model = Model()\n"
+        # untied (a filter of the parameters): only a block would lose it
+        "optimizer = torch.optim.Adam(filter(lambda p: p.requires_grad, "
+        "model.parameters()), lr=1e-3)\n"])
+    result = run_extract(tmp_path)
+    assert find_model(result, "Model", "torch.ipynb")["blocks"] == []
+    assert facts(find_model(result, "Model", "torch.ipynb"))["learning_rate"] == 1e-3
+
+
+def test_a_lightning_wrapper_keeps_the_arguments_it_was_made_with(tmp_path) -> None:
+    """`LitClassifier(cell="gru")`: the network it wraps is a GRU, though the LSTM is
+    the first branch of the wrapped class's __init__ (Lightning's hooks, which no code
+    calls, run on the instance the project made, not on a fresh one)."""
+    result = _write(tmp_path, {
+        "model.py": ("import torch.nn as nn\n\n\n"
+                     "class RNNClassifier(nn.Module):\n"
+                     "    def __init__(self, cell, hidden):\n"
+                     "        super().__init__()\n"
+                     "        self.embed = nn.Embedding(1000, 64)\n"
+                     "        if cell == 'lstm':\n"
+                     "            self.rnn = nn.LSTM(64, hidden, batch_first=True)\n"
+                     "        elif cell == 'gru':\n"
+                     "            self.rnn = nn.GRU(64, hidden, batch_first=True)\n"
+                     "        self.fc = nn.Linear(hidden, 5)\n\n"
+                     "    def forward(self, x):\n"
+                     "        out, _ = self.rnn(self.embed(x))\n"
+                     "        return self.fc(out[:, -1])\n"),
+        "wrapper.py": ("import torch\nimport pytorch_lightning as pl\n"
+                       "from model import RNNClassifier\n\n\n"
+                       "class LitClassifier(pl.LightningModule):\n"
+                       "    def __init__(self, cell, hidden):\n"
+                       "        super().__init__()\n"
+                       "        self.net = RNNClassifier(cell, hidden)\n\n"
+                       "    def forward(self, x):\n"
+                       "        return self.net(x)\n\n"
+                       "    def training_step(self, batch, batch_idx):\n"
+                       "        return torch.nn.functional.cross_entropy(self(batch[0]), "
+                       "batch[1])\n\n"
+                       "    def configure_optimizers(self):\n"
+                       "        return torch.optim.AdamW(self.parameters(), lr=5e-5)\n"),
+        "train.py": ("import pytorch_lightning as pl\nfrom wrapper import LitClassifier\n\n"
+                     "model = LitClassifier(cell='gru', hidden=128)\n"
+                     "pl.Trainer(max_epochs=20).fit(model)\n")})
+    model = find_model(result, "RNNClassifier")
+    assert [layer["type"] for layer in model["layers"]] == ["Embedding", "GRU", "Dense"]
+    assert facts(model)["learning_rate"] == 5e-5
+
+
+def test_settings_in_a_pydantic_class_are_its_fields(tmp_path) -> None:
+    """`TrainingParams(BaseSettings)` made with `num_epochs=5`: the trainer's
+    `n_epochs=training_params.num_epochs` is 5."""
+    result = _write(tmp_path, {
+        "params.py": ("from pydantic_settings import BaseSettings\n"
+                      "from torch.nn import Module\n\n\n"
+                      "class TrainingParams(BaseSettings):\n"
+                      "    num_epochs: int\n"
+                      "    batch_size: int = 32\n"),
+        "train.py": (net("Clf", 2) + "from params import TrainingParams\n\n"
+                     "def fit(model, n_epochs):\n"
+                     "    opt = torch.optim.SGD(model.parameters(), lr=0.1)\n"
+                     "    for epoch in range(n_epochs):\n"
+                     "        opt.step()\n\n"
+                     "params = TrainingParams(num_epochs=5)\n"
+                     "fit(Clf(), n_epochs=params.num_epochs)\n")})
+    assert facts(find_model(result, "Clf"))["epochs"] == 5
+
+
+def test_the_script_the_readme_runs_gives_the_settings(tmp_path) -> None:
+    """One model trained by a demo notebook (lr 1e-4) and by src/train.py (lr 1e-3),
+    both tied: the README's `python src/train.py` decides."""
+    (tmp_path / "README.md").write_text("# News\n\n```\npython src/train.py\n```\n")
+    _notebook(tmp_path / "demo.ipynb", [
+        "import torch\nfrom src.model import Net\n",
+        "model = Net()\noptimizer = torch.optim.Adam(model.parameters(), lr=1e-4)\n"])
+    result = _write(tmp_path, {
+        "src/model.py": NET,
+        "src/train.py": ("import torch\nfrom src.model import Net\n\n"
+                         "model = Net()\n"
+                         "optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)\n")})
+    lr = find_model(result, "Net")["hyperparameters"]["learning_rate"]
+    assert (lr["value"], lr["file"]) == (1e-3, "src/train.py")

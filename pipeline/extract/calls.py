@@ -510,9 +510,15 @@ def _passed_through(pos: list[Value], kw: dict[str, Value], node: cst.Call,
 
 
 def _is_dataclass(cls: ClassInfo) -> bool:
-    return any((dotted(d.decorator.func) if isinstance(d.decorator, cst.Call)
-                else dotted(d.decorator)) in ("dataclass", "dataclasses.dataclass")
-               for d in cls.node.decorators)
+    """A class whose fields are its constructor's arguments: a `@dataclass`, a pydantic
+    model or settings class, a typed NamedTuple."""
+    if any((dotted(d.decorator.func) if isinstance(d.decorator, cst.Call)
+            else dotted(d.decorator)) in ("dataclass", "dataclasses.dataclass")
+           for d in cls.node.decorators):
+        return True
+    bases = (cls.module.imports.qualify(b) or "" for b in cls.base_names)
+    return any(q.startswith(("pydantic.", "pydantic_settings.")) or q == "typing.NamedTuple"
+               for q in bases)
 
 
 def _dict(pos: list[Value], kw: dict[str, Value], line: int) -> DictVal:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
+from exnet.extract.sources import quiet_parse
 from exnet.extract.values import Const, DictVal, Namespace, Value
 
 MAX_CONFIG_BYTES = 200_000
@@ -84,7 +85,7 @@ def config_env(text: str, rel: str) -> dict[str, Value]:
     if len(text) > MAX_CONFIG_BYTES:
         return {}
     try:
-        tree = ast.parse(text)
+        tree = quiet_parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return {}
     env: dict[str, Value] = {}

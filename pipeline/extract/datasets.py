@@ -81,6 +81,9 @@ _MENTIONS = [
     (re.compile(r"\bnew[-_ ]?plant[-_ ]?diseases?[-_ ]?dataset", re.I), "plantvillage"),
     (re.compile(r"\bmalaria\b", re.I), "malaria"),
     (re.compile(r"\beurosat\b", re.I), "eurosat"),
+    (re.compile(r"\bfer[-_ ]?2013\b", re.I), "fer2013"),
+    # Fruits-360 is published as the "Fruit-Images-Dataset" repository
+    (re.compile(r"\bfruits?[-_ ]?360\b|\bfruit[-_ ]images[-_ ]dataset\b", re.I), "fruits360"),
     (re.compile(r"\bgtsrb\b|\bgerman[-_ ]?traffic[-_ ]?signs?\b", re.I), "gtsrb"),
     (re.compile(r"\bfood[-_ ]?101\b", re.I), "food101"),
     (re.compile(r"\bbrain[-_ ]?tumou?rs?\b", re.I), "brain_tumor_mri"),

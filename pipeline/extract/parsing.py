@@ -21,7 +21,13 @@ from libcst.metadata import ByteSpanPositionProvider, MetadataWrapper
 
 from exnet.extract.names import ImportMap
 from exnet.extract.program import ModuleInfo
-from exnet.extract.sources import Source, Unreadable, blank_magics, notebook_source
+from exnet.extract.sources import (
+    Source,
+    Unreadable,
+    blank_magics,
+    notebook_source,
+    quiet_parse,
+)
 from exnet.extract.values import remember_text
 
 MAX_NESTING = 100          # levels of syntax tree; real learner code stays under 30
@@ -52,7 +58,7 @@ def gate(text: str) -> str | None:
     if text.count(",") > MAX_ITEMS:   # a 480,000-item literal: refuse before ast builds it
         return f"too large to analyse (over {MAX_ITEMS} items in literals)"
     try:
-        tree = ast.parse(text)
+        tree = quiet_parse(text)
     except SyntaxError as exc:
         py2 = _python2(text, exc.lineno)
         if py2 is not None:

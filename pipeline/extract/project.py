@@ -419,11 +419,11 @@ def _records(ix: Interpreter, project: str, readme: tuple[str, str],
     blocks, used_by = block_classes(ix, kept, trained)
     block_names = {_maker(g) for g in kept if id(g) in blocks}
     kept = [g for g in kept if id(g) not in blocks and not _slice_of_another(ix, g, kept)]
-    hypers = _training(ix, kept, trained)
+    hypers = _training(ix, kept, trained, readme)
     aside = _set_aside(ix, kept, hypers, ran, by_rel)
     if aside:   # fewer models: settings that no model could claim alone may now be theirs
         kept = [g for g in kept if id(g) not in aside]
-        hypers = _training(ix, kept, trained)
+        hypers = _training(ix, kept, trained, readme)
     single = len(kept) == 1
     models = []
     loads = {id(e.target) for e in ix.state.events if e.kind == "load"}
@@ -441,13 +441,14 @@ def _records(ix: Interpreter, project: str, readme: tuple[str, str],
     return merge_copies(models, loaded), list(aside.values())
 
 
-def _training(ix: Interpreter, kept: list[_Group],
-              trained: set[int]) -> dict[int, dict[str, Event]]:
+def _training(ix: Interpreter, kept: list[_Group], trained: set[int],
+              readme: tuple[str, str]) -> dict[int, dict[str, Event]]:
     """Each group's settings; an alternative the author selects by uncommenting a line
     (extract/alternatives.py) gets the settings of the model it replaces, where it has
     none of its own."""
     single = len(kept) == 1
-    hypers = {id(g): _attach_hyper(ix, g, kept, single, trained) for g in kept}
+    run = readme_runs(readme[1], [m.rel for m in ix.program.modules])
+    hypers = {id(g): _attach_hyper(ix, g, kept, single, trained, run) for g in kept}
     trains = {id(g) for g in kept if any(name in hypers[id(g)] for name in TRAINING_FACTS)}
     for group, live, alt in _alternatives(ix, kept, trains):
         mine = hypers[id(group)]
@@ -569,6 +570,9 @@ def block_classes(ix: Interpreter, kept: list[_Group],
     for cls in every:   # `class DenseNet121(DenseNet)` passing `Bottleneck` up counts too
         for name in _names_in(cls.module, cls.node.body) & wanted - {cls.name}:
             used_by.setdefault(name, set()).add(cls.name)
+        for base in cls.bases:   # a project base class is part of each subclass
+            if base.name != cls.name:
+                used_by.setdefault(base.name, set()).add(cls.name)
     for module in ix.program.modules:
         for user, name in _constructor_arguments(module.source.text, model_names):
             if user != name:
@@ -615,7 +619,6 @@ def _names_in(module: ModuleInfo, node: cst.CSTNode) -> set[str]:
         span.start: span.start + span.length])))
 
 
-_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 #: A name as written, not an attribute of something (`nn.LSTM` is torch's, not the
 #: project's class `LSTM`).
 _NAME = re.compile(r"(?<![.\w])[A-Za-z_]\w*")
@@ -634,15 +637,17 @@ def _code_only(text: str) -> str:
     return _NOT_CODE.sub(" ", text)
 
 
-_CALL_ARGS = re.compile(r"\b([A-Za-z_]\w*)\s*\(([^()]*)\)")
+#: A call by a bare name, not a class statement's bases (`class Attention(keras.Model)`).
+_CALL_ARGS = re.compile(r"(?<!class )(?<![.\w])([A-Za-z_]\w*)\s*\(([^()]*)\)")
 
 
 def _constructor_arguments(text: str, classes: set[str]) -> list[tuple[str, str]]:
-    """(class called, model class passed as an argument) for `Net(Block, ...)` calls."""
+    """(class called, model class passed as an argument) for `Net(Block, ...)` calls;
+    only names as written count, not attributes (`keras.Model` is not a class `Model`)."""
     out: list[tuple[str, str]] = []
     for match in _CALL_ARGS.finditer(_code_only(text)):
         if match[1] in classes:
-            out.extend((match[1], name) for name in _IDENTIFIER.findall(match[2])
+            out.extend((match[1], name) for name in _NAME.findall(match[2])
                        if name in classes)
     return out
 
@@ -746,9 +751,35 @@ def _chosen_with(ix: Interpreter, group: _Group, kept: list[_Group]) -> list[_Gr
     return [group]
 
 
+def readme_runs(text: str, files: list[str]) -> set[str]:
+    """The project files a README's commands run (`python train.py`, `python3 -m
+    src.train`, `!python src/train.py --epochs 5`): a name matched by its path, else by its
+    file name when one file has it."""
+    out: set[str] = set()
+    for match in _README_RUN.finditer(text):
+        target = match[2].replace("\\", "/").lstrip("./")
+        path = target.replace(".", "/") + ".py" if match[1] else target
+        if path in files:
+            out.add(path)
+            continue
+        same = [f for f in files if f.rsplit("/", 1)[-1] == path.rsplit("/", 1)[-1]]
+        if len(same) == 1:
+            out.add(same[0])
+    return out
+
+
+#: `python train.py`, `python3 src/train.py`, `python -m src.train`.
+_README_RUN = re.compile(r"\bpython[\d.]*\s+(?:-\w+\s+)*?(-m\s+)?([\w./\\-]+?\.py|(?<=-m )"
+                         r"[\w.]+)\b")
+
+
 def _attach_hyper(ix: Interpreter, group: _Group, kept: list[_Group],
-                  single: bool, trained: set[int]) -> dict[str, Event]:
-    chosen: dict[str, tuple[tuple[int, int, int, int, int], Event]] = {}
+                  single: bool, trained: set[int], run: set[str]) -> dict[str, Event]:
+    """The settings of one model: tied findings first, then untied ones its files make
+    (each a rank); among equals, a value over an expression, training data over held
+    out, the files that train it, of those the file the README runs, then the
+    earliest."""
+    chosen: dict[str, tuple[tuple[int, int, int, int, int, int], Event]] = {}
     objs = {id(c.obj) for c in group.members}
     # The files that train this model (where its optimizer or fit is tied to it): a
     # setting found there beats the same setting found in an evaluation script.
@@ -775,7 +806,10 @@ def _attach_hyper(ix: Interpreter, group: _Group, kept: list[_Group],
         prefer = 0 if event.extra.get("train", True) else 1
         unresolved = 1 if event.how == "expression" else 0   # a value beats its expression
         elsewhere = 0 if not training_units or event.unit in training_units else 1
-        key = (rank, unresolved, prefer, elsewhere, event.clock)
+        # (only between files that each train this very model: a name in the README's
+        # script may belong to the models that script builds)
+        readme_run = 0 if event.unit in run or event.unit not in training_units else 1
+        key = (rank, unresolved, prefer, elsewhere, readme_run, event.clock)
         if event.name not in chosen or key < chosen[event.name][0]:
             chosen[event.name] = (key, event)
     return {name: ev for name, (_, ev) in chosen.items()}
@@ -876,8 +910,16 @@ def _model(ix: Interpreter, group: _Group, project: str, hyper: dict[str, Event]
             start, end = min(lines + [obj.line]), max(obj.last_line, obj.line)
         elif isinstance(obj, FunctionalModel):
             style = "functional"
-            lines = [ix.graph.nodes[n].line for n in group.nodes
-                     if ix.graph.nodes[n].module is module]
+            # Its lines are those of the layers applied where `Model(...)` is called: not
+            # a custom layer's class body (`AttentionLayer` cells before), nor another cell.
+            home = module.source.locate(obj.line)[0]
+            bodies = [(module.line(c.node), module.end_line(c.node))
+                      for c in ix.program.every_class() if c.module is module]
+            lines = [line for line in (ix.graph.nodes[n].line for n in group.nodes
+                                       if ix.graph.nodes[n].module is module)
+                     if module.source.locate(line)[0] == home and line <= obj.line
+                     and not any(a <= line <= b and not a <= obj.line <= b
+                                 for a, b in bodies)]
             start, end = min(lines + [obj.line]), max(lines + [obj.line])
         else:
             style = "functional" if framework == "keras" else "module"

@@ -9,6 +9,7 @@ read becomes a `Failure` with a reason; nothing here raises on bad input.
 
 from __future__ import annotations
 
+import ast
 import codecs
 import io
 import itertools
@@ -425,3 +426,11 @@ def read_readme(root: Path) -> tuple[str, str]:
                 return "", ""
             return name, text
     return "", ""
+
+
+def quiet_parse(text: str) -> ast.Module:
+    """`ast.parse` without the SyntaxWarnings a mined file's escapes (`"\\d"`) raise:
+    they concern its author, not exnet's output."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SyntaxWarning)
+        return ast.parse(text)

@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     mb = size / 1e6
     dl = sum(1 for p, _ in files if mentions_framework(p.read_bytes()))
     print(f"{len(projects)} projects, {len(files)} files ({mb:.1f} MB), "
-          f"{dl} mention keras/tensorflow/torch")
+          f"{dl} mention a deep-learning framework")
     base = min((baseline(files) for _ in range(args.repeat)), key=lambda r: r[0])
     floor = min((parse_only(files) for _ in range(args.repeat)), key=lambda r: r[0])
     cold = min((exnet_run(projects) for _ in range(args.repeat)), key=lambda r: r[0])

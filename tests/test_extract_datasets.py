@@ -158,6 +158,7 @@ def test_readme_mentions_of_kaggle_sets_learners_use() -> None:
         "hate_speech_offensive"
     assert canonical_dataset("kaggle.com/rmisra/news-category-dataset") == "news_category"
     assert canonical_dataset("./fer2013.csv") == "fer2013"
+    assert canonical_dataset("intel-image-classification-pytorch") == "intel_image"
     assert canonical_dataset("/content/Fruit-Images-Dataset/Training") == "fruits360"
     # Pang and Lee's polarity data comes from imdb.com, but is not the IMDB dataset
     assert readme_mentions("Movie reviews retrieved from the imdb.com website.\n"
@@ -165,7 +166,8 @@ def test_readme_mentions_of_kaggle_sets_learners_use() -> None:
     # each id is known to the task check, on the right side
     assert {"emotion", "sarcasm_headlines"} <= TEXT_DATASETS
     assert {"plantvillage", "brain_tumor_mri", "chest_xray", "breakhis", "malaria",
-            "food101", "eurosat", "gtsrb", "fer2013", "fruits360"} <= IMAGE_DATASETS
+            "food101", "eurosat", "gtsrb", "fer2013", "fruits360", "intel_image"} <= \
+        IMAGE_DATASETS
     assert {"review_polarity", "news_category", "hate_speech_offensive", "sst"} <= \
         TEXT_DATASETS
 
@@ -244,3 +246,15 @@ def test_resumable_epoch_loop(tmp_path) -> None:
         "for epoch in range(start_epoch, NUM_EPOCHS):\n    pass\n")
     [model] = run_extract(tmp_path)["models"]
     assert model["hyperparameters"]["epochs"]["value"] == 80
+
+
+def test_a_hub_dataset_outside_the_vocabulary_is_its_own_id() -> None:
+    """`load_dataset("arbml/Arabic_Sentiment_Twitter_Corpus")`: that dataset, by its
+    name; a builder of local files (`"csv"`) or a folder is none."""
+    from exnet.extract.datasets import hub_dataset
+
+    assert hub_dataset("arbml/Arabic_Sentiment_Twitter_Corpus") == \
+        "arabic_sentiment_twitter_corpus"
+    assert hub_dataset("my-org/news.v2") == "news_v2"
+    assert [hub_dataset(n) for n in ("csv", "imagefolder", "data/train", "./reviews.csv",
+                                     "/abs/path")] == [None] * 5

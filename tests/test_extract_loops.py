@@ -507,3 +507,60 @@ def test_the_script_the_readme_runs_gives_the_settings(tmp_path) -> None:
                          "optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)\n")})
     lr = find_model(result, "Net")["hyperparameters"]["learning_rate"]
     assert (lr["value"], lr["file"]) == (1e-3, "src/train.py")
+
+
+def test_a_keras_cell_saved_without_its_imports(tmp_path) -> None:
+    """`CNN_Model.py` holds one notebook cell: `model = Sequential()`, `model.add(...)`,
+    compile and fit, with no import (they were in an earlier cell): still a Keras model."""
+    result = _write(tmp_path, {
+        "preprocessing.py": "import numpy as np\nmax_words = 10000\n",
+        "CNN_Model.py": ("model = Sequential()\n"
+                         "model.add(Embedding(max_words, 32))\n"
+                         "model.add(Conv1D(32, 5, activation='relu'))\n"
+                         "model.add(GlobalMaxPooling1D())\n"
+                         "model.add(Dense(1, activation='sigmoid'))\n"
+                         "model.compile(optimizer=RMSprop(lr=1e-4), loss='binary_crossentropy')\n"
+                         "history = model.fit(data, labels, epochs=20, batch_size=32)\n")})
+    model = find_model(result, "model", "CNN_Model.py")
+    assert [layer["type"] for layer in model["layers"]] == [
+        "Embedding", "Conv1D", "GlobalMaxPool1D", "Dense"]
+    assert facts(model) == {"optimizer": "rmsprop", "learning_rate": 1e-4, "epochs": 20,
+                            "batch_size": 32, "loss": "binary_cross_entropy"}
+
+
+def test_a_dataclass_field_computed_after_init(tmp_path) -> None:
+    """`LR: float = field(init=False)` set by `__post_init__` from the model type: the
+    learning rate is the one the default model type maps to, not `field(init=False)`."""
+    result = _write(tmp_path, {
+        "config.py": ("from dataclasses import dataclass, field\n\n\n"
+                      "@dataclass\n"
+                      "class Config:\n"
+                      "    model_type: str = 'lstm'\n"
+                      "    LR: float = field(init=False)\n"
+                      "    EPOCHS: int = field(default=7)\n\n"
+                      "    def __post_init__(self):\n"
+                      "        lr_map = {'nbow': 1e-3, 'lstm': 5e-4}\n"
+                      "        self.LR = lr_map.get(self.model_type, 1e-3)\n"),
+        "main.py": (NET + "from config import Config\n\n"
+                    "config = Config()\n"
+                    "model = Net()\n"
+                    "optimizer = torch.optim.Adam(model.parameters(), lr=config.LR)\n"
+                    "for epoch in range(config.EPOCHS):\n"
+                    "    optimizer.step()\n")})
+    assert facts(find_model(result, "Net")) == {"optimizer": "adam", "learning_rate": 5e-4,
+                                                "epochs": 7}
+
+
+def test_one_loss_for_each_output(tmp_path) -> None:
+    """A two-output model compiled with the same loss for each output has that loss."""
+    result = _write(tmp_path, {"two_heads.py": (
+        "from tensorflow.keras.layers import Input, Embedding, LSTM, Dense\n"
+        "from tensorflow.keras.models import Model\n\n"
+        "inputs = Input(shape=(50,))\n"
+        "x = LSTM(64)(Embedding(5000, 32)(inputs))\n"
+        "disease = Dense(10, activation='softmax', name='disease')(x)\n"
+        "drug = Dense(20, activation='softmax', name='drug')(x)\n"
+        "model = Model(inputs=inputs, outputs=[disease, drug])\n"
+        "model.compile(loss={'disease': 'categorical_crossentropy',\n"
+        "                    'drug': 'categorical_crossentropy'}, optimizer='adam')\n")})
+    assert facts(find_model(result, "model"))["loss"] == "cross_entropy"

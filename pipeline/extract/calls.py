@@ -470,15 +470,37 @@ class Calls:
                   for first in stmt.body[:1]
                   if isinstance(first, cst.AnnAssign) and isinstance(first.target, cst.Name)]
         frame = Frame(cls.module, cls.module.env)
-        for i, (name, field) in enumerate(fields):
-            if name in kw:
+        i = 0
+        for name, field in fields:
+            default, in_init = _field_default(field.value)
+            if in_init and name in kw:
                 inst.attrs[name] = kw[name]
-            elif i < len(pos):
+            elif in_init and i < len(pos):
                 inst.attrs[name] = pos[i]
-            elif field.value is not None:
-                value = self.evaluator.eval(field.value, frame)
+            elif default is not None:
+                value = self.evaluator.eval(default, frame)
                 inst.attrs[name] = Const(value.value, value.line, "config", value.file) \
                     if isinstance(value, Const) else value
+            i += in_init
+        found = cls.method("__post_init__")
+        if found is not None:   # fields computed from others (`self.LR = lr_map[...]`)
+            owner, fn = found
+            self.call_function(FunctionRef(FunctionInfo("__post_init__", fn, owner.module,
+                                                        owner), inst),
+                               [], {}, frame, cls.module.line(fn))
+
+
+def _field_default(value: cst.BaseExpression | None) -> tuple[cst.BaseExpression | None, bool]:
+    """(default expression, whether the field is an argument of __init__) of a dataclass
+    field: `lr: float = 1e-3`, `lr: float = field(default=1e-3)`; `field(init=False)`
+    (set by __post_init__) and `field(default_factory=...)` have no default here."""
+    if not (isinstance(value, cst.Call) and dotted(value.func) in ("field",
+                                                                   "dataclasses.field")):
+        return value, True
+    args = {a.keyword.value: a.value for a in value.args if a.keyword is not None}
+    init = args.get("init")
+    in_init = not (isinstance(init, cst.Name) and init.value == "False")
+    return args.get("default"), in_init
 
 
 def _library_attribute(library: Qualified, key: Value) -> Value | None:

@@ -81,6 +81,7 @@ _MENTIONS = [
     (re.compile(r"\bnew[-_ ]?plant[-_ ]?diseases?[-_ ]?dataset", re.I), "plantvillage"),
     (re.compile(r"\bmalaria\b", re.I), "malaria"),
     (re.compile(r"\beurosat\b", re.I), "eurosat"),
+    (re.compile(r"\bintel[-_ ]image[-_ ]classification\b", re.I), "intel_image"),
     (re.compile(r"\bfer[-_ ]?2013\b", re.I), "fer2013"),
     # Fruits-360 is published as the "Fruit-Images-Dataset" repository
     (re.compile(r"\bfruits?[-_ ]?360\b|\bfruit[-_ ]images[-_ ]dataset\b", re.I), "fruits360"),
@@ -158,6 +159,25 @@ def canonical_dataset(text: str) -> str | None:
     return None
 
 
+#: `load_dataset("csv", data_files=...)` and friends name a file format, not a dataset.
+_HUB_BUILDERS = frozenset({"csv", "json", "text", "parquet", "arrow", "pandas", "imagefolder",
+                           "audiofolder", "webdataset", "sql", "generator",
+                           # and a local folder (`load_dataset("data/train")`)
+                           "data", "dataset", "datasets", "train", "test", "val", "valid"})
+_HUB_NAME = re.compile(r"^(?:[\w.-]+/)?[A-Za-z][\w.-]*$")
+
+
+def hub_dataset(name: str) -> str | None:
+    """A Hugging Face Hub dataset outside the vocabulary (`load_dataset("arbml/Arabic_
+    Sentiment_Twitter_Corpus")`) is its own id, its name in lower snake case; a builder
+    of local files or a path is none."""
+    base = name.split("/")[-1]
+    if not _HUB_NAME.match(name) or base.lower() in _HUB_BUILDERS or \
+            re.search(r"\.(?:csv|json|jsonl|txt|tsv|parquet|zip)$", base, re.I):
+        return None
+    return re.sub(r"[^a-z0-9]+", "_", base.lower()).strip("_") or None
+
+
 def readme_mentions(text: str) -> list[tuple[str, int]]:
     """(dataset, line of its first mention) for the datasets a README names, in the
     order of the mention table."""
@@ -208,7 +228,8 @@ def on_library_call(state: State, name: str, pos: list[Value], kw: dict[str, Val
         if strings and strings[0] == "glue" and len(strings) > 1:
             dataset = canonical_dataset(strings[1]) or strings[1].lower()
         elif strings:
-            dataset = canonical_dataset(strings[0].split(":")[0].split("/")[-1])
+            dataset = canonical_dataset(strings[0].split(":")[0].split("/")[-1]) or \
+                hub_dataset(strings[0])
     elif last.startswith(("fetch_", "load_")) and name.startswith("sklearn.datasets"):
         dataset = canonical_dataset(last)
     if dataset is None and last in _FILE_READERS:

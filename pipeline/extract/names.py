@@ -14,6 +14,9 @@ from typing import Any
 
 import libcst as cst
 
+from exnet.extract import vocabulary as vocab
+from exnet.extract.sources import KERAS_FRAGMENT_PATTERN
+
 # Python 3.15's `lazy import` binds names as `import` does (libcst 1.9 parses it).
 _IMPORT: tuple[type, ...] = tuple(c for c in (cst.Import, getattr(cst, "LazyImport", None)) if c)
 _IMPORT_FROM: tuple[type, ...] = tuple(
@@ -23,6 +26,17 @@ _IMPORT_FROM: tuple[type, ...] = tuple(
 _CONVENTIONAL = (("tf", "tensorflow", "tf."), ("keras", "keras", "keras"),
                  ("torch", "torch", "torch"), ("nn", "torch.nn", "torch"),
                  ("F", "torch.nn.functional", "torch"), ("np", "numpy", "np."))
+
+_KERAS_FRAGMENT = re.compile(KERAS_FRAGMENT_PATTERN)
+_FRAMEWORK_ROOTS = frozenset({"keras", "tensorflow", "torch", "flax", "jax", "tf_keras"})
+#: Names a Keras cell uses that are not layers: where Keras keeps them.
+_KERAS_NAMES = {
+    **{n: f"keras.models.{n}" for n in ("Sequential", "Model")},
+    **{n: f"keras.optimizers.{n}" for n in ("Adam", "RMSprop", "SGD", "Adagrad",
+                                            "Adadelta", "Adamax", "Nadam")},
+    **{n: f"keras.callbacks.{n}" for n in ("EarlyStopping", "ModelCheckpoint",
+                                           "ReduceLROnPlateau")},
+}
 
 #: Builtins the interpreter models (`range`, `len`, `getattr`, ...): a bare name that is
 #: none of the file's imports or definitions resolves to `builtins.<name>`.
@@ -106,6 +120,26 @@ class ImportMap:
             if re.search(rf"(?<![\w.]){name}\.", text) and \
                     not re.search(rf"^\s*{name}\s*=|\bdef {name}\b|\bclass {name}\b", text,
                                   re.M):
+                self.aliases[name] = target
+
+    def assume_keras_fragment(self, text: str) -> None:
+        """A Keras cell saved as a file of its own, with no import at all (`model =
+        Sequential()`, `model.add(Dense(...))`): the names it calls without defining mean
+        Keras's layers, models, optimizers and callbacks, as the notebook's first cell
+        imported them."""
+        imported = [*self.aliases.values(), *self.star_modules]
+        if any(q.split(".")[0] in _FRAMEWORK_ROOTS for q in imported) or \
+                not _KERAS_FRAGMENT.search(text):
+            return
+        for name in set(re.findall(r"(?<![\w.])([A-Z]\w*)\s*\(", text)):
+            if name in self.aliases or re.search(
+                    rf"^\s*{name}\s*=|\bdef {name}\b|\bclass {name}\b", text, re.M):
+                continue
+            target = _KERAS_NAMES.get(name)
+            if target is None and (name in vocab.KERAS or name in vocab.KERAS_WRAPPERS
+                                   or name in vocab.KERAS_INPUTS):
+                target = f"keras.layers.{name}"
+            if target is not None:
                 self.aliases[name] = target
 
     def add_import(self, node: Any) -> None:

@@ -154,6 +154,7 @@ def parse(source: Source) -> tuple[ModuleInfo, list[str]]:
     remember_text(spans, source.text)
     imports = ImportMap.of(tree)
     imports.assume_conventional(source.text)
+    imports.assume_keras_fragment(source.text)
     return ModuleInfo(source, tree, imports, LineIndex(source.text, spans)), cell_failures
 
 

@@ -139,7 +139,8 @@ def extract_project(root: Path, project: str | None = None,
         try:
             source = load_source(path, rel)
             if source is None:
-                result.outcomes.append(FileOutcome(rel, "skipped", "no keras/tensorflow/torch"))
+                result.outcomes.append(FileOutcome(rel, "skipped",
+                                                   "names no deep-learning framework"))
                 if rel.endswith(".py"):
                     configs.append((rel, path))   # may hold constants that train.py reads
                 continue

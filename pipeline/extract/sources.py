@@ -33,6 +33,12 @@ SKIP_DIRS = frozenset({
 })
 README_NAMES = ("readme.md", "readme.rst", "readme.txt", "readme", "readme.markdown")
 
+#: A Keras notebook cell saved on its own, with no import (the notebook imported in an
+#: earlier cell): `model = Sequential()`, `model.add(Dense(...))`. Read like a file that
+#: names Keras (`names.ImportMap.assume_keras_fragment`).
+KERAS_FRAGMENT_PATTERN = (r"(?<![\w.])Sequential\s*\(|\.add\s*\(\s*(?:Dense|Conv[123]D|LSTM|GRU|"
+                          r"SimpleRNN|Embedding|Bidirectional)\s*\(")
+KERAS_FRAGMENT = re.compile(KERAS_FRAGMENT_PATTERN.encode())
 #: A file that never mentions a deep-learning framework cannot hold a model; checked on
 #: raw bytes so such files are skipped before any parse.
 FRAMEWORK_MENTION = re.compile(rb"\b(?:keras|tensorflow|torch|torchvision|transformers|timm|"
@@ -385,7 +391,7 @@ def written_modules(rel: str, cells: list[tuple[int, str]]) -> tuple[Source, ...
 
 
 def mentions_framework(data: bytes) -> bool:
-    return FRAMEWORK_MENTION.search(data) is not None
+    return FRAMEWORK_MENTION.search(data) is not None or KERAS_FRAGMENT.search(data) is not None
 
 
 def load_source(path: Path, rel: str) -> Source | None:

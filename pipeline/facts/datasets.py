@@ -40,6 +40,7 @@ NAMES = (
     (r"\bplant[-_ ]?village\b|\bnew[-_ ]?plant[-_ ]?diseases?[-_ ]?dataset", "plantvillage"),
     (r"\bmalaria\b", "malaria"),
     (r"\beurosat\b", "eurosat"),
+    (r"\bintel[-_ ]image[-_ ]classification\b", "intel_image"),
     (r"\bfer[-_ ]?2013\b", "fer2013"),
     (r"\bfruits?[-_ ]?360\b|\bfruit[-_ ]images[-_ ]dataset\b", "fruits360"),
     (r"\bgtsrb\b|\bgerman[-_ ]?traffic[-_ ]?signs?\b", "gtsrb"),

@@ -252,12 +252,27 @@ def _compile(host: Host, target: Value, pos: list[Value], kw: dict[str, Value],
         hp.emit_optimizer(state, optimizer, node, frame, target, 0 if _modelish(target) else 1)
     elif optimizer is not None:
         hp.emit(state, "optimizer", optimizer, node, frame, target)
-    hp.emit(state, "loss", kw.get("loss", pos[1] if len(pos) > 1 else None), node, frame,
-            target)
+    loss = kw.get("loss", pos[1] if len(pos) > 1 else None)
+    hp.emit(state, "loss", _one_loss(loss), node, frame, target)
     metrics = kw.get("metrics")
     if metrics is not None:
         hp.emit(state, "metrics", metrics, node, frame, target)
     return UNKNOWN
+
+
+def _one_loss(loss: Value | None) -> Value | None:
+    """A model of several outputs compiled with one loss for each (`loss={"disease":
+    "categorical_crossentropy", "drug": "categorical_crossentropy"}`): that loss when
+    they are all the same, else the losses as given."""
+    items = loss.items.values() if isinstance(loss, DictVal) else \
+        loss.items if isinstance(loss, ListVal) else None
+    if items:
+        names = {hp.canonical_loss(v.value) if isinstance(v, Const) and
+                 isinstance(v.value, str) else None for v in items}
+        first = next(iter(items))
+        if len(names) == 1 and None not in names and isinstance(first, Const):
+            return first
+    return loss
 
 
 def _fit(host: Host, target: Value, method: str, pos: list[Value], kw: dict[str, Value],

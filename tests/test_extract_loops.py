@@ -564,3 +564,47 @@ def test_one_loss_for_each_output(tmp_path) -> None:
         "model.compile(loss={'disease': 'categorical_crossentropy',\n"
         "                    'drug': 'categorical_crossentropy'}, optimizer='adam')\n")})
     assert facts(find_model(result, "model"))["loss"] == "cross_entropy"
+
+
+def test_a_position_embedding_added_to_the_tokens_is_an_add(tmp_path) -> None:
+    """`x + self.pos_embedding` (a learned weight) and `x += self.pe[:, :n]` (a buffer)
+    are Adds, like `a + b` of two layer outputs; `x + self.bias` is not."""
+    result = _write(tmp_path, {"vit.py": (
+        "import torch\nimport torch.nn as nn\n\n\n"
+        "class Encoder(nn.Module):\n"
+        "    def __init__(self):\n"
+        "        super().__init__()\n"
+        "        self.embed = nn.Embedding(1000, 64)\n"
+        "        self.pos_embedding = nn.Parameter(torch.zeros(1, 50, 64))\n"
+        "        self.register_buffer('pe', torch.zeros(1, 50, 64))\n"
+        "        self.bias = nn.Parameter(torch.zeros(64))\n"
+        "        self.fc = nn.Linear(64, 4)\n\n"
+        "    def forward(self, x):\n"
+        "        x = self.embed(x) + self.pos_embedding\n"
+        "        x += self.pe[:, :x.size(1)]\n"
+        "        x = x + self.bias\n"
+        "        return self.fc(x.mean(dim=1))\n\n\n"
+        "model = Encoder()\n")})
+    assert [layer["type"] for layer in find_model(result, "Encoder")["layers"]] == [
+        "Embedding", "Add", "Add", "GlobalAvgPool1D", "Dense"]
+
+
+def test_a_classifier_head_set_twice_is_the_last_one(tmp_path) -> None:
+    """`model.classifier[1] = Linear(...)`, then `model.classifier = Sequential(...)`
+    twice: the backbone's head is the last Sequential; the heads it replaced are
+    neither part of it nor models of their own."""
+    result = _write(tmp_path, {"model.py": (
+        "import torch\nimport torch.nn as nn\nfrom torchvision import models\n\n\n"
+        "def build_model(num_classes=196):\n"
+        "    model = models.efficientnet_b0(weights=None)\n"
+        "    model.classifier[1] = nn.Linear(1280, num_classes)\n"
+        "    model.classifier = nn.Sequential(nn.Linear(1280, 640), nn.Dropout(0.2),\n"
+        "                                     nn.Linear(640, num_classes))\n"
+        "    model.classifier = nn.Sequential(nn.Linear(1280, 512), nn.ReLU(),\n"
+        "                                     nn.Linear(512, num_classes))\n"
+        "    return model\n\n\n"
+        "model = build_model()\n"
+        "optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n")})
+    [model] = result["models"]
+    assert [layer["type"] for layer in model["layers"]] == [
+        "Pretrained", "Dense", "Activation", "Dense"]

@@ -7,6 +7,7 @@ shared `State`, the `Graph` (operators on tensors are layers), and the `Caller` 
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable, Iterable
 
 import libcst as cst
@@ -423,11 +424,40 @@ class Expressions:
                 return self.graph.apply_layer(layer, left.deps + right.deps, frame.module,
                                               frame.module.line(node))
             return Tensor(left.deps + right.deps)
+        embedding = _position_embedding(op, left, right, node, frame)
+        if embedding is not None:
+            data = left if isinstance(left, Tensor) else right
+            assert isinstance(data, Tensor)
+            layer = LayerObj("", "Add", "+", frame.module.line(node))
+            return self.graph.apply_layer(layer, data.deps, frame.module,
+                                          frame.module.line(node))
         if isinstance(left, Tensor):
             return left
         if isinstance(right, Tensor):
             return right
         return _unknown(node, left, right)
+
+
+#: A model's position embedding held as a weight or buffer, not made by a layer:
+#: `self.pos_embedding`, `self.pe[:, :n]`, `self.position_embeddings`.
+_POSITION_ATTRIBUTE = re.compile(r"^self\.(?:\w*pos\w*|pe|positional\w*)\b", re.I)
+
+
+def _position_embedding(op: cst.BaseBinaryOp | None, left: Value, right: Value,
+                        node: cst.CSTNode, frame: Frame) -> bool | None:
+    """`x + self.pos_embedding` in model code: the tokens plus their position embedding,
+    an Add as `a + b` of two tensors is (the weight is not a layer's output, so it is no
+    tensor here). None when the expression is not one."""
+    if not (frame.in_model and isinstance(op, cst.Add)
+            and isinstance(left, Tensor) != isinstance(right, Tensor)):
+        return None
+    if isinstance(node, cst.BinaryOperation):
+        other = node.right if isinstance(left, Tensor) else node.left
+    elif isinstance(node, cst.AugAssign) and isinstance(left, Tensor):   # `x += self.pe`
+        other = node.value
+    else:
+        return None
+    return True if _POSITION_ATTRIBUTE.match(source_text(other)) else None
 
 
 def _unknown(node: cst.CSTNode, *operands: Value) -> Unknown:

@@ -390,6 +390,8 @@ def _records(ix: Interpreter, project: str, readme: tuple[str, str],
              ran: int) -> tuple[list[Model], list[SetAside]]:
     groups: dict[tuple[Any, ...], _Group] = {}
     for cand in ix.state.candidates:
+        if id(cand.obj) in ix.state.replaced:
+            continue   # a classifier head the code replaced with another
         group = groups.setdefault(_key(cand), _Group(cand))
         group.members.append(cand)
         group.uids.add(getattr(cand.obj, "uid", id(cand.obj)))

@@ -80,6 +80,10 @@ class State:
         self.loops: list[bool] = []
         self.step_loops: list[int] = []
         self.epoch_loops = 0    # epoch loops found so far
+        # classifier heads a later head replaced (`model.classifier = ...` twice), by id():
+        # tried and discarded, neither part of the model nor a model of their own (held
+        # here, so that no later object takes the id of one)
+        self.replaced: dict[int, Value] = {}
 
     # ----------------------------------------------------------------- budgets
     def tick(self) -> None:

@@ -500,7 +500,13 @@ class Statements:
                     owner.trainable_attr = plain(value)
                 elif isinstance(value, (LayerObj, SequentialObj, Instance)) and \
                         attr in HEAD_ATTRIBUTES:
-                    owner.heads.append((attr, value))   # a new classifier head
+                    # a new classifier head, in place of one set before on that attribute
+                    # or on a part of it (`classifier[1] = ...`, then `classifier = ...`)
+                    kept = [(k, h) for k, h in owner.heads
+                            if k != attr and f".{attr}[" not in k]
+                    self.state.replaced.update((id(h), h) for k, h in owner.heads
+                                               if (k, h) not in kept)
+                    owner.heads[:] = kept + [(attr, value)]
             elif isinstance(owner, Parameter) and attr == "requires_grad" and \
                     plain(value) is False and isinstance(owner.owner, LayerObj):
                 owner.owner.trainable_attr = False   # the backbone is frozen
@@ -517,7 +523,9 @@ class Statements:
                 if -len(items) <= key < len(items):
                     items[key] = value
             elif isinstance(owner, LayerObj) and isinstance(value, (LayerObj, SequentialObj)):
-                owner.heads.append((source_text(target), value))
+                key = source_text(target)
+                self.state.replaced.update((id(h), h) for k, h in owner.heads if k == key)
+                owner.heads[:] = [(k, h) for k, h in owner.heads if k != key] + [(key, value)]
 
 
 #: What one branch of a run-time selection did: the names it bound anew, what it returned.

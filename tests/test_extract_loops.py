@@ -608,3 +608,24 @@ def test_a_classifier_head_set_twice_is_the_last_one(tmp_path) -> None:
     [model] = result["models"]
     assert [layer["type"] for layer in model["layers"]] == [
         "Pretrained", "Dense", "Activation", "Dense"]
+
+
+def test_a_branch_that_trains_in_a_function_keeps_its_findings(tmp_path) -> None:
+    """`if not os.path.exists("dataset"): exit()` / `else: train()`: the else branch binds
+    no model here, but `train()` builds and trains one; its settings stay."""
+    result = _write(tmp_path, {"main.py": (
+        "import os\n"
+        "from tensorflow.keras.models import Sequential\n"
+        "from tensorflow.keras.layers import Dense, Flatten\n\n\n"
+        "def train():\n"
+        "    model = Sequential([Flatten(), Dense(10, activation='softmax')])\n"
+        "    model.compile(optimizer='adam', loss='sparse_categorical_crossentropy')\n"
+        "    model.fit(X, y, epochs=30, batch_size=32)\n\n\n"
+        "if __name__ == '__main__':\n"
+        "    if not os.path.exists('dataset'):\n"
+        "        print('Dataset not found')\n"
+        "        exit()\n"
+        "    else:\n"
+        "        train()\n")})
+    assert facts(find_model(result, "model")) == {
+        "optimizer": "adam", "loss": "cross_entropy", "epochs": 30, "batch_size": 32}

@@ -148,14 +148,17 @@ class Statements:
         snapshot = dict(frame.env)
         outcomes: list[Outcome] = []
         for i, body in enumerate(bodies):
-            mark = len(self.state.events)
+            mark, made = len(self.state.events), len(self.state.candidates)
             shared = _shared_sequences(snapshot)
             self.exec_block(body, frame)
             changed = {k: v for k, v in frame.env.items() if snapshot.get(k) is not v}
             returned, frame.returned = frame.returned, None
+            # (a branch that calls `train()`, which builds and trains a model of its own,
+            # binds nothing here but builds all the same)
             builds = any(is_model_object(v) for v in changed.values()) or \
                 returned is not None and (is_model_object(returned) or isinstance(
-                    returned, ListVal) and any(is_model_object(v) for v in returned.items))
+                    returned, ListVal) and any(is_model_object(v) for v in returned.items)) \
+                or len(self.state.candidates) > made
             if i != default:
                 # An alternative branch must not grow a model made before the chain
                 # (`model = Sequential()` then `if arch == "vgg": model.add(...)`).

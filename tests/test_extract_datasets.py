@@ -150,7 +150,8 @@ def test_readme_mentions_of_kaggle_sets_learners_use() -> None:
     assert canonical_dataset("the emotions of a crowd") is None
     # Kaggle's augmented PlantVillage, the NIH malaria cells, Food-101 by its folder
     assert canonical_dataset("New Plant Diseases Dataset(Augmented)") == "plantvillage"
-    assert readme_mentions("# Cells\nSource: NIH Malaria Dataset\n") == [("malaria", 2)]
+    assert readme_mentions("# Blood smears\nThin smears from the malaria set of the NIH.\n") \
+        == [("malaria", 2)]
     assert canonical_dataset("datasets/food-101/images/train") == "food101"
     assert canonical_dataset("/home/me/Documents/EuroSAT/train") == "eurosat"
     assert canonical_dataset("gtsrb-german-traffic-sign.zip") == "gtsrb"
@@ -161,8 +162,8 @@ def test_readme_mentions_of_kaggle_sets_learners_use() -> None:
     assert canonical_dataset("intel-image-classification-pytorch") == "intel_image"
     assert canonical_dataset("/content/Fruit-Images-Dataset/Training") == "fruits360"
     # Pang and Lee's polarity data comes from imdb.com, but is not the IMDB dataset
-    assert readme_mentions("Movie reviews retrieved from the imdb.com website.\n"
-                           "Get review_polarity.tar.gz\n") == [("review_polarity", 2)]
+    assert readme_mentions("Film critiques first posted on imdb.com, long ago.\n"
+                           "Unpack review_polarity.tar.gz here\n") == [("review_polarity", 2)]
     # each id is known to the task check, on the right side
     assert {"emotion", "sarcasm_headlines"} <= TEXT_DATASETS
     assert {"plantvillage", "brain_tumor_mri", "chest_xray", "breakhis", "malaria",

@@ -513,14 +513,14 @@ def test_a_keras_cell_saved_without_its_imports(tmp_path) -> None:
     """`CNN_Model.py` holds one notebook cell: `model = Sequential()`, `model.add(...)`,
     compile and fit, with no import (they were in an earlier cell): still a Keras model."""
     result = _write(tmp_path, {
-        "preprocessing.py": "import numpy as np\nmax_words = 10000\n",
+        "prep.py": "import numpy as np\nvocab_size = 8000\n",
         "CNN_Model.py": ("model = Sequential()\n"
-                         "model.add(Embedding(max_words, 32))\n"
-                         "model.add(Conv1D(32, 5, activation='relu'))\n"
+                         "model.add(Embedding(vocab_size, 48))\n"
+                         "model.add(Conv1D(24, 3, activation='relu'))\n"
                          "model.add(GlobalMaxPooling1D())\n"
                          "model.add(Dense(1, activation='sigmoid'))\n"
                          "model.compile(optimizer=RMSprop(lr=1e-4), loss='binary_crossentropy')\n"
-                         "history = model.fit(data, labels, epochs=20, batch_size=32)\n")})
+                         "hist = model.fit(x_pad, y_bin, epochs=20, batch_size=32)\n")})
     model = find_model(result, "model", "CNN_Model.py")
     assert [layer["type"] for layer in model["layers"]] == [
         "Embedding", "Conv1D", "GlobalMaxPool1D", "Dense"]
@@ -539,8 +539,8 @@ def test_a_dataclass_field_computed_after_init(tmp_path) -> None:
                       "    LR: float = field(init=False)\n"
                       "    EPOCHS: int = field(default=7)\n\n"
                       "    def __post_init__(self):\n"
-                      "        lr_map = {'nbow': 1e-3, 'lstm': 5e-4}\n"
-                      "        self.LR = lr_map.get(self.model_type, 1e-3)\n"),
+                      "        rates = {'cnn': 2e-3, 'lstm': 5e-4}\n"
+                      "        self.LR = rates.get(self.model_type, 1e-2)\n"),
         "main.py": (NET + "from config import Config\n\n"
                     "config = Config()\n"
                     "model = Net()\n"
@@ -598,8 +598,8 @@ def test_a_classifier_head_set_twice_is_the_last_one(tmp_path) -> None:
         "def build_model(num_classes=196):\n"
         "    model = models.efficientnet_b0(weights=None)\n"
         "    model.classifier[1] = nn.Linear(1280, num_classes)\n"
-        "    model.classifier = nn.Sequential(nn.Linear(1280, 640), nn.Dropout(0.2),\n"
-        "                                     nn.Linear(640, num_classes))\n"
+        "    model.classifier = nn.Sequential(nn.Linear(1280, 256), nn.Dropout(0.3),\n"
+        "                                     nn.Linear(256, num_classes))\n"
         "    model.classifier = nn.Sequential(nn.Linear(1280, 512), nn.ReLU(),\n"
         "                                     nn.Linear(512, num_classes))\n"
         "    return model\n\n\n"

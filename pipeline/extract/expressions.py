@@ -424,8 +424,7 @@ class Expressions:
                 return self.graph.apply_layer(layer, left.deps + right.deps, frame.module,
                                               frame.module.line(node))
             return Tensor(left.deps + right.deps)
-        embedding = _position_embedding(op, left, right, node, frame)
-        if embedding is not None:
+        if _position_embedding(op, left, right, node, frame):
             data = left if isinstance(left, Tensor) else right
             assert isinstance(data, Tensor)
             layer = LayerObj("", "Add", "+", frame.module.line(node))
@@ -444,20 +443,20 @@ _POSITION_ATTRIBUTE = re.compile(r"^self\.(?:\w*pos\w*|pe|positional\w*)\b", re.
 
 
 def _position_embedding(op: cst.BaseBinaryOp | None, left: Value, right: Value,
-                        node: cst.CSTNode, frame: Frame) -> bool | None:
-    """`x + self.pos_embedding` in model code: the tokens plus their position embedding,
-    an Add as `a + b` of two tensors is (the weight is not a layer's output, so it is no
-    tensor here). None when the expression is not one."""
+                        node: cst.CSTNode, frame: Frame) -> bool:
+    """Whether this is `x + self.pos_embedding` in model code: the tokens plus their
+    position embedding, an Add as `a + b` of two tensors is (the weight is not a layer's
+    output, so it is no tensor here)."""
     if not (frame.in_model and isinstance(op, cst.Add)
             and isinstance(left, Tensor) != isinstance(right, Tensor)):
-        return None
+        return False
     if isinstance(node, cst.BinaryOperation):
         other = node.right if isinstance(left, Tensor) else node.left
     elif isinstance(node, cst.AugAssign) and isinstance(left, Tensor):   # `x += self.pe`
         other = node.value
     else:
-        return None
-    return True if _POSITION_ATTRIBUTE.match(source_text(other)) else None
+        return False
+    return _POSITION_ATTRIBUTE.match(source_text(other)) is not None
 
 
 def _unknown(node: cst.CSTNode, *operands: Value) -> Unknown:

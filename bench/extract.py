@@ -7,6 +7,8 @@ takes it) or a single project (a folder with code at its top). For the same .py 
 .ipynb files, in the same run, it prints seconds, files/s and MB/s of
 
 - reading and `ast.parse` of every file (notebooks: their code cells joined): the baseline;
+- libcst's `parse_module` alone, timed around that call only, over the texts the
+  extractor parses: the floor under any extractor built on libcst's tree;
 - the extractor's parsing alone (`ast` gate, libcst, spans) of the files it parses;
 - `exnet.extract.extract_project` over every project, cold: no kept outcomes (files that
   mention no deep-learning framework are skipped before any parse);
@@ -29,8 +31,10 @@ import tempfile
 import time
 from pathlib import Path
 
+import libcst as cst
+
 from exnet.extract import extract_project
-from exnet.extract.parsing import parse
+from exnet.extract.parsing import gate, parse
 from exnet.extract.sources import Unreadable, iter_project_files, load_source, mentions_framework
 
 
@@ -57,6 +61,27 @@ def baseline(files: list[tuple[Path, str]]) -> tuple[float, int, int]:
                 OSError):
             pass
     return time.perf_counter() - start, parsed, len(files)
+
+
+def libcst_only(files: list[tuple[Path, str]]) -> tuple[float, int, int, int]:
+    """libcst's parse alone of the texts the extractor hands it (those its gate admits)."""
+    texts = []
+    for path, rel in files:
+        try:
+            source = load_source(path, rel)
+        except (Unreadable, OSError):
+            continue
+        if source is not None and gate(source.text) is None:
+            texts.append(source.text)
+    spent = 0.0
+    for text in texts:
+        start = time.perf_counter()
+        try:
+            cst.parse_module(text)
+        except (cst.ParserSyntaxError, RecursionError):
+            pass
+        spent += time.perf_counter() - start
+    return spent, 0, len(texts), 0
 
 
 def parse_only(files: list[tuple[Path, str]]) -> tuple[float, int, int, int]:
@@ -103,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(projects)} projects, {len(files)} files ({mb:.1f} MB), "
           f"{dl} mention a deep-learning framework")
     base = min((baseline(files) for _ in range(args.repeat)), key=lambda r: r[0])
+    bare = min((libcst_only(files) for _ in range(args.repeat)), key=lambda r: r[0])
     floor = min((parse_only(files) for _ in range(args.repeat)), key=lambda r: r[0])
     cold = min((exnet_run(projects) for _ in range(args.repeat)), key=lambda r: r[0])
     kept = Path(tempfile.mkdtemp(prefix="exnet-bench-"))
@@ -115,6 +141,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'':12} {'seconds':>8} {'files/s':>9} {'MB/s':>7} {'ratio':>6}")
     print(f"{'ast.parse':12} {base[0]:8.2f} {len(files) / base[0]:9.1f} {mb / base[0]:7.2f}"
           f" {1:6.2f}x  ({base[1]} parsed)")
+    print(f"{'libcst alone':12} {bare[0]:8.2f} {len(files) / bare[0]:9.1f} "
+          f"{mb / bare[0]:7.2f} {bare[0] / base[0]:6.2f}x  ({bare[2]} texts: parse_module only)")
     print(f"{'parse only':12} {floor[0]:8.2f} {len(files) / floor[0]:9.1f} "
           f"{mb / floor[0]:7.2f} {floor[0] / base[0]:6.2f}x  ({floor[2]} files: ast gate, "
           f"libcst, spans)")

@@ -363,3 +363,33 @@ def test_a_model_class_defined_inside_a_function(tmp_path) -> None:
     assert net["hyperparameters"]["optimizer"]["value"] == "adam"
     assert [layer["type"] for layer in models[("command.py", "Tagger")]["layers"]] == ["LSTM"]
     assert [layer["type"] for layer in models[("other.py", "Net")]["layers"]] == ["Conv2D"]
+
+
+def test_a_lambda_kept_on_the_module_runs_where_forward_calls_it(tmp_path) -> None:
+    """`self.flatten = lambda x: x.view(-1, 256)` in __init__, called in forward, is the
+    Flatten its body is; a lambda nobody calls stays an unknown value."""
+    from extract_helpers import run_extract, write
+
+    data = run_extract(write(tmp_path, {"net.py": """\
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Small(nn.Module):
+    def __init__(self, width=256):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 16, 3)
+        self.pool = nn.MaxPool2d(2)
+        self.flatten = lambda x: x.view(-1, width)
+        self.scale = lambda x, factor=2: x * factor
+        self.fc = nn.Linear(width, 10)
+
+    def forward(self, x):
+        x = self.pool(F.relu(self.conv(x)))
+        return self.fc(self.scale(self.flatten(x)))
+
+
+net = Small()
+"""}))
+    assert layer_types(find_model(data, "Small")) == [
+        "Conv2D", "Activation", "MaxPool2D", "Flatten", "Dense"]

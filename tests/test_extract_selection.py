@@ -254,3 +254,140 @@ model, vocab = build(args.model)
 """ + TRAIN_TAIL})
     data = run_extract(root)
     check_both(data)
+
+
+LIGHTNING_TASK = """\
+import sys
+import torch
+import pytorch_lightning as pl
+from models import TextCNN, LSTMClassifier
+
+
+class Task(pl.LightningModule):
+    def __init__(self, network, rate):
+        super().__init__()
+        self.network = network
+        self.rate = rate
+
+    def forward(self, x):
+        return self.network(x)
+
+    def training_step(self, batch, batch_idx):
+        x, y = batch
+        return torch.nn.functional.cross_entropy(self(x), y)
+
+    def configure_optimizers(self):
+        return torch.optim.RMSprop(self.parameters(), lr=self.rate)
+
+
+def main(kind):
+    if kind == "cnn":
+        network = TextCNN(3000)
+    else:
+        network = LSTMClassifier(3000)
+    task = Task(network, 0.002)
+    pl.Trainer(max_epochs=7).fit(task)
+
+
+main(sys.argv[1])
+"""
+
+
+def test_a_training_wrapper_around_a_model_picked_at_run_time(tmp_path: Path) -> None:
+    """`Task(network)` of a network chosen at run time wraps each option: both networks
+    get the wrapper's optimizer, rate and loss and the trainer's epochs, not only the
+    last one built."""
+    data = run_extract(write(tmp_path / "p", {"models.py": MODELS_PY,
+                                              "train.py": LIGHTNING_TASK}))
+    assert sorted(m["name"] for m in data["models"]) == ["LSTMClassifier", "TextCNN"]
+    for name in ("TextCNN", "LSTMClassifier"):
+        facts = {k: v["value"] for k, v in find_model(data, name)["hyperparameters"].items()}
+        assert facts == {"optimizer": "rmsprop", "learning_rate": 0.002, "epochs": 7,
+                         "loss": "cross_entropy"}, name
+
+
+def test_a_backbone_picked_by_depth_from_a_class_registry(tmp_path: Path) -> None:
+    """`self.depths[args.depth](pretrained=True)` of a class-level `{18: resnet18, 34:
+    resnet34}` (integer keys, a key known only at run time) is one model whose backbone
+    the run picks, not nothing."""
+    data = run_extract(write(tmp_path / "p", {"finetune.py": """\
+import argparse
+import torch
+import torch.nn as nn
+from torchvision import models
+
+
+class Finetuned(nn.Module):
+    depths = {18: models.resnet18, 34: models.resnet34}
+
+    def __init__(self, depth, classes):
+        super().__init__()
+        self.body = self.depths[depth](pretrained=True)
+        self.body.fc = nn.Linear(512, classes)
+
+    def forward(self, x):
+        return self.body(x)
+
+
+parser = argparse.ArgumentParser()
+parser.add_argument("depth", type=int)
+args = parser.parse_args()
+model = Finetuned(args.depth, 5)
+optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+"""}))
+    model = find_model(data, "Finetuned")
+    assert layer_types(model) == ["Pretrained", "Dense"]
+    assert model["hyperparameters"]["optimizer"]["value"] == "sgd"
+
+
+def test_an_enum_member_value_is_the_constant_it_names(tmp_path: Path) -> None:
+    """`if choice == Kind.CNN.value:` with `choice = "cnn"` written in the module is
+    decided by the code as written: one model, not a run-time selection of two."""
+    data = run_extract(write(tmp_path / "p", {"models.py": MODELS_PY, "train.py": """\
+from enum import Enum
+import torch
+from models import TextCNN, LSTMClassifier
+
+
+class Kind(Enum):
+    CNN = "cnn"
+    LSTM = "lstm"
+
+
+choice = "cnn"
+if choice == Kind.CNN.value:
+    model = TextCNN(2000)
+elif choice == Kind.LSTM.value:
+    model = LSTMClassifier(2000)
+optimizer = torch.optim.Adam(model.parameters())
+"""}))
+    trained = [m["name"] for m in data["models"] if "optimizer" in m["hyperparameters"]]
+    assert trained == ["TextCNN"]
+
+
+def test_enum_members_compare_as_themselves(tmp_path: Path) -> None:
+    """`if split == Split.TRAIN:` in a function called with `Split.TRAIN` takes that
+    branch alone: a member equals itself, not another member with another value."""
+    data = run_extract(write(tmp_path / "p", {"models.py": MODELS_PY, "train.py": """\
+from enum import Enum
+import torch
+from models import TextCNN, LSTMClassifier
+
+
+class Split(Enum):
+    TRAIN = 1
+    TEST = 2
+
+
+def build(split):
+    if split == Split.TRAIN:
+        return TextCNN(2000)
+    elif split == Split.TEST:
+        return LSTMClassifier(2000)
+
+
+model = build(Split.TRAIN)
+optimizer = torch.optim.Adam(model.parameters())
+"""}))
+    trained = [m["name"] for m in data["models"] if "optimizer" in m["hyperparameters"]]
+    assert trained == ["TextCNN"]

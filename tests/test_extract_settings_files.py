@@ -170,3 +170,130 @@ for epoch in range(config.training.num_epochs):
     assert got["learning_rate"] == (2e-05, "config.yaml", 2, "config")
     assert got["epochs"] == (5, "config.yaml", 3, "config")
     assert got["batch_size"] == (16, "config.yaml", 5, "config")
+
+
+# --------------------------------------------------------------- Hydra and OmegaConf
+
+HYDRA_TRAIN = """\
+import hydra
+import pandas
+import torch
+import pytorch_lightning as pl
+from omegaconf import DictConfig
+
+from nets.gru import Classifier
+
+
+class Task(pl.LightningModule):
+    def __init__(self, net, rate):
+        super().__init__()
+        self.net = net
+        self.rate = rate
+        self.criterion = torch.nn.CrossEntropyLoss()
+
+    def forward(self, x):
+        return self.net(x)
+
+    def training_step(self, batch, batch_idx):
+        x, y = batch
+        return self.criterion(self(x), y)
+
+    def configure_optimizers(self):
+        return torch.optim.AdamW(self.parameters(), lr=self.rate)
+
+
+@hydra.main(version_base=None, config_path="../conf", config_name="main")
+def run(cfg: DictConfig):
+    reviews = pandas.read_csv(cfg.data.path)
+    net = Classifier(cfg.data.vocab, cfg.net.width)
+    task = Task(net, cfg.net.optim.rate)
+    loader = torch.utils.data.DataLoader(cfg.data.path, batch_size=cfg.data.batch)
+    trainer = pl.Trainer(max_epochs=cfg.trainer.epochs)
+    trainer.fit(task, loader)
+
+
+if __name__ == "__main__":
+    run()
+"""
+
+
+def test_a_hydra_entry_point_reads_its_composed_configuration(tmp_path: Path) -> None:
+    """`@hydra.main(config_path, config_name)` hands `run` the primary file with each
+    `defaults` entry's group file under its group's key, the primary file's own values
+    over them, and `${...}` interpolations resolved."""
+    write(tmp_path, {
+        "nets/__init__.py": "",
+        "nets/gru.py": MODEL,
+        "scripts/train.py": HYDRA_TRAIN,
+        "conf/main.yaml": ("defaults:\n  - data: reviews\n  - net: small\n  - _self_\n\n"
+                           "root: corpora\ntrainer:\n  epochs: 12\nnet:\n  width: 96\n"),
+        "conf/data/reviews.yaml": ("name: imdb\nvocab: 8000\nbatch: 48\n"
+                                   "path: ${root}/${data.name}.csv\n"),
+        "conf/net/small.yaml": "width: 32\noptim:\n  rate: 0.0005\n",
+    })
+    model = find_model(run_extract(tmp_path), "Classifier")
+    assert {k: v for k, v in values(model).items() if k in TRAINING} == {
+        "optimizer": ("adamw", "scripts/train.py", 25, "literal"),
+        "learning_rate": (0.0005, "conf/net/small.yaml", 3, "config"),
+        "batch_size": (48, "conf/data/reviews.yaml", 3, "config"),
+        "epochs": (12, "conf/main.yaml", 8, "config"),
+        "loss": ("cross_entropy", "scripts/train.py", 15, "literal"),
+    }
+    assert model["datasets"] == ["imdb"]   # `${root}/${data.name}.csv`: corpora/imdb.csv
+    gru = next(layer for layer in model["layers"] if layer["type"] == "GRU")
+    assert gru["args"]["units"] == 96   # the primary file's `net.width` over the group's
+
+
+TRAINING = ("optimizer", "learning_rate", "batch_size", "epochs", "loss")
+
+
+def test_a_hydra_group_option_picks_a_model_at_run_time(tmp_path: Path) -> None:
+    """`if cfg.model.name == "cnn": ... elif cfg.model.name == "rnn":` on the `name` a group
+    file gives its own option is a run-time selection (`model=rnn` on the command line),
+    like an argparse option's default: both models get the training settings."""
+    write(tmp_path, {
+        "train.py": ("import hydra\nimport torch\nimport torch.nn as nn\n\n\n"
+                     "@hydra.main(config_path='cfg', config_name='config')\n"
+                     "def main(cfg):\n"
+                     "    if cfg.model.name == 'cnn':\n"
+                     "        model = nn.Sequential(nn.Conv1d(1, 8, 3), nn.ReLU(), nn.Flatten(),"
+                     " nn.LazyLinear(2))\n"
+                     "    elif cfg.model.name == 'rnn':\n"
+                     "        model = nn.Sequential(nn.GRU(8, 16), nn.Linear(16, 2))\n"
+                     "    opt = torch.optim.SGD(model.parameters(), lr=cfg.model.lr)\n"
+                     "    for epoch in range(cfg.epochs):\n"
+                     "        for x, y in loader:\n"
+                     "            opt.zero_grad()\n"
+                     "            nn.functional.cross_entropy(model(x), y).backward()\n"
+                     "            opt.step()\n\n\n"
+                     "main()\n"),
+        "cfg/config.yaml": "defaults:\n  - model: cnn\nepochs: 6\n",
+        "cfg/model/cnn.yaml": "name: cnn\nlr: 0.02\n",
+        "cfg/model/rnn.yaml": "name: rnn\nlr: 0.004\n",
+    })
+    data = run_extract(tmp_path)
+    found = {tuple(layer["type"] for layer in m["layers"]):
+             {k: v["value"] for k, v in m["hyperparameters"].items()} for m in data["models"]}
+    # the default option's file speaks for both, as an argparse default would
+    settings = {"optimizer": "sgd", "learning_rate": 0.02, "epochs": 6, "loss": "cross_entropy"}
+    assert found == {("Conv1D", "Activation", "Flatten", "Dense"): settings,
+                     ("GRU", "Dense"): settings}
+
+
+def test_configuration_keys_read_as_attributes(tmp_path: Path) -> None:
+    """`OmegaConf.load("train.yaml")` gives a DictConfig: `cfg.optim.lr` is its key."""
+    write(tmp_path, {
+        "train.yaml": "optim:\n  lr: 0.03\nepochs: 4\n",
+        "fit.py": ("import torch\nimport torch.nn as nn\nfrom omegaconf import OmegaConf\n\n"
+                   "cfg = OmegaConf.load('train.yaml')\n"
+                   "net = nn.Sequential(nn.Linear(6, 2))\n"
+                   "opt = torch.optim.Adam(net.parameters(), lr=cfg.optim.lr)\n"
+                   "for epoch in range(cfg.epochs):\n"
+                   "    for x, y in loader:\n"
+                   "        opt.zero_grad()\n"
+                   "        nn.functional.cross_entropy(net(x), y).backward()\n"
+                   "        opt.step()\n"),
+    })
+    model = run_extract(tmp_path)["models"][0]
+    assert values(model)["learning_rate"] == (0.03, "train.yaml", 2, "config")
+    assert values(model)["epochs"] == (4, "train.yaml", 3, "config")

@@ -42,6 +42,7 @@ from exnet.extract.values import (
     FunctionRef,
     IniConfig,
     Instance,
+    Lambda,
     LayerObj,
     ListVal,
     Namespace,
@@ -84,7 +85,7 @@ class Calls:
             elif arg.star == "*" and isinstance(value, ListVal):
                 pos.extend(value.items)
             elif arg.star == "**" and isinstance(value, DictVal):
-                kw.update(value.items)
+                kw.update((k, v) for k, v in value.items.items() if isinstance(k, str))
             elif not arg.star:
                 pos.append(value)
         return pos, kw
@@ -124,9 +125,21 @@ class Calls:
         if isinstance(callee, Qualified):
             return self.library_call(callee.name, pos, kw, node, frame)
         if isinstance(callee, ClassRef):
+            chosen = _model_choice(pos, kw) if callee.cls.framework is not None and \
+                not frame.in_model else None
+            if chosen is not None:
+                # `Classifier(model)` of a model picked at run time (a LightningModule
+                # around `if args.model == "cnn": ... elif ...`): a wrapper for each option
+                key, choice = chosen
+                return self.state.make_choice(
+                    [self.instantiate(callee.cls, *_with(pos, kw, key, option), node, frame,
+                                      variant=i + 1)
+                     for i, option in enumerate(choice.options)], choice.line, choice.file)
             return self.instantiate(callee.cls, pos, kw, node, frame)
         if isinstance(callee, FunctionRef):
             return self.call_function(callee, pos, kw, frame, line)
+        if isinstance(callee, Lambda):
+            return self.call_lambda(callee, pos, kw, frame)
         if isinstance(callee, Namespace):
             return callee          # `cfg = Config()` of a configuration class
         if isinstance(callee, (LayerObj, SequentialObj, Instance, FunctionalModel)):
@@ -375,6 +388,8 @@ class Calls:
             func.cls is not None and "staticmethod" not in decorators and ref.bound_self is None \
             and standalone
         self.bind_params(func, pos, kw, env, has_self, standalone)
+        if not pos and not kw:
+            self.hydra_config(func, env)
         if not standalone:
             hyperparameters.on_project_call(self.state, func, env, frame)
         params = func.node.params.params
@@ -392,6 +407,48 @@ class Calls:
                     cand.func_name = func.cls.name if func.cls is not None else func.name
                     break
         return result
+
+    def call_lambda(self, fn: Lambda, pos: list[Value], kw: dict[str, Value],
+                    frame: Frame) -> Value:
+        """A lambda's body, its parameters bound to the arguments, its other names looked
+        up where it was written (the method that assigned `self.flatten = lambda ...`)."""
+        where = fn.frame
+        if frame.depth >= MAX_DEPTH or not isinstance(where, Frame):
+            return UNKNOWN
+        params = fn.node.params
+        env = dict(where.env)
+        for i, param in enumerate([*params.posonly_params, *params.params]):
+            name = param.name.value
+            env[name] = pos[i] if i < len(pos) else kw[name] if name in kw else \
+                self.evaluator.eval(param.default, where) if param.default is not None \
+                else Unbound(name)
+        for param in params.kwonly_params:
+            name = param.name.value
+            env[name] = kw[name] if name in kw else self.evaluator.eval(param.default, where) \
+                if param.default is not None else Unbound(name)
+        local = Frame(where.module, env, where.self_val, where.cls,
+                      frame.in_model or where.in_model, where.function, None, frame.depth + 1)
+        return self.evaluator.eval(fn.node.body, local)
+
+    def hydra_config(self, func: FunctionInfo, env: dict[str, Value]) -> None:
+        """`@hydra.main(config_path="conf", config_name="config") def main(cfg)`, called
+        with no arguments as Hydra's entry point is: `cfg` is the composed configuration."""
+        params = func.node.params.params
+        for decorator in func.node.decorators:
+            call = decorator.decorator
+            if not params or not isinstance(call, cst.Call) or \
+                    func.module.imports.qualify(call.func) != "hydra.main":
+                continue
+            frame = Frame(func.module, func.module.env)
+            pos, kw = self.arguments(call, frame)
+            where, name = (plain(kw[k]) if k in kw else plain(pos[i]) if i < len(pos) else None
+                           for i, k in enumerate(("config_path", "config_name")))
+            config = settings_files.hydra_config(
+                self.program.root, func.module.rel, where if isinstance(where, str) else None,
+                name if isinstance(name, str) else None)
+            if config is not None:
+                env[params[0].name.value] = config
+            return
 
     def bind_params(self, func: FunctionInfo, pos: list[Value], kw: dict[str, Value],
                     env: dict[str, Value], has_self: bool, standalone: bool) -> None:
@@ -432,10 +489,11 @@ class Calls:
         return value
 
     def instantiate(self, cls: ClassInfo, pos: list[Value], kw: dict[str, Value],
-                    node: cst.CSTNode | None, frame: Frame) -> Instance:
+                    node: cst.CSTNode | None, frame: Frame, variant: int = 0) -> Instance:
         line = frame.module.line(node) if node is not None else cls.module.line(cls.node)
         self.state.count_instance()
-        inst = Instance(cls, line=line, site=(cls.module.rel, cls.module.line(cls.node), 0))
+        inst = Instance(cls, line=line, site=(cls.module.rel, cls.module.line(cls.node), 0),
+                        variant=variant)
         self.state.instantiated.add(id(cls.node))
         self.state.instances[inst.uid] = inst
         framework = frameworks.get(cls.framework)
@@ -541,6 +599,25 @@ def _is_dataclass(cls: ClassInfo) -> bool:
     bases = (cls.module.imports.qualify(b) or "" for b in cls.base_names)
     return any(q.startswith(("pydantic.", "pydantic_settings.")) or q == "typing.NamedTuple"
                for q in bases)
+
+
+def _model_choice(pos: list[Value], kw: dict[str, Value]) -> tuple[int | str, Choice] | None:
+    """The first argument that is a run-time choice among models: (its index or keyword,
+    the choice)."""
+    keyed: list[tuple[int | str, Value]] = [*enumerate(pos), *kw.items()]
+    for key, value in keyed:
+        if isinstance(value, Choice) and len(value.options) >= 2 and \
+                all(is_model_object(o) for o in value.options):
+            return key, value
+    return None
+
+
+def _with(pos: list[Value], kw: dict[str, Value], key: int | str,
+          value: Value) -> tuple[list[Value], dict[str, Value]]:
+    """The arguments with the one at `key` (an index or a keyword) replaced by `value`."""
+    if isinstance(key, int):
+        return [value if i == key else v for i, v in enumerate(pos)], kw
+    return pos, {**kw, key: value}
 
 
 def _dict(pos: list[Value], kw: dict[str, Value], line: int) -> DictVal:

@@ -57,6 +57,9 @@ _MENTIONS = [
     (re.compile(r"\bham[-_ ]?10000\b", re.I), "ham10000"),
     # not "skin-cancer-mnist-ham10000" (a Kaggle name) nor "kmnist"/"emnist"
     (re.compile(r"(?<!fashion[-_ ])(?<!fashion)(?<![\w-])mnist(?![\w-])", re.I), "mnist"),
+    # Kaggle's "Digit Recognizer" competition is MNIST in CSV files
+    (re.compile(r"kaggle\.com/c/digit-recognizer|\bdigit[-_ ]recognizer[-_ ]competition",
+                re.I), "mnist"),
     (re.compile(r"\boxford[-_ ]?(?:iiit[-_ ]?)?pets?\b", re.I), "oxford_pets"),
     (re.compile(r"\bflowers?[-_ ]?(?:102|recognition|photos)\b|\btf_flowers\b", re.I),
      "flowers"),
@@ -68,6 +71,8 @@ _MENTIONS = [
     (re.compile(r"\bamazon[-_ ]?(?:fine[-_ ]?food|review)", re.I), "amazon_reviews"),
     (re.compile(r"\breuters\b", re.I), "reuters"),
     (re.compile(r"\bbbc[-_ ]?news\b|\bbbc[-_ ]?text", re.I), "bbc_news"),
+    # Li and Roth's question classification set (TREC-6, TREC-50)
+    (re.compile(r"\btrec(?:[-_ ]?(?:6|50|qa|question))?\b", re.I), "trec"),
     (re.compile(r"\bnews[-_ ]?category[-_ ]?dataset", re.I), "news_category"),
     # Davidson et al.'s tweets, Kaggle's "hate speech and offensive language dataset"
     (re.compile(r"\bhate[-_ ]?speech[-_ ]?and[-_ ]?offensive", re.I), "hate_speech_offensive"),

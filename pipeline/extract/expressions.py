@@ -12,6 +12,7 @@ from typing import Any, Callable, Iterable
 
 import libcst as cst
 
+from exnet.extract import vocabulary as vocab
 from exnet.extract.graph import Graph
 from exnet.extract.names import BUILTINS, dotted, fold
 from exnet.extract.program import Caller, ClassInfo, Evaluator, Frame, FunctionInfo, Program
@@ -23,9 +24,11 @@ from exnet.extract.values import (
     ClassRef,
     Const,
     DictVal,
+    EnumMember,
     FunctionalModel,
     FunctionRef,
     Instance,
+    Lambda,
     LayerObj,
     ListVal,
     Namespace,
@@ -133,6 +136,8 @@ class Expressions:
             if isinstance(left, (Unknown, Const)) and not plain(left):
                 return self.eval(node.right, frame)
             return left
+        if isinstance(node, cst.Lambda):
+            return Lambda(node, frame)
         if isinstance(node, cst.Await):
             return self.eval(node.expression, frame)
         if isinstance(node, cst.NamedExpr):
@@ -181,12 +186,13 @@ class Expressions:
         return out
 
     def dict_literal(self, node: cst.Dict, frame: Frame) -> DictVal:
-        items: dict[str, Value] = {}
+        items: dict[str | int, Value] = {}
         for element in node.elements:
             if isinstance(element, cst.DictElement):
                 key = self.eval(element.key, frame)
                 value = self.eval(element.value, frame)
-                if isinstance(key, Const) and isinstance(key.value, str):
+                if isinstance(key, Const) and isinstance(key.value, (str, int)) and \
+                        not isinstance(key.value, bool):
                     if isinstance(value, Const) and value.how == "literal":
                         value = Const(value.value, value.line, "config", value.file)
                     items[key.value] = value
@@ -300,6 +306,11 @@ class Expressions:
             return Unknown(node)
         if isinstance(base, Namespace):
             return base.attrs.get(attr, Unknown(node))
+        if isinstance(base, Const) and isinstance(base.value, EnumMember) and \
+                attr in ("value", "name"):
+            return Const(getattr(base.value, attr), base.line, base.how, base.file)
+        if isinstance(base, DictVal) and attr in base.items:
+            return base.items[attr]   # OmegaConf's DictConfig, EasyDict: keys as attributes
         if isinstance(base, (LayerObj, SequentialObj, FunctionalModel, Instance)):
             if attr == "output":
                 return self.graph.output_of(base, frame)
@@ -330,8 +341,11 @@ class Expressions:
                     if isinstance(target, cst.Name) and target.value == attr:
                         value = self.eval(value_node, Frame(cls.module, cls.module.env))
                         if isinstance(value, Const):
-                            return Const(value.value, cls.module.line(value_node), "config",
-                                         value.file)
+                            value = Const(value.value, cls.module.line(value_node), "config",
+                                          value.file)
+                        if _is_enum(cls):   # `ModelType.CNN`, its `.value` and `.name`
+                            return Const(EnumMember(cls.name, attr, plain(value)),
+                                         cls.module.line(value_node), "config", cls.module.rel)
                         return value
         return None
 
@@ -372,10 +386,16 @@ class Expressions:
             options = [v for v in base.items.values() if _selectable(v)]
             if len(options) >= 2 and len(options) == len(base.items):
                 # `MODELS[args.model]`: a registry of models, any of which a run can pick
-                first = base.items.get(key) if isinstance(key, str) else None
+                first = base.items.get(key) if isinstance(key, (str, int)) else None
                 ordered = [first] + [o for o in options if o is not first] if first else options
                 return self.state.make_choice(ordered, frame.module.line(node), frame.module.rel)
-        if isinstance(base, DictVal) and isinstance(key, str) and key in base.items:
+            if key is None and len(base.items) >= 2 and all(
+                    isinstance(v, Qualified) and vocab.backbone_constructor(v.name)
+                    for v in base.items.values()):
+                # `resnets[args.depth]` of `{18: models.resnet18, 50: models.resnet50}`: a
+                # backbone whose size a run picks is one model, built by the first entry
+                return next(iter(base.items.values()))
+        if isinstance(base, DictVal) and isinstance(key, (str, int)) and key in base.items:
             return base.items[key]
         if isinstance(base, (ListVal, SequentialObj)) and isinstance(key, int) and \
                 not isinstance(key, bool) and -len(base.items) <= key < len(base.items):
@@ -477,6 +497,14 @@ def _repetition(op: cst.BaseBinaryOp | None, left: Value,
     if isinstance(right, ListVal) and isinstance(left, Const):
         return right, left
     return None
+
+
+_ENUM_BASES = frozenset({"Enum", "IntEnum", "StrEnum", "enum.Enum", "enum.IntEnum",
+                         "enum.StrEnum"})
+
+
+def _is_enum(cls: ClassInfo) -> bool:
+    return any(source_text(base) in _ENUM_BASES for base in cls.base_names)
 
 
 def _selectable(value: Value) -> bool:

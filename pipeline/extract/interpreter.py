@@ -155,22 +155,26 @@ class Interpreter:
         if not pending:
             return
         frame = Frame(module, module.env)
-        # The instance the project made, with its arguments (`cell="gru"`), if it made one:
-        # a fresh one built from unknown arguments would take another branch of __init__.
-        made = next((i for i in self.state.instances.values() if i.cls is cls), None)
-        inst = made or Instance(cls, line=module.line(cls.node),
-                                site=(module.rel, module.line(cls.node), 0))
-        init = cls.method("__init__")
-        if made is None and init is not None:
-            owner, fn = init
-            self.calls.call_function(
-                FunctionRef(FunctionInfo("__init__", fn, owner.module, owner), inst), [], {},
-                Frame(module, module.env, in_model=True), inst.line, standalone=True)
-        if made is None:
+        # The instances the project made, with their arguments (`cell="gru"`), if it made
+        # any: a fresh one built from unknown arguments would take another branch of
+        # __init__. Each wrapper of a model picked at run time is one of them.
+        made = [i for i in self.state.instances.values() if i.cls is cls]
+        if not made:
+            inst = Instance(cls, line=module.line(cls.node),
+                            site=(module.rel, module.line(cls.node), 0))
+            init = cls.method("__init__")
+            if init is not None:
+                owner, fn = init
+                self.calls.call_function(
+                    FunctionRef(FunctionInfo("__init__", fn, owner.module, owner), inst), [], {},
+                    Frame(module, module.env, in_model=True), inst.line, standalone=True)
             self.state.add_candidate(inst, module, inst.line)
-        for name, method in pending:
-            self.calls.call_function(FunctionRef(FunctionInfo(name, method, module, cls), inst),
-                                     [], {}, frame, module.line(method), standalone=True)
+            made = [inst]
+        for inst in made:
+            for name, method in pending:
+                self.calls.call_function(
+                    FunctionRef(FunctionInfo(name, method, module, cls), inst), [], {}, frame,
+                    module.line(method), standalone=True)
 
     def run_class_methods(self, cls: ClassInfo, module: ModuleInfo) -> None:
         pending = [m for m in cls.methods.values() if id(m) not in self.state.executed]

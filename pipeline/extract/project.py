@@ -356,7 +356,7 @@ class _Group:
 def _key(cand: Candidate) -> tuple[Any, ...]:
     obj = cand.obj
     if isinstance(obj, Instance):
-        return ("class", id(obj.cls.node))
+        return ("class", id(obj.cls.node), obj.variant)
     site = getattr(obj, "site", None)
     return ("site", site) if site and site[0] else ("obj", id(obj))
 

@@ -56,6 +56,102 @@ def read_settings(root: Path | None, base: str, path: str) -> Value | None:
         else _json_value(text, rel)
 
 
+def hydra_config(root: Path | None, base: str, config_path: str | None,
+                 config_name: str | None) -> DictVal | None:
+    """The configuration `@hydra.main(config_path=..., config_name=...)` hands the function
+    it decorates: the primary YAML file of `config_path` (relative to the module `base`),
+    with the file each entry of its `defaults` list names (`- model: cnn` is
+    `model/cnn.yaml`, placed under `model`) beneath it, and the primary file's own values
+    over them, as Hydra composes them. Interpolations (`${data_dir}`) stay as written."""
+    if not config_name:
+        return None
+    folder = os.path.join(os.path.dirname(base), config_path or "")
+
+    def load(name: str) -> DictVal | None:
+        name = name if name.endswith((".yaml", ".yml")) else f"{name}.yaml"
+        found = _project_text(root, "", os.path.normpath(os.path.join(folder, name)))
+        value = _yaml_value(found[1], found[0]) if found is not None else None
+        return value if isinstance(value, DictVal) else None
+
+    primary = load(config_name)
+    if primary is None:
+        return None
+    composed = DictVal({}, primary.line)
+    defaults = primary.items.get("defaults")
+    entries = defaults.items if isinstance(defaults, ListVal) else \
+        [Const(v, 0) for v in defaults.value] if isinstance(defaults, Const) and \
+        isinstance(defaults.value, list) else []
+    for entry in entries:
+        if isinstance(entry, DictVal) and len(entry.items) == 1:
+            group, option = next(iter(entry.items.items()))
+            option = plain(option)
+            group = re.sub(r"^(override|optional)\s+", "", str(group)).strip("/")
+            if not isinstance(option, str) or not group or "@" in group:
+                continue   # `- model: null`, a package placement (`group@pkg`)
+            part = load(f"{group}/{option}")
+            if part is not None:
+                for key, value in part.items.items():
+                    if isinstance(value, Const) and value.value == option:
+                        # `name: cnn` in model/cnn.yaml names the option a command line
+                        # picks (`model=lstm`): a default, like an argparse option's
+                        part.items[key] = Const(value.value, value.line, "argparse", value.file)
+                _merge_at(composed, group.split("/"), part)
+        elif isinstance(plain(entry), str) and plain(entry) != "_self_":
+            part = load(str(plain(entry)))
+            if part is not None:
+                _merge(composed, part)
+    _merge(composed, DictVal({k: v for k, v in primary.items.items() if k != "defaults"}))
+    _interpolate(composed, composed, 0)
+    return composed
+
+
+_INTERPOLATION = re.compile(r"\$\{([A-Za-z_][\w.]*)\}")
+
+
+def _interpolate(root: DictVal, value: DictVal, depth: int) -> None:
+    """`data_dir: data/${dataset.name}` with the value it names, where that value is a
+    plain one written in the configuration (resolvers such as `${oc.env:X}` stay)."""
+    for key, item in value.items.items():
+        if isinstance(item, DictVal) and depth < MAX_DEPTH:
+            _interpolate(root, item, depth + 1)
+        elif isinstance(item, Const) and isinstance(item.value, str) and "${" in item.value:
+            text = item.value
+            for _ in range(3):   # a value may name another that names a third
+                text = _INTERPOLATION.sub(lambda m: _scalar_at(root, m), text)
+            value.items[key] = Const(text, item.line, item.how, item.file)
+
+
+def _scalar_at(root: DictVal, match: re.Match[str]) -> str:
+    found: Value | None = root
+    for part in match.group(1).split("."):
+        found = found.items.get(part) if isinstance(found, DictVal) else None
+    value = plain(found) if isinstance(found, Const) else None
+    return str(value) if isinstance(value, (str, int, float)) and \
+        not isinstance(value, bool) else match.group(0)
+
+
+def _merge_at(into: DictVal, keys: list[str], part: DictVal) -> None:
+    for key in keys[:-1]:
+        inner = into.items.get(key)
+        if not isinstance(inner, DictVal):
+            inner = into.items[key] = DictVal({}, part.line)
+        into = inner
+    inner = into.items.get(keys[-1])
+    if not isinstance(inner, DictVal):
+        inner = into.items[keys[-1]] = DictVal({}, part.line)
+    _merge(inner, part)
+
+
+def _merge(into: DictVal, part: DictVal) -> None:
+    """`part` over `into`, mappings merged key by key (OmegaConf's merge)."""
+    for key, value in part.items.items():
+        there = into.items.get(key)
+        if isinstance(there, DictVal) and isinstance(value, DictVal):
+            _merge(there, value)
+        else:
+            into.items[key] = value
+
+
 def _project_text(root: Path | None, base: str, path: str) -> tuple[str, str] | None:
     """(path from the root, text) of the project file `path`, read within bounds; None
     when it is not in the project, is reached through a symlink, or cannot be read."""

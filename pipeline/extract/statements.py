@@ -475,7 +475,7 @@ class Statements:
             self.state.name_candidate(value, name)
             if isinstance(value, DictVal) and CONFIG_NAME.search(name):
                 for key, item in value.items.items():   # `config = {"lr": 1e-3, ...}`
-                    if isinstance(item, Const):
+                    if isinstance(item, Const) and isinstance(key, str):
                         hyperparameters.on_config_key(self.state, key, item, frame)
             frame.env[name] = value
             if name in frame.globals:

@@ -71,6 +71,27 @@ class Unbound(Unknown):
     method such as `v.view(b, -1)`), so how it is used decides it, never its name."""
 
 
+@dataclass(frozen=True)
+class EnumMember:
+    """`ModelType.CNN` of `class ModelType(Enum)`: the value of a Const, equal only to
+    itself (`kind == ModelType.CNN`), whose `.value` is what the class writes."""
+
+    owner: str
+    name: str
+    value: Any
+
+
+class Lambda(Unknown):
+    """`lambda x: x.view(-1, 400)`: unknown as a value (its code is its text), but a call
+    of it runs its body in the frame it was written in (`self.flatten(x)` in forward)."""
+
+    __slots__ = ("node", "frame")
+
+    def __init__(self, node: cst.Lambda, frame: Any) -> None:
+        super().__init__(node)
+        self.node, self.frame = node, frame   # frame: an exnet.extract.program.Frame
+
+
 @dataclass(eq=False)
 class Tensor(Value):
     """Data flowing through a model: `deps` are the graph nodes it comes from directly
@@ -118,9 +139,10 @@ class ListVal(Value):
 
 @dataclass(eq=False)
 class DictVal(Value):
-    """A dict (or nn.ModuleDict / config dict) with string keys."""
+    """A dict (or nn.ModuleDict / config dict) with string keys, or integer keys
+    (`{18: models.resnet18, 50: models.resnet50}`, a registry by depth)."""
 
-    items: dict[str, Value]
+    items: dict[Any, Value]
     line: int = 0
 
 
@@ -152,6 +174,9 @@ class Instance(Value):
     line: int = 0
     site: tuple[str, int, int] = ("", 0, 0)
     uid: int = field(default_factory=lambda: next(_ids))
+    # 1, 2, ... for the wrappers of each option of a model picked at run time
+    # (`Classifier(model)` after `if args.model == ...`), each a model of its own; else 0
+    variant: int = 0
 
 
 @dataclass(eq=False)

@@ -124,3 +124,22 @@ def pretrained_name(cls: str) -> str:
 
 #: Prefixes of qualified names that are pretrained backbones (called as constructors).
 KERAS_APPLICATIONS = ("keras.applications.",)
+
+
+def torchvision_backbone(name: str) -> bool:
+    """`torchvision.models.resnet18` and the like: a function that builds a backbone (not
+    `get_model`, `list_models`, a weights enum or a sub-module's helper)."""
+    last = name.rsplit(".", 1)[-1]
+    return name.startswith("torchvision.models.") and name == name.lower() and \
+        name.count(".") <= 3 and not last.startswith(("get_", "list_", "load")) and \
+        "weights" not in last
+
+
+def keras_backbone(name: str) -> bool:
+    """`keras.applications.ResNet50` and the like (names folded to `keras.`)."""
+    return name.startswith(KERAS_APPLICATIONS) and name.rsplit(".", 1)[-1][:1].isupper()
+
+
+def backbone_constructor(name: str) -> bool:
+    """A library function or class whose call builds a pretrained backbone."""
+    return torchvision_backbone(name) or keras_backbone(name)

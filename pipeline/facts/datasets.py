@@ -30,6 +30,7 @@ NAMES = (
     (r"\bamazon[-_ ]?(?:fine[-_ ]?food|review)", "amazon_reviews"),
     (r"\breuters\b", "reuters"),
     (r"\bbbc[-_ ]?news\b", "bbc_news"),
+    (r"\btrec(?:[-_ ]?(?:6|50|qa|question))?\b", "trec"),
     (r"\bcats?[-_ ]?(?:vs\.?|and)[-_ ]?dogs?\b|\bdogs?[-_ ]?vs\.?[-_ ]?cats?\b", "cats_vs_dogs"),
     (r"\bsvhn\b", "svhn"),
     (r"\bstl[-_ ]?10\b", "stl10"),

@@ -152,7 +152,7 @@ def _keras_layer(host: Host, name: str, last: str, api: str, pos: list[Value],
         return model
     if last in vocab.KERAS_INPUTS:
         return Tensor(())
-    if name.startswith(vocab.KERAS_APPLICATIONS) and last[:1].isupper():
+    if vocab.keras_backbone(name):
         return layers.pretrained(state, "keras", vocab.pretrained_name(last), node, frame,
                                  plain(kw["trainable"]) if "trainable" in kw else None)
     if last in vocab.KERAS_WRAPPERS:

@@ -166,9 +166,7 @@ def _pretrained(host: Host, name: str, last: str, pos: list[Value], kw: dict[str
     """Pretrained backbones: torchvision and timm models, torch.hub, hub checkpoints."""
     state = host.state
     first = plain(pos[0]) if pos else None
-    if name.startswith("torchvision.models.") and name == name.lower() and \
-            name.count(".") <= 3 and not last.startswith(("get_", "list_", "load")) and \
-            "weights" not in last:
+    if vocab.torchvision_backbone(name):
         # `models.__getattribute__(args.arch)`: a torchvision model chosen at run time
         return layers.pretrained(state, "pytorch", None if last.startswith("_") else last,
                                  node, frame)

@@ -567,8 +567,9 @@ def test_one_loss_for_each_output(tmp_path) -> None:
 
 
 def test_a_position_embedding_added_to_the_tokens_is_an_add(tmp_path) -> None:
-    """`x + self.pos_embedding` (a learned weight) and `x += self.pe[:, :n]` (a buffer)
-    are Adds, like `a + b` of two layer outputs; `x + self.bias` is not."""
+    """`x + self.pos_embedding` (a learned weight), `x += self.pe[:, :n]` (a buffer) and
+    `x + pos_enc` (a sinusoid table made in forward) are Adds, like `a + b` of two layer
+    outputs; `x + self.bias` is not."""
     result = _write(tmp_path, {"vit.py": (
         "import torch\nimport torch.nn as nn\n\n\n"
         "class Encoder(nn.Module):\n"
@@ -583,10 +584,15 @@ def test_a_position_embedding_added_to_the_tokens_is_an_add(tmp_path) -> None:
         "        x = self.embed(x) + self.pos_embedding\n"
         "        x += self.pe[:, :x.size(1)]\n"
         "        x = x + self.bias\n"
-        "        return self.fc(x.mean(dim=1))\n\n\n"
+        "        pos_enc = self.table(x.size(1))\n"
+        "        x = x + pos_enc\n"
+        "        return self.fc(x.mean(dim=1))\n\n"
+        "    def table(self, n):\n"
+        "        return torch.zeros(n, 64)\n\n\n"
         "model = Encoder()\n")})
+    # (a table computed in forward into a name that says so is one too)
     assert [layer["type"] for layer in find_model(result, "Encoder")["layers"]] == [
-        "Embedding", "Add", "Add", "GlobalAvgPool1D", "Dense"]
+        "Embedding", "Add", "Add", "Add", "GlobalAvgPool1D", "Dense"]
 
 
 def test_a_classifier_head_set_twice_is_the_last_one(tmp_path) -> None:
@@ -629,3 +635,19 @@ def test_a_branch_that_trains_in_a_function_keeps_its_findings(tmp_path) -> None
         "        train()\n")})
     assert facts(find_model(result, "model")) == {
         "optimizer": "adam", "loss": "cross_entropy", "epochs": 30, "batch_size": 32}
+
+
+def test_timm_losses_for_soft_targets_are_cross_entropy(tmp_path) -> None:
+    """`timm.loss.SoftTargetCrossEntropy()` (mixup and cutmix targets) and
+    `LabelSmoothingCrossEntropy` are cross-entropy, as `nn.CrossEntropyLoss` is."""
+    result = _write(tmp_path, {"train.py": NET + (
+        "from timm.loss import SoftTargetCrossEntropy\n\n"
+        "model = Net()\n"
+        "criterion = SoftTargetCrossEntropy()\n"
+        "optimizer = torch.optim.AdamW(model.parameters(), lr=3e-4)\n"
+        "for epoch in range(30):\n"
+        "    for x, y in loader:\n"
+        "        optimizer.zero_grad()\n"
+        "        criterion(model(x), y).backward()\n"
+        "        optimizer.step()\n")})
+    assert facts(find_model(result, "Net"))["loss"] == "cross_entropy"

@@ -169,3 +169,17 @@ def test_shell_lines_with_continuations_and_automagic_pip() -> None:
                          "pip install tensorflow", "conda install -y pytorch",
                          "x = 1  # pip install is fine in a comment"]) == [
         "pass", "", "", "pass", "pass", "x = 1  # pip install is fine in a comment"]
+
+
+def test_a_notebook_exported_as_a_script_keeps_its_shell_lines_with_a_space(tmp_path: Path) -> None:
+    """`! pip install datasets` (a space after the bang) in a Colab export is a shell
+    line like `!pip`: blanked, and the rest of the file read."""
+    from extract_helpers import run_extract, write
+
+    data = run_extract(write(tmp_path, {"colab_export.py": (
+        "# -*- coding: utf-8 -*-\n"
+        "! pip install datasets\n"
+        "%  matplotlib inline\n"
+        "import torch.nn as nn\n\n"
+        "net = nn.Sequential(nn.Linear(4, 2))\n")}))
+    assert [m["name"] for m in data["models"]] == ["net"]

@@ -391,3 +391,33 @@ optimizer = torch.optim.Adam(model.parameters())
 """}))
     trained = [m["name"] for m in data["models"] if "optimizer" in m["hyperparameters"]]
     assert trained == ["TextCNN"]
+
+
+def test_a_sibling_settings_module_imported_relatively(tmp_path: Path) -> None:
+    """`from . import settings` in a package module, then `settings.RATE`: the sibling
+    module's constants, even though it imports torch and computes paths at import."""
+    data = run_extract(write(tmp_path / "p", {
+        "src/news/__init__.py": "",
+        "src/news/settings.py": ("import os\nimport torch\n\n"
+                                 "HOME = os.path.dirname(os.path.abspath(__file__))\n"
+                                 "DEVICE = torch.device('cpu')\n"
+                                 "RATE = 3e-4\nBATCH = 96\nDEPTH = 3\n"),
+        "src/news/engine.py": ("import torch\nimport torch.nn as nn\nfrom . import settings\n\n\n"
+                               "def fit(data):\n"
+                               "    net = nn.Sequential(*[nn.Linear(16, 16) for _ in "
+                               "range(settings.DEPTH)], nn.Linear(16, 4))\n"
+                               "    opt = torch.optim.Adam(net.parameters(), lr=settings.RATE)\n"
+                               "    loader = torch.utils.data.DataLoader(data, "
+                               "batch_size=settings.BATCH, shuffle=True)\n"
+                               "    for epoch in range(2):\n"
+                               "        for x, y in loader:\n"
+                               "            opt.zero_grad()\n"
+                               "            nn.functional.cross_entropy(net(x), y).backward()\n"
+                               "            opt.step()\n"),
+        "train.py": "from src.news.engine import fit\n\nfit(None)\n",
+    }))
+    [model] = data["models"]
+    assert layer_types(model) == ["Dense"] * 4
+    facts = {k: (v["value"], v["file"]) for k, v in model["hyperparameters"].items()}
+    assert facts["learning_rate"] == (3e-4, "src/news/settings.py")
+    assert facts["batch_size"] == (96, "src/news/settings.py")

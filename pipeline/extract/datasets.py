@@ -35,7 +35,7 @@ _LOADERS = {
     "rottentomatoes": "rotten_tomatoes", "tfflowers": "tf_flowers", "catsvsdogs": "cats_vs_dogs",
     "sentiment140": "twitter", "glue": "glue", "multinli": "mnli", "snli": "snli",
     "bostonhousing": "boston_housing", "oxfordflowers102": "flowers102", "food101": "food101",
-    "eurosat": "eurosat", "gtsrb": "gtsrb",
+    "eurosat": "eurosat", "gtsrb": "gtsrb", "stanfordcars": "stanford_cars",
 }
 #: Words in file names and README text -> dataset id (checked in this order).
 _MENTIONS = [
@@ -71,6 +71,8 @@ _MENTIONS = [
     (re.compile(r"\bamazon[-_ ]?(?:fine[-_ ]?food|review)", re.I), "amazon_reviews"),
     (re.compile(r"\breuters\b", re.I), "reuters"),
     (re.compile(r"\bbbc[-_ ]?news\b|\bbbc[-_ ]?text", re.I), "bbc_news"),
+    # Tatoeba's sentences in hundreds of languages: language identification
+    (re.compile(r"\btatoeba\b", re.I), "tatoeba"),
     # Li and Roth's question classification set (TREC-6, TREC-50)
     (re.compile(r"\btrec(?:[-_ ]?(?:6|50|qa|question))?\b", re.I), "trec"),
     (re.compile(r"\bnews[-_ ]?category[-_ ]?dataset", re.I), "news_category"),
@@ -92,6 +94,8 @@ _MENTIONS = [
     (re.compile(r"\bfruits?[-_ ]?360\b|\bfruit[-_ ]images[-_ ]dataset\b", re.I), "fruits360"),
     (re.compile(r"\bgtsrb\b|\bgerman[-_ ]?traffic[-_ ]?signs?\b", re.I), "gtsrb"),
     (re.compile(r"\bfood[-_ ]?101\b", re.I), "food101"),
+    # Krause et al.'s 196 car models ("Stanford Cars", Kaggle's stanford-car-dataset)
+    (re.compile(r"\bstanford[-_ ]?cars?(?:[-_ ]?dataset)?\b", re.I), "stanford_cars"),
     (re.compile(r"\bbrain[-_ ]?tumou?rs?\b", re.I), "brain_tumor_mri"),
     (re.compile(r"\bchest[-_ ]?x[-_ ]?rays?\b", re.I), "chest_xray"),
     (re.compile(r"\bbreakhis", re.I), "breakhis"),

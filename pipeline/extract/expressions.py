@@ -15,7 +15,15 @@ import libcst as cst
 from exnet.extract import vocabulary as vocab
 from exnet.extract.graph import Graph
 from exnet.extract.names import BUILTINS, dotted, fold
-from exnet.extract.program import Caller, ClassInfo, Evaluator, Frame, FunctionInfo, Program
+from exnet.extract.program import (
+    Caller,
+    ClassInfo,
+    Evaluator,
+    Frame,
+    FunctionInfo,
+    Program,
+    absolute_import,
+)
 from exnet.extract.state import State
 from exnet.extract.values import (
     MAX_SEQUENCE,
@@ -248,6 +256,11 @@ class Expressions:
             imported = self.program.imported_value(qual)
             if imported is not None:
                 return imported
+        if qual is not None and qual.startswith(".") and "/" in frame.module.rel:
+            # `from . import config`: the sibling module itself (`config.LEARNING_RATE`)
+            absolute = absolute_import(frame.module.rel, qual)
+            if self.program.project_module(absolute) is not None:
+                return Qualified(absolute)
         if qual is not None and not qual.startswith("."):
             local_cls = self.program.classes.get(name)
             if local_cls is None or not self.program.is_project_import(qual):
@@ -458,8 +471,11 @@ class Expressions:
 
 
 #: A model's position embedding held as a weight or buffer, not made by a layer:
-#: `self.pos_embedding`, `self.pe[:, :n]`, `self.position_embeddings`.
-_POSITION_ATTRIBUTE = re.compile(r"^self\.(?:\w*pos\w*|pe|positional\w*)\b", re.I)
+#: `self.pos_embedding`, `self.pe[:, :n]`, `self.position_embeddings`, or computed in
+#: forward into a name that says so (`pos_encoding = self.sinusoid(n, d)`).
+_POSITION_ATTRIBUTE = re.compile(
+    r"^self\.(?:\w*pos\w*|pe|positional\w*)\b"
+    r"|^(?:\w*_)?pos(?:ition(?:al)?)?_?(?:emb|enc|embed|embedding|encoding)s?\b", re.I)
 
 
 def _position_embedding(op: cst.BaseBinaryOp | None, left: Value, right: Value,

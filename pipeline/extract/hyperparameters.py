@@ -57,6 +57,8 @@ _LOSSES = {
     "categoricalcrossentropy": "cross_entropy", "sparsecategoricalcrossentropy": "cross_entropy",
     "crossentropy": "cross_entropy", "crossentropyloss": "cross_entropy",
     "softmaxcrossentropywithlogits": "cross_entropy",
+    # timm's losses for mixup / cutmix targets and label smoothing
+    "softtargetcrossentropy": "cross_entropy", "labelsmoothingcrossentropy": "cross_entropy",
     "sparsesoftmaxcrossentropywithlogits": "cross_entropy",
     "binarycrossentropy": "binary_cross_entropy", "bceloss": "binary_cross_entropy",
     "bcewithlogitsloss": "binary_cross_entropy", "binarycrossentropywithlogits":

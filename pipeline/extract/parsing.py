@@ -35,7 +35,7 @@ MAX_NODES = 50_000         # syntax nodes per file; the largest of 1,646 real fi
 MAX_LINES = 50_000         # lines per file or notebook; learners' files have a few thousand
 MAX_ITEMS = 20_000         # commas per file (literal items); an embedded data table is not a model
 
-_MAGIC_LINE = re.compile(r"^\s*[%!]\w", re.M)
+_MAGIC_LINE = re.compile(r"^[ \t]*[%!][ \t]*\w", re.M)   # `!pip install`, `! pip install`
 #: Python 2 constructs, as a person would name them, by the pattern that shows them.
 _PY2_CONSTRUCTS = (
     (re.compile(r"^\s*print\s+[^\s(=.]|^\s*print\s*$"), "print statement"),

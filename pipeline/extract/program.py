@@ -350,14 +350,20 @@ class Program:
         target = module.imports.aliases.get(attr)
         if target and hops < 3:
             if target.startswith("."):   # relative to the package that re-exports it
-                level = len(target) - len(target.lstrip("."))
-                package = module.rel.rsplit("/", level)[0].replace("/", ".") \
-                    if module.rel.endswith("__init__.py") or level > 1 else \
-                    module.rel.rsplit("/", 1)[0].replace("/", ".")
-                target = f"{package}.{target.lstrip('.')}"
+                target = absolute_import(module.rel, target)
             if target != qual:
                 return self.imported_value(target, hops + 1)
         return None
+
+
+def absolute_import(rel: str, target: str) -> str:
+    """The dotted name a relative import (`.config`, `..nets.gru`) in the module at path
+    `rel` names."""
+    level = len(target) - len(target.lstrip("."))
+    package = rel.rsplit("/", level)[0].replace("/", ".") \
+        if rel.endswith("__init__.py") or level > 1 else \
+        rel.rsplit("/", 1)[0].replace("/", ".")
+    return f"{package}.{target.lstrip('.')}"
 
 
 def _dunder_all(tree: cst.Module) -> list[str]:

@@ -258,7 +258,8 @@ def _training_call(host: Host, name: str, pos: list[Value], kw: dict[str, Value]
     last = name.rsplit(".", 1)[-1]
     if _is_optimizer(name, last):
         return _optimizer(host, last, pos, kw, node, frame)
-    if name.startswith("torch.nn.") and last.endswith("Loss") and name.count(".") == 2:
+    if name.startswith("torch.nn.") and last.endswith("Loss") and name.count(".") == 2 or \
+            name.startswith("timm.loss.") and hp.known_loss(last):
         tag = hp.tagged("loss", hp.canonical_loss(last), node, frame)
         hp.emit(state, "loss", tag, node, frame)
         return tag

@@ -38,6 +38,7 @@ IMAGE_DATASETS = frozenset({
     "imagenet", "stl10", "emnist", "kmnist", "caltech101", "food101", "oxford_pets", "ham10000",
     "plantvillage", "brain_tumor_mri", "chest_xray", "breakhis", "tf_flowers", "flowers102",
     "malaria", "eurosat", "gtsrb", "fer2013", "fruits360", "intel_image", "stanford_cars",
+    "tiny_imagenet",
 })
 TEXT_LAYERS = frozenset({"Embedding", "TextVectorization"})
 GROWING = frozenset({"ConvTranspose2D", "Conv2DTranspose", "ConvTranspose1D",

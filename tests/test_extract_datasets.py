@@ -173,7 +173,8 @@ def test_readme_mentions_of_kaggle_sets_learners_use() -> None:
     assert readme_mentions("Our trecking photos\n") == []
     assert readme_mentions("Sentences from Tatoeba in 12 languages\n") == [("tatoeba", 1)]
     assert canonical_dataset("./stanford_car_dataset/car_data/") == "stanford_cars"
-    assert "tatoeba" in TEXT_DATASETS and "stanford_cars" in IMAGE_DATASETS
+    assert canonical_dataset("tiny-imagenet-200/train") == "tiny_imagenet"
+    assert "tatoeba" in TEXT_DATASETS and {"stanford_cars", "tiny_imagenet"} <= IMAGE_DATASETS
     # each id is known to the task check, on the right side
     assert {"emotion", "sarcasm_headlines"} <= TEXT_DATASETS
     assert {"plantvillage", "brain_tumor_mri", "chest_xray", "breakhis", "malaria",

@@ -189,3 +189,69 @@ def test_flax_records_are_valid_and_a_framework_facet_value() -> None:
         "framework is 'caffe', expected one of 'keras', 'pytorch', 'flax'"
     facet = build_summary(flax + keras, [])["facets"]["framework"]
     assert dict(zip(facet["values"], facet["counts"])) == {"flax": 3, "keras": len(keras)}
+
+
+NNX_CNN = """\
+from functools import partial
+
+import jax
+import optax
+from flax import nnx
+
+
+class SmallCNN(nnx.Module):
+    def __init__(self, classes: int, *, rngs: nnx.Rngs):
+        self.conv1 = nnx.Conv(1, 16, kernel_size=(3, 3), rngs=rngs)
+        self.norm = nnx.BatchNorm(16, rngs=rngs)
+        self.conv2 = nnx.Conv(16, 32, kernel_size=(3, 3), rngs=rngs)
+        self.pool = partial(nnx.max_pool, window_shape=(2, 2), strides=(2, 2))
+        self.drop = nnx.Dropout(0.25, rngs=rngs)
+        self.fc1 = nnx.Linear(32 * 7 * 7, 128, rngs=rngs)
+        self.fc2 = nnx.Linear(128, classes, rngs=rngs)
+
+    def __call__(self, x):
+        x = self.pool(nnx.relu(self.norm(self.conv1(x))))
+        x = self.pool(nnx.relu(self.conv2(x)))
+        x = x.reshape(x.shape[0], -1)
+        x = self.drop(nnx.relu(self.fc1(x)))
+        return self.fc2(x)
+
+
+model = SmallCNN(10, rngs=nnx.Rngs(0))
+optimizer = nnx.Optimizer(model, optax.adamw(learning_rate=2e-3))
+
+
+def loss_fn(model, images, labels):
+    logits = model(images)
+    return optax.softmax_cross_entropy_with_integer_labels(logits, labels).mean()
+
+
+@nnx.jit
+def train_step(model, optimizer, images, labels):
+    loss, grads = nnx.value_and_grad(loss_fn)(model, images, labels)
+    optimizer.update(grads)
+    return loss
+
+
+for epoch in range(12):
+    for images, labels in train_batches:
+        train_step(model, optimizer, images, labels)
+"""
+
+
+def test_an_nnx_module_reads_as_its_linen_counterparts(tmp_path: Path) -> None:
+    """Flax's NNX API (`nnx.Module` with submodules made in `__init__`, `nnx.Linear(in,
+    out)`, `nnx.Conv(in, out, kernel_size)`, `rngs=`) gives the same layer types as
+    linen, and `nnx.Optimizer(model, tx)` trains that model with the optax optimizer."""
+    model = find_model(run_extract(write(tmp_path, {"train.py": NNX_CNN})), "SmallCNN")
+    assert layers(model) == [
+        ("Conv2D", {"filters": 16, "kernel_size": [3, 3]}), ("BatchNorm", {}),
+        ("Activation", {"function": "relu"}), ("MaxPool2D", {"pool_size": [2, 2],
+                                                             "strides": [2, 2]}),
+        ("Conv2D", {"filters": 32, "kernel_size": [3, 3]}),
+        ("Activation", {"function": "relu"}), ("MaxPool2D", {"pool_size": [2, 2],
+                                                             "strides": [2, 2]}),
+        ("Flatten", {}), ("Dense", {"units": 128}), ("Activation", {"function": "relu"}),
+        ("Dropout", {"rate": 0.25}), ("Dense", {"units": 10})]
+    assert {k: v[0] for k, v in facts(model).items()} == {
+        "optimizer": "adamw", "learning_rate": 2e-3, "epochs": 12, "loss": "cross_entropy"}

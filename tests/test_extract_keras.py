@@ -282,3 +282,25 @@ def test_custom_layer_expanded_in_functional_model() -> None:
     # 8 LayerNorm 9 GlobalAvgPool1D 10 Dropout 11 Dense; the Adds are the residuals
     assert edge_set(model) == {(0, 1), (1, 2), (0, 3), (2, 3), (3, 4), (4, 5), (5, 6),
                                (4, 7), (6, 7), (7, 8), (8, 9), (9, 10), (10, 11)}
+
+
+def test_keras_1_model_keywords_input_and_output(tmp_path) -> None:
+    """`Model(input=base.input, output=predictions)`, Keras 1's spelling of `inputs=` and
+    `outputs=`, still common in fine-tuning scripts, is the functional model."""
+    from extract_helpers import run_extract, write
+
+    data = run_extract(write(tmp_path, {"finetune.py": """\
+from keras.applications.inception_v3 import InceptionV3
+from keras.layers import Dense, GlobalAveragePooling2D
+from keras.models import Model
+
+base = InceptionV3(weights='imagenet', include_top=False)
+x = GlobalAveragePooling2D()(base.output)
+x = Dense(512, activation='relu')(x)
+predictions = Dense(5, activation='softmax')(x)
+model = Model(input=base.input, output=predictions)
+model.compile(optimizer='rmsprop', loss='categorical_crossentropy')
+"""}))
+    [model] = data["models"]
+    assert [layer["type"] for layer in model["layers"]] == [
+        "Pretrained", "GlobalAvgPool2D", "Dense", "Dense"]

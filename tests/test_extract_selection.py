@@ -421,3 +421,78 @@ def test_a_sibling_settings_module_imported_relatively(tmp_path: Path) -> None:
     facts = {k: (v["value"], v["file"]) for k, v in model["hyperparameters"].items()}
     assert facts["learning_rate"] == (3e-4, "src/news/settings.py")
     assert facts["batch_size"] == (96, "src/news/settings.py")
+
+
+KERAS_BUILDERS = {
+    "settings.py": "NET_GRU = 'NET_GRU'\nNET_CNN = 'NET_CNN'\nLABELS = ['a', 'b', 'c', 'd']\n",
+    "nets/__init__.py": "",
+    "nets/gru.py": """\
+from tensorflow.keras.layers import GRU, Dense, Input
+from tensorflow.keras.models import Model
+
+
+class NET_GRU:
+    def __init__(self, embed, classes):
+        self.embed = embed
+        self.classes = classes
+
+    def build(self):
+        tokens = Input(shape=(60,))
+        hidden = GRU(48)(self.embed(tokens))
+        return Model(tokens, Dense(self.classes, activation='sigmoid')(hidden))
+
+    def build_small(self):
+        tokens = Input(shape=(60,))
+        return Model(tokens, Dense(self.classes)(GRU(8)(self.embed(tokens))))
+""",
+    "nets/cnn.py": """\
+from tensorflow.keras.layers import Conv1D, Dense, GlobalMaxPooling1D, Input
+from tensorflow.keras.models import Model
+
+
+class NET_CNN:
+    def __init__(self, embed, classes):
+        self.embed = embed
+        self.classes = classes
+
+    def build(self):
+        tokens = Input(shape=(60,))
+        hidden = GlobalMaxPooling1D()(Conv1D(64, 5, activation='relu')(self.embed(tokens)))
+        return Model(tokens, Dense(self.classes, activation='sigmoid')(hidden))
+""",
+    "factory.py": """\
+from tensorflow.keras.layers import Embedding
+from settings import *
+from nets.gru import *
+from nets.cnn import *
+
+
+def make(kind):
+    net = globals()[kind](Embedding(4000, 50), len(LABELS))
+    model = net.build()
+    model.compile(optimizer='nadam', loss='binary_crossentropy')
+    return model
+""",
+    "run.py": """\
+from factory import *
+from settings import *
+
+for kind in [NET_GRU, NET_CNN]:
+    model = make(kind)
+    model.fit(x, y, epochs=15, batch_size=200)
+""",
+}
+
+
+def test_a_registry_read_through_globals(tmp_path: Path) -> None:
+    """`globals()[kind](...)` with each class name of a star-imported settings module
+    builds that class; each model gets its embedding and the loop's settings, and a
+    second builder method nothing calls (`build_small`) is set aside, not a model."""
+    data = run_extract(write(tmp_path / "p", KERAS_BUILDERS))
+    found = {m["name"]: (layer_types(m), m["hyperparameters"]["epochs"]["value"],
+                         m["hyperparameters"]["optimizer"]["value"]) for m in data["models"]}
+    assert found == {
+        "NET_GRU": (["Embedding", "GRU", "Dense"], 15, "nadam"),
+        "NET_CNN": (["Embedding", "Conv1D", "GlobalMaxPool1D", "Dense"], 15, "nadam")}
+    assert [(a["file"], a["name"]) for a in data.get("set_aside", [])] == [
+        ("nets/gru.py", "NET_GRU")]

@@ -115,6 +115,21 @@ def references(module: ModuleInfo) -> tuple[set[str], set[str]]:
     return anywhere, top
 
 
+def attribute_names(module: ModuleInfo) -> set[str]:
+    """The names a module's code reads as attributes (`net.build_base()`: `build_base`),
+    comments and strings left out. Read with `tokenize`, never run."""
+    found: set[str] = set()
+    dot = False
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(module.source.text).readline):
+            if dot and tok.type == tokenize.NAME:
+                found.add(tok.string)
+            dot = tok.type == tokenize.OP and tok.string == "."
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        pass
+    return found
+
+
 def _logical(tokens: list[tokenize.TokenInfo], anywhere: set[str], top: set[str]) -> None:
     if not tokens or tokens[0].string in ("import", "from"):
         return

@@ -10,6 +10,7 @@ to (the handlers' view of the interpreter, `frameworks.base.Host`).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import libcst as cst
@@ -40,12 +41,14 @@ from exnet.extract.values import (
     FileHandle,
     FunctionalModel,
     FunctionRef,
+    Globals,
     IniConfig,
     Instance,
     Lambda,
     LayerObj,
     ListVal,
     Namespace,
+    Partial,
     Qualified,
     SequentialObj,
     Super,
@@ -140,6 +143,11 @@ class Calls:
             return self.call_function(callee, pos, kw, frame, line)
         if isinstance(callee, Lambda):
             return self.call_lambda(callee, pos, kw, frame)
+        if isinstance(callee, Partial) and frame.depth < MAX_DEPTH:
+            return self.call_value(callee.func, [*callee.pos, *pos], {**callee.kw, **kw},
+                                   node, replace(frame, depth=frame.depth + 1))
+        if isinstance(callee, Partial):
+            return UNKNOWN
         if isinstance(callee, Namespace):
             return callee          # `cfg = Config()` of a configuration class
         if isinstance(callee, (LayerObj, SequentialObj, Instance, FunctionalModel)):
@@ -166,6 +174,8 @@ class Calls:
             return made
         if name.startswith("builtins."):
             return self.builtin(name[9:], pos, kw, node, frame)
+        if name == "functools.partial" and pos:
+            return Partial(node, pos[0], pos[1:], kw)
         if name == "importlib.import_module" and pos and node.args:
             return self.import_by_name(pos[0], node.args[0].value, frame)
         if name == "argparse.ArgumentParser":
@@ -191,6 +201,8 @@ class Calls:
             return FileHandle(plain(pos[0]))
         if name == "dict":
             return _dict(pos, kw, line)
+        if name == "globals" and not pos and not kw:
+            return Globals(frame.module)
         if name == "super":
             if frame.self_val is None:
                 return UNKNOWN
@@ -405,6 +417,7 @@ class Calls:
                     # A builder method of a plain class (`LeNet.build()`) names the model
                     # after its class, as its author does.
                     cand.func_name = func.cls.name if func.cls is not None else func.name
+                    cand.method = func.name if func.cls is not None else None
                     break
         return result
 

@@ -81,6 +81,8 @@ _MENTIONS = [
     (re.compile(r"\bcats?[-_ ]?(?:vs\.?|and)[-_ ]?dogs?\b|\bdogs?[-_ ]?vs\.?[-_ ]?cats?\b",
                 re.I), "cats_vs_dogs"),
     (re.compile(r"\bsvhn\b", re.I), "svhn"),
+    # Stanford CS231n's 200-class, 64-pixel subset of ImageNet
+    (re.compile(r"\btiny[-_ ]?image[-_ ]?net", re.I), "tiny_imagenet"),
     (re.compile(r"\bstl[-_ ]?10\b", re.I), "stl10"),
     # Kaggle sets learners often use
     (re.compile(r"\bplant[-_ ]?village\b", re.I), "plantvillage"),

@@ -35,6 +35,7 @@ from exnet.extract.values import (
     EnumMember,
     FunctionalModel,
     FunctionRef,
+    Globals,
     Instance,
     Lambda,
     LayerObj,
@@ -395,6 +396,17 @@ class Expressions:
                 return ListVal(base.items[bounds[0]:bounds[1]])
             return Unknown(node)
         key = self.subscript_key(node, frame)
+        if isinstance(base, Globals):
+            if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+                named = self.eval(node.slice[0].slice.value, frame)
+                if isinstance(named, (ClassRef, FunctionRef)):
+                    # `globals()[GRU_NET]` of `GRU_NET = "GRU_NET"` in a star-imported
+                    # config that the class of that name shadowed here: that class
+                    return named
+            if not isinstance(key, str) or not key.isidentifier():
+                return Unknown(node)
+            module = base.module
+            return self.lookup(cst.Name(key), Frame(module, module.env, is_module=True))
         if isinstance(base, DictVal) and self.run_time_key(node, frame):
             options = [v for v in base.items.values() if _selectable(v)]
             if len(options) >= 2 and len(options) == len(base.items):

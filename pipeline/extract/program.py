@@ -138,6 +138,7 @@ class Candidate:
     line: int
     name: str | None = None
     func_name: str | None = None
+    method: str | None = None           # the builder method of a plain class that made it
 
 
 @dataclass

@@ -16,7 +16,12 @@ from typing import Any, Sequence
 
 import libcst as cst
 
-from exnet.extract.alternatives import Alternative, commented_alternatives, references
+from exnet.extract.alternatives import (
+    Alternative,
+    attribute_names,
+    commented_alternatives,
+    references,
+)
 from exnet.extract.configs import MAX_CONFIG_BYTES
 from exnet.extract.datasets import readme_mentions
 from exnet.extract.identity import TRAINING_FACTS, merge_copies
@@ -528,12 +533,22 @@ def _set_aside(ix: Interpreter, kept: list[_Group], hypers: dict[int, dict[str, 
             found[rel] = references(by_rel[rel]) if rel in by_rel else (set(), set())
         return found[rel]
 
+    attributes: dict[str, set[str]] = {}
+
     def used(group: _Group) -> bool:
         """Named by code of another file, or by module-level code of its own file: some
-        branch of the project builds it, even if not the one the defaults take."""
+        branch of the project builds it, even if not the one the defaults take. A model
+        a plain class's method builds is used when some code calls that method (an
+        alternative `build_base()` beside the `build()` the training code calls is not)."""
         name, home = _maker(group), group.first.module.rel
         if name is None:
             return False
+        method = group.first.method
+        if method is not None:
+            for rel in by_rel:
+                if rel not in attributes:
+                    attributes[rel] = attribute_names(by_rel[rel])
+            return any(method in names for names in attributes.values())
         return name in refs(home)[1] or any(name in refs(rel)[0] for rel in by_rel
                                             if rel != home)
 

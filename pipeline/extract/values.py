@@ -71,6 +71,14 @@ class Unbound(Unknown):
     method such as `v.view(b, -1)`), so how it is used decides it, never its name."""
 
 
+@dataclass(eq=False)
+class Globals(Value):
+    """`globals()` of a module: `globals()[name]` is what that name means there
+    (`globals()[model_type](...)`, a registry of the module's classes by name)."""
+
+    module: Any                               # exnet.extract.program.ModuleInfo
+
+
 @dataclass(frozen=True)
 class EnumMember:
     """`ModelType.CNN` of `class ModelType(Enum)`: the value of a Const, equal only to
@@ -90,6 +98,18 @@ class Lambda(Unknown):
     def __init__(self, node: cst.Lambda, frame: Any) -> None:
         super().__init__(node)
         self.node, self.frame = node, frame   # frame: an exnet.extract.program.Frame
+
+
+class Partial(Unknown):
+    """`functools.partial(nn.max_pool, window_shape=(2, 2))`: unknown as a value, but a
+    call of it calls the function with the arguments given first, then the call's own."""
+
+    __slots__ = ("func", "pos", "kw")
+
+    def __init__(self, node: cst.CSTNode, func: Value, pos: list[Value],
+                 kw: dict[str, Value]) -> None:
+        super().__init__(node)
+        self.func, self.pos, self.kw = func, pos, kw
 
 
 @dataclass(eq=False)

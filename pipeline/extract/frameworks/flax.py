@@ -13,6 +13,10 @@ Training: optax optimizers (`optax.adam(1e-3)`, with `optax.chain` of clipping a
 weight decay, and schedules as learning rates) and losses
 (`optax.softmax_cross_entropy`), tied to a model by `TrainState.create(apply_fn=
 model.apply, params=..., tx=...)`.
+
+Flax's NNX API (`flax.nnx`: `nnx.Module` subclasses whose `__init__` makes the
+submodules, with the input width given and `rngs=`) is read as the linen modules it
+corresponds to (`_nnx`), and `nnx.Optimizer(model, tx)` ties `tx` to the model.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from exnet.extract.values import (
     Value,
     argument,
     is_model_object,
+    plain,
     source_text,
 )
 
@@ -77,12 +82,34 @@ _OPTAX_SCHEDULES = {
 }
 
 
+_NNX = "flax.nnx."
+#: `flax.nnx` modules as their `flax.linen` counterparts: (linen name, the leading
+#: positional arguments nnx adds, nnx keyword -> linen keyword). nnx names the input
+#: width too (`nnx.Linear(784, 128, rngs=rngs)` is linen's `nn.Dense(128)`).
+_NNX_AS_LINEN: dict[str, tuple[str, int, dict[str, str]]] = {
+    "Linear": ("Dense", 1, {"out_features": "features"}),
+    "LinearGeneral": ("DenseGeneral", 1, {"out_features": "features"}),
+    "Conv": ("Conv", 1, {"out_features": "features"}),
+    "ConvTranspose": ("ConvTranspose", 1, {"out_features": "features"}),
+    "BatchNorm": ("BatchNorm", 1, {}),
+    "LayerNorm": ("LayerNorm", 1, {}),
+    "RMSNorm": ("RMSNorm", 1, {}),
+    "GroupNorm": ("GroupNorm", 1, {}),
+    "MultiHeadAttention": ("MultiHeadDotProductAttention", 0, {}),
+    "LSTMCell": ("LSTMCell", 1, {"hidden_features": "features"}),
+    "OptimizedLSTMCell": ("OptimizedLSTMCell", 1, {"hidden_features": "features"}),
+    "GRUCell": ("GRUCell", 1, {"hidden_features": "features"}),
+    "SimpleCell": ("SimpleCell", 1, {"hidden_features": "features"}),
+}
+
+
 class Flax(Framework):
     name = "flax"
     modules = ("flax", "jax", "optax")
-    model_bases = {"flax.linen.Module": "model", "flax.linen.module.Module": "model"}
+    model_bases = {"flax.linen.Module": "model", "flax.linen.module.Module": "model",
+                   "flax.nnx.Module": "model", "flax.nnx.module.Module": "model"}
     setup_methods = ("setup",)
-    model_constructors = frozenset({"flax.linen.Sequential"})
+    model_constructors = frozenset({"flax.linen.Sequential", "flax.nnx.Sequential"})
     fields_are_arguments = True
 
     def library_call(self, host: Host, name: str, pos: list[Value], kw: dict[str, Value],
@@ -90,6 +117,8 @@ class Flax(Framework):
         last = name.rsplit(".", 1)[-1]
         if name.startswith(_LINEN) and name.count(".") == 2:
             return _linen(host, last, pos, kw, node, frame)
+        if name.startswith(_NNX) and name.count(".") == 2:
+            return _nnx(host, last, pos, kw, node, frame)
         if name in _FUNCTION_TRANSFORMS:
             # `jax.grad(loss_fn)(params)` runs loss_fn: to us the transform is the function
             return pos[0] if pos and isinstance(pos[0], FunctionRef) else None
@@ -146,6 +175,33 @@ def _linen(host: Host, last: str, pos: list[Value], kw: dict[str, Value], node: 
     if last[:1].isupper() and last not in ("Module", "Variable"):
         return layers.make_layer(state, "flax", last, api, {}, node, frame)
     return None
+
+
+def _nnx(host: Host, last: str, pos: list[Value], kw: dict[str, Value], node: cst.Call,
+         frame: Frame) -> Value | None:
+    """`nnx.<Name>(...)` of Flax's NNX API, read as the linen module it corresponds to;
+    `nnx.Optimizer(model, tx)` trains `model` with the optax optimizer `tx`."""
+    kw = {k: v for k, v in kw.items() if k != "rngs"}
+    if last == "Optimizer":
+        model, tx = argument(pos, kw, 0, "model"), argument(pos, kw, 1, "tx")
+        if isinstance(tx, Tagged) and tx.kind == "optimizer":
+            owner = model if model is not None and is_model_object(model) else None
+            hp.emit_optimizer(host.state, tx, node, frame, owner,
+                              rank=0 if owner is not None else 1)
+        return None
+    if last == "Sequential":   # `nnx.Sequential(*layers)`: linen's takes a list
+        return _sequential(host, [ListVal(list(pos))], {}, node, frame)
+    if last in _NNX_AS_LINEN:
+        linen, extra, renamed = _NNX_AS_LINEN[last]
+        # the input width is dropped only when it is there: `nnx.Conv(32, (3, 3))`, written
+        # in linen's style, has none (its second argument is the kernel)
+        written = len(pos) - (1 if last.startswith("Conv") and len(pos) == 2 and
+                              isinstance(plain(pos[1]), (list, tuple)) else 0)
+        pos = pos[extra:] if written > extra else pos
+        kw = {renamed.get(k, k): v for k, v in kw.items()
+              if k not in ("in_features", "num_features")}
+        last = linen
+    return _linen(host, last, pos, kw, node, frame)
 
 
 def _ranked(host: Host, last: str, api: str, table: dict[str, vocab.Kind],

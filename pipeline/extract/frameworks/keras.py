@@ -143,7 +143,9 @@ def _keras_layer(host: Host, name: str, last: str, api: str, pos: list[Value],
             state.add_candidate(seq, frame.module, seq.line)
         return seq
     if name in _MODEL_NAMES:
-        deps = layers.deps_of(kw.get("outputs", pos[1] if len(pos) > 1 else None))
+        # (Keras 1 spelled the keywords `input=` and `output=`)
+        outputs = kw.get("outputs", kw.get("output", pos[1] if len(pos) > 1 else None))
+        deps = layers.deps_of(outputs)
         if deps is None:
             return None
         model = FunctionalModel(deps, frame.module.line(node), api, layers.site(frame, node))

@@ -31,14 +31,14 @@ TEXT_DATASETS = frozenset({
     "dbpedia", "yahoo_answers", "trec", "spam", "sms_spam", "jigsaw_toxic", "fake_news",
     "amazon_reviews", "rotten_tomatoes", "emotion", "snli", "mnli", "cola", "clinc150",
     "sarcasm_headlines", "bbc_news", "sst", "review_polarity", "news_category",
-    "hate_speech_offensive", "tatoeba",
+    "hate_speech_offensive", "tatoeba", "twitter_airline_sentiment", "news_aggregator",
 })
 IMAGE_DATASETS = frozenset({
     "mnist", "fashion_mnist", "cifar10", "cifar100", "cats_vs_dogs", "flowers", "svhn",
     "imagenet", "stl10", "emnist", "kmnist", "caltech101", "food101", "oxford_pets", "ham10000",
     "plantvillage", "brain_tumor_mri", "chest_xray", "breakhis", "tf_flowers", "flowers102",
     "malaria", "eurosat", "gtsrb", "fer2013", "fruits360", "intel_image", "stanford_cars",
-    "tiny_imagenet",
+    "tiny_imagenet", "hymenoptera",
 })
 TEXT_LAYERS = frozenset({"Embedding", "TextVectorization"})
 GROWING = frozenset({"ConvTranspose2D", "Conv2DTranspose", "ConvTranspose1D",

@@ -174,7 +174,12 @@ def test_readme_mentions_of_kaggle_sets_learners_use() -> None:
     assert readme_mentions("Sentences from Tatoeba in 12 languages\n") == [("tatoeba", 1)]
     assert canonical_dataset("./stanford_car_dataset/car_data/") == "stanford_cars"
     assert canonical_dataset("tiny-imagenet-200/train") == "tiny_imagenet"
-    assert "tatoeba" in TEXT_DATASETS and {"stanford_cars", "tiny_imagenet"} <= IMAGE_DATASETS
+    assert canonical_dataset("data/hymenoptera_data/train") == "hymenoptera"
+    assert canonical_dataset("data/uci-news-aggregator.csv") == "news_aggregator"
+    assert readme_mentions("Twitter US Airline Sentiment from Kaggle\n") == [
+        ("twitter_airline_sentiment", 1), ("twitter", 1)]
+    assert {"tatoeba", "twitter_airline_sentiment", "news_aggregator"} <= TEXT_DATASETS
+    assert {"stanford_cars", "tiny_imagenet", "hymenoptera"} <= IMAGE_DATASETS
     # each id is known to the task check, on the right side
     assert {"emotion", "sarcasm_headlines"} <= TEXT_DATASETS
     assert {"plantvillage", "brain_tumor_mri", "chest_xray", "breakhis", "malaria",

@@ -651,3 +651,73 @@ def test_timm_losses_for_soft_targets_are_cross_entropy(tmp_path) -> None:
         "        criterion(model(x), y).backward()\n"
         "        optimizer.step()\n")})
     assert facts(find_model(result, "Net"))["loss"] == "cross_entropy"
+
+
+def test_options_passed_as_keywords_through_vars(tmp_path) -> None:
+    """`train(**vars(parser.parse_args()))`: each option reaches the parameter of its
+    name, with its default."""
+    result = _write(tmp_path, {"train.py": NET + (
+        "import argparse\n\n\n"
+        "def train(batch, epochs, rate):\n"
+        "    loader = torch.utils.data.DataLoader(data, batch_size=batch, shuffle=True)\n"
+        "    model = Net()\n"
+        "    opt = torch.optim.Adam(model.parameters(), lr=rate)\n"
+        "    for epoch in range(epochs):\n"
+        "        for x, y in loader:\n"
+        "            opt.zero_grad()\n"
+        "            nn.functional.nll_loss(model(x), y).backward()\n"
+        "            opt.step()\n\n\n"
+        "if __name__ == '__main__':\n"
+        "    parser = argparse.ArgumentParser()\n"
+        "    parser.add_argument('--batch', type=int, default=48)\n"
+        "    parser.add_argument('--epochs', type=int, default=6)\n"
+        "    parser.add_argument('--rate', type=float, default=5e-4)\n"
+        "    train(**vars(parser.parse_args()))\n")})
+    assert facts(find_model(result, "Net")) == {
+        "batch_size": 48, "epochs": 6, "learning_rate": 5e-4, "optimizer": "adam",
+        "loss": "nll"}
+
+
+def test_loaders_made_by_a_dict_comprehension(tmp_path) -> None:
+    """`{x: DataLoader(sets[x], batch_size=8, ...) for x in ["train", "val"]}` and a
+    loop over the phases, as in PyTorch's transfer-learning tutorial: the training
+    loader's batch size; a function that trains the model it is given and returns it
+    does not name the model."""
+    result = _write(tmp_path, {"finetune.py": (
+        "import torch\nimport torchvision\n\n\n"
+        "def fit(net, loaders, optimizer, criterion, epochs):\n"
+        "    for epoch in range(epochs):\n"
+        "        for phase in ['train', 'val']:\n"
+        "            for x, y in loaders[phase]:\n"
+        "                optimizer.zero_grad()\n"
+        "                criterion(net(x), y).backward()\n"
+        "                optimizer.step()\n"
+        "    return net\n\n\n"
+        "sets = {x: torchvision.datasets.ImageFolder('data/' + x) for x in ['train', 'val']}\n"
+        "loaders = {x: torch.utils.data.DataLoader(sets[x], batch_size=8, shuffle=True)\n"
+        "           for x in ['train', 'val']}\n"
+        "backbone = torchvision.models.resnet18(weights='DEFAULT')\n"
+        "backbone.fc = torch.nn.Linear(512, 2)\n"
+        "sgd = torch.optim.SGD(backbone.parameters(), lr=0.001, momentum=0.9)\n"
+        "backbone = fit(backbone, loaders, sgd, torch.nn.CrossEntropyLoss(), 9)\n")})
+    [model] = result["models"]
+    assert model["name"] == "backbone"
+    assert facts(model) == {"batch_size": 8, "epochs": 9, "learning_rate": 0.001,
+                            "momentum": 0.9, "optimizer": "sgd", "loss": "cross_entropy"}
+
+
+def test_pytorch_0_3_async_keyword_is_read(tmp_path) -> None:
+    """`target.cuda(async=True)` (PyTorch before 0.4, not Python since 3.7) no longer
+    makes the file a syntax error; lines keep their numbers."""
+    result = _write(tmp_path, {"main.py": NET + (
+        "model = Net()\n"
+        "opt = torch.optim.SGD(model.parameters(), lr=0.05)\n"
+        "for epoch in range(3):\n"
+        "    for x, y in loader:\n"
+        "        y = y.cuda(async=True)\n"
+        "        opt.zero_grad()\n"
+        "        nn.functional.cross_entropy(model(x), y).backward()\n"
+        "        opt.step()\n")})
+    model = find_model(result, "Net")
+    assert facts(model)["epochs"] == 3
+    assert model["hyperparameters"]["learning_rate"]["line"] == 15

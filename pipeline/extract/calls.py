@@ -203,6 +203,9 @@ class Calls:
             return _dict(pos, kw, line)
         if name == "globals" and not pos and not kw:
             return Globals(frame.module)
+        if name == "vars" and len(pos) == 1 and isinstance(pos[0], Namespace):
+            # `train(**vars(parser.parse_args()))`: the options as keyword arguments
+            return DictVal(dict(pos[0].attrs), line)
         if name == "super":
             if frame.self_val is None:
                 return UNKNOWN
@@ -409,10 +412,13 @@ class Calls:
             env[params[0].name.value] = ClassRef(func.cls)   # `cls` in a classmethod
         in_model = frame.in_model or (self_val is not None and self_val.cls.framework is not None)
         local = Frame(func.module, env, self_val, func.cls, in_model, func, None, frame.depth + 1)
+        made = len(self.state.candidates)
         self.evaluator.exec_block(func.node.body.body, local)
         result = local.returned if local.returned is not None else UNKNOWN
         if func.cls is None or func.cls.framework is None:
-            for cand in reversed(self.state.candidates[-50:]):
+            # (only a model made in this call: `train_model(model)` returning the model
+            # it was given does not name it)
+            for cand in reversed(self.state.candidates[made:][-50:]):
                 if cand.obj is result and cand.func_name is None:
                     # A builder method of a plain class (`LeNet.build()`) names the model
                     # after its class, as its author does.

@@ -51,6 +51,9 @@ _MENTIONS = [
     (re.compile(r"\bemotions?[-_ ](?:dataset|for[-_ ]nlp)", re.I), "emotion"),
     (re.compile(r"\bsarcasm[-_ ]?headlines?|\bheadlines?[-_ ]dataset[-_ ]for[-_ ]sarcasm",
                 re.I), "sarcasm_headlines"),
+    # Kaggle's "Twitter US Airline Sentiment" (Tweets.csv, airline_sentiment column)
+    (re.compile(r"\b(?:us[-_ ])?airline[-_ ]sentiment|\bairline[-_ ]tweets", re.I),
+     "twitter_airline_sentiment"),
     (re.compile(r"sentiment140|\btwitter\b|\btweets?\b", re.I), "twitter"),
     (re.compile(r"20[-_ ]?news[-_ ]?groups?", re.I), "20newsgroups"),
     (re.compile(r"\bfashion[-_ ]?mnist\b", re.I), "fashion_mnist"),
@@ -76,11 +79,15 @@ _MENTIONS = [
     # Li and Roth's question classification set (TREC-6, TREC-50)
     (re.compile(r"\btrec(?:[-_ ]?(?:6|50|qa|question))?\b", re.I), "trec"),
     (re.compile(r"\bnews[-_ ]?category[-_ ]?dataset", re.I), "news_category"),
+    # UCI's News Aggregator (422,000 headlines in four categories)
+    (re.compile(r"\buci[-_ ]news|\bnews[-_ ]aggregator", re.I), "news_aggregator"),
     # Davidson et al.'s tweets, Kaggle's "hate speech and offensive language dataset"
     (re.compile(r"\bhate[-_ ]?speech[-_ ]?and[-_ ]?offensive", re.I), "hate_speech_offensive"),
     (re.compile(r"\bcats?[-_ ]?(?:vs\.?|and)[-_ ]?dogs?\b|\bdogs?[-_ ]?vs\.?[-_ ]?cats?\b",
                 re.I), "cats_vs_dogs"),
     (re.compile(r"\bsvhn\b", re.I), "svhn"),
+    # the ants and bees of PyTorch's transfer-learning tutorial
+    (re.compile(r"\bhymenoptera", re.I), "hymenoptera"),
     # Stanford CS231n's 200-class, 64-pixel subset of ImageNet
     (re.compile(r"\btiny[-_ ]?image[-_ ]?net", re.I), "tiny_imagenet"),
     (re.compile(r"\bstl[-_ ]?10\b", re.I), "stl10"),

@@ -129,6 +129,8 @@ class Expressions:
             return self.dict_literal(node, frame)
         if isinstance(node, (cst.ListComp, cst.GeneratorExp, cst.SetComp)):
             return self.comprehension(node, frame)
+        if isinstance(node, cst.DictComp):
+            return self.dict_comprehension(node, frame)
         if isinstance(node, cst.IfExp):
             test = self.eval(node.test, frame)
             if isinstance(test, Const) and not test.value:
@@ -227,6 +229,23 @@ class Expressions:
             self.evaluator.assign(loop.target, item, local)
             out.append(self.eval(node.elt, local))
         return ListVal(out, frame.module.line(node))
+
+    def dict_comprehension(self, node: cst.DictComp, frame: Frame) -> DictVal:
+        """`{x: DataLoader(sets[x], batch_size=4) for x in ["train", "val"]}` (PyTorch's
+        transfer-learning tutorial): a dict of each key's value."""
+        loop = node.for_in
+        items = self.evaluator.iter_items(self.eval(loop.iter, frame), loop.iter) or []
+        local = Frame(frame.module, dict(frame.env), frame.self_val, frame.cls, frame.in_model,
+                      frame.function, None, frame.depth, False)
+        out: dict[str | int, Value] = {}
+        for item in items[:MAX_SEQUENCE]:
+            self.evaluator.assign(loop.target, item, local)
+            key = self.eval(node.key, local)
+            value = self.eval(node.value, local)
+            if isinstance(key, Const) and isinstance(key.value, (str, int)) and \
+                    not isinstance(key.value, bool):
+                out[key.value] = value
+        return DictVal(out, frame.module.line(node))
 
     def library_name(self, node: cst.BaseExpression, frame: Frame) -> str | None:
         """The qualified library name a dotted expression denotes (`nn.Sequential` ->

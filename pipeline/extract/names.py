@@ -44,7 +44,7 @@ BUILTINS = frozenset({
     "range", "len", "list", "tuple", "dict", "int", "float", "str", "bool", "enumerate",
     "zip", "print", "super", "min", "max", "abs", "round", "sum", "sorted", "reversed",
     "getattr", "setattr", "isinstance", "open", "map", "filter", "iter", "next", "type",
-    "globals",
+    "globals", "vars",
 })
 
 # Spellings of the same module, folded so that one table of names serves all of them.

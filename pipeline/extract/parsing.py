@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import dataclasses
 import functools
 import re
 import sys
@@ -35,6 +36,7 @@ MAX_NODES = 50_000         # syntax nodes per file; the largest of 1,646 real fi
 MAX_LINES = 50_000         # lines per file or notebook; learners' files have a few thousand
 MAX_ITEMS = 20_000         # commas per file (literal items); an embedded data table is not a model
 
+_ASYNC_ARGUMENT = re.compile(r"(?<=[(,\s])async\s*=(?!=)")
 _MAGIC_LINE = re.compile(r"^[ \t]*[%!][ \t]*\w", re.M)   # `!pip install`, `! pip install`
 #: Python 2 constructs, as a person would name them, by the pattern that shows them.
 _PY2_CONSTRUCTS = (
@@ -140,6 +142,13 @@ def parse(source: Source) -> tuple[ModuleInfo, list[str]]:
         text = "\n".join(blank_magics(source.text.split("\n")))
         if gate(text) is None:
             source, refused = Source(source.rel, text), None
+    if refused is not None and refused.startswith("syntax error") and \
+            _ASYNC_ARGUMENT.search(source.text):
+        # PyTorch before 0.4 spelled `non_blocking` as `.cuda(async=True)`, which no
+        # Python since 3.7 parses: the keyword is renamed, every line keeps its place.
+        text = _ASYNC_ARGUMENT.sub("async_=", source.text)
+        if gate(text) is None:
+            source, refused = dataclasses.replace(source, text=text), None
     if refused is not None:
         if not source.is_notebook or refused.startswith("too large"):
             raise Unreadable(refused)

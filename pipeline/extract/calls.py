@@ -412,13 +412,12 @@ class Calls:
             env[params[0].name.value] = ClassRef(func.cls)   # `cls` in a classmethod
         in_model = frame.in_model or (self_val is not None and self_val.cls.framework is not None)
         local = Frame(func.module, env, self_val, func.cls, in_model, func, None, frame.depth + 1)
-        made = len(self.state.candidates)
         self.evaluator.exec_block(func.node.body.body, local)
         result = local.returned if local.returned is not None else UNKNOWN
-        if func.cls is None or func.cls.framework is None:
-            # (only a model made in this call: `train_model(model)` returning the model
-            # it was given does not name it)
-            for cand in reversed(self.state.candidates[made:][-50:]):
+        given = any(v is result for v in [*pos, *kw.values()])
+        if (func.cls is None or func.cls.framework is None) and not given:
+            # (`train_model(model)` returning the model it was given does not name it)
+            for cand in reversed(self.state.candidates[-50:]):
                 if cand.obj is result and cand.func_name is None:
                     # A builder method of a plain class (`LeNet.build()`) names the model
                     # after its class, as its author does.

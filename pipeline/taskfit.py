@@ -32,6 +32,7 @@ TEXT_DATASETS = frozenset({
     "amazon_reviews", "rotten_tomatoes", "emotion", "snli", "mnli", "cola", "clinc150",
     "sarcasm_headlines", "bbc_news", "sst", "review_polarity", "news_category",
     "hate_speech_offensive", "tatoeba", "twitter_airline_sentiment", "news_aggregator",
+    "financial_phrasebank",
 })
 IMAGE_DATASETS = frozenset({
     "mnist", "fashion_mnist", "cifar10", "cifar100", "cats_vs_dogs", "flowers", "svhn",

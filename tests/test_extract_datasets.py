@@ -175,10 +175,13 @@ def test_readme_mentions_of_kaggle_sets_learners_use() -> None:
     assert canonical_dataset("./stanford_car_dataset/car_data/") == "stanford_cars"
     assert canonical_dataset("tiny-imagenet-200/train") == "tiny_imagenet"
     assert canonical_dataset("data/hymenoptera_data/train") == "hymenoptera"
+    assert readme_mentions("Financial PhraseBank, about 4,800 sentences\n") == [
+        ("financial_phrasebank", 1)]
     assert canonical_dataset("data/uci-news-aggregator.csv") == "news_aggregator"
     assert readme_mentions("Twitter US Airline Sentiment from Kaggle\n") == [
         ("twitter_airline_sentiment", 1), ("twitter", 1)]
-    assert {"tatoeba", "twitter_airline_sentiment", "news_aggregator"} <= TEXT_DATASETS
+    assert {"tatoeba", "twitter_airline_sentiment", "news_aggregator",
+            "financial_phrasebank"} <= TEXT_DATASETS
     assert {"stanford_cars", "tiny_imagenet", "hymenoptera"} <= IMAGE_DATASETS
     # each id is known to the task check, on the right side
     assert {"emotion", "sarcasm_headlines"} <= TEXT_DATASETS

@@ -721,3 +721,36 @@ def test_pytorch_0_3_async_keyword_is_read(tmp_path) -> None:
     model = find_model(result, "Net")
     assert facts(model)["epochs"] == 3
     assert model["hyperparameters"]["learning_rate"]["line"] == 15
+
+
+def test_a_loss_made_in_a_lightning_module_is_its_own(tmp_path) -> None:
+    """`F.cross_entropy` in a LightningModule's `training_step`, and a criterion its
+    `__init__` keeps, belong to the network it wraps, even when the wrapper lives in a
+    file of its own and the project has other files with other models."""
+    wrapper = ("import torch\nimport pytorch_lightning as pl\n\n\n"
+               "class Task(pl.LightningModule):\n"
+               "    def __init__(self, net, rate):\n"
+               "        super().__init__()\n"
+               "        self.net = net\n"
+               "        self.rate = rate\n{criterion}\n"
+               "    def forward(self, x):\n"
+               "        return self.net(x)\n\n"
+               "    def training_step(self, batch, batch_idx):\n"
+               "        x, y = batch\n"
+               "        return {loss}\n\n"
+               "    def configure_optimizers(self):\n"
+               "        return torch.optim.Adam(self.parameters(), lr=self.rate)\n")
+    for criterion, loss, expected in (
+            ("", "torch.nn.functional.cross_entropy(self(x), y)", "cross_entropy"),
+            ("        self.criterion = torch.nn.NLLLoss()\n", "self.criterion(self(x), y)",
+             "nll")):
+        root = tmp_path / expected
+        result = _write(root, {
+            "nets.py": NET,
+            "trainer/__init__.py": "",
+            "trainer/task.py": wrapper.format(criterion=criterion, loss=loss),
+            "other.py": net("Other", 7) + "other = Other()\n",
+            "main.py": ("import pytorch_lightning as pl\nfrom nets import Net\n"
+                        "from trainer.task import Task\n\n"
+                        "pl.Trainer(max_epochs=4).fit(Task(Net(), 0.01))\n")})
+        assert facts(find_model(result, "Net"))["loss"] == expected

@@ -297,3 +297,29 @@ def test_configuration_keys_read_as_attributes(tmp_path: Path) -> None:
     model = run_extract(tmp_path)["models"][0]
     assert values(model)["learning_rate"] == (0.03, "train.yaml", 2, "config")
     assert values(model)["epochs"] == (4, "train.yaml", 3, "config")
+
+
+def test_a_config_opened_through_pathlib(tmp_path: Path) -> None:
+    """`with (Path("config") / "train.yaml").open() as f: yaml.safe_load(f)` reads the
+    file, as `open("config/train.yaml")` does; so does `os.path.join`."""
+    write(tmp_path, {
+        "config/train.yaml": "rate: 0.004\nrounds: 11\n",
+        "config/extra.yaml": "batch: 24\n",
+        "fit.py": ("import os\nfrom pathlib import Path\n\nimport torch\nimport torch.nn as nn\n"
+                   "import yaml\n\n"
+                   "with (Path('config') / 'train.yaml').open('r') as f:\n"
+                   "    cfg = yaml.safe_load(f)\n"
+                   "extra = yaml.safe_load(open(os.path.join('config', 'extra.yaml')))\n"
+                   "net = nn.Sequential(nn.Linear(6, 2))\n"
+                   "opt = torch.optim.Adam(net.parameters(), lr=cfg['rate'])\n"
+                   "loader = torch.utils.data.DataLoader(data, batch_size=extra['batch'])\n"
+                   "for epoch in range(cfg['rounds']):\n"
+                   "    for x, y in loader:\n"
+                   "        opt.zero_grad()\n"
+                   "        nn.functional.cross_entropy(net(x), y).backward()\n"
+                   "        opt.step()\n"),
+    })
+    model = run_extract(tmp_path)["models"][0]
+    assert values(model)["learning_rate"] == (0.004, "config/train.yaml", 1, "config")
+    assert values(model)["epochs"] == (11, "config/train.yaml", 2, "config")
+    assert values(model)["batch_size"] == (24, "config/extra.yaml", 1, "config")

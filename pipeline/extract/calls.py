@@ -176,6 +176,14 @@ class Calls:
             return self.builtin(name[9:], pos, kw, node, frame)
         if name == "functools.partial" and pos:
             return Partial(node, pos[0], pos[1:], kw)
+        if name in ("pathlib.Path", "pathlib.PurePath", "os.path.join") and pos and \
+                all(isinstance(plain(v), str) for v in pos) and \
+                sum(len(plain(v)) for v in pos) < 10_000:
+            # a path as its string: `Path("config") / "c.yaml"`, `.open()` reads it
+            parts = [plain(v) for v in pos]
+            joined = "/".join(part.rstrip("/") for part in parts[:-1]) + \
+                ("/" if len(parts) > 1 else "") + parts[-1]
+            return Const(joined, line=pos[0].line if isinstance(pos[0], Const) else 0)
         if name == "importlib.import_module" and pos and node.args:
             return self.import_by_name(pos[0], node.args[0].value, frame)
         if name == "argparse.ArgumentParser":
@@ -222,6 +230,9 @@ class Calls:
             loops = self.state.loops
             self.state.step_loops.append(max((k for k, data in enumerate(loops) if data),
                                              default=-1))
+        if isinstance(receiver, Const) and isinstance(receiver.value, str) and \
+                method in ("open", "read_text"):
+            return FileHandle(receiver.value)   # `Path("config.yaml").open()`
         datasets.on_reader_method(self.state, method, pos, kw, node, frame)
         hooked = frameworks.training_method(self.host, receiver, method, pos, kw, node, frame)
         if hooked is not None:

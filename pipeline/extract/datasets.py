@@ -36,6 +36,7 @@ _LOADERS = {
     "sentiment140": "twitter", "glue": "glue", "multinli": "mnli", "snli": "snli",
     "bostonhousing": "boston_housing", "oxfordflowers102": "flowers102", "food101": "food101",
     "eurosat": "eurosat", "gtsrb": "gtsrb", "stanfordcars": "stanford_cars",
+    "financialphrasebank": "financial_phrasebank",
 }
 #: Words in file names and README text -> dataset id (checked in this order).
 _MENTIONS = [
@@ -79,6 +80,9 @@ _MENTIONS = [
     # Li and Roth's question classification set (TREC-6, TREC-50)
     (re.compile(r"\btrec(?:[-_ ]?(?:6|50|qa|question))?\b", re.I), "trec"),
     (re.compile(r"\bnews[-_ ]?category[-_ ]?dataset", re.I), "news_category"),
+    # Malo et al.'s Financial PhraseBank (Kaggle's "sentiment analysis for financial news")
+    (re.compile(r"financial[-_ ]?phrase[-_ ]?bank|sentiment[-_ ]analysis[-_ ]for[-_ ]financial"
+                r"[-_ ]news", re.I), "financial_phrasebank"),
     # UCI's News Aggregator (422,000 headlines in four categories)
     (re.compile(r"\buci[-_ ]news|\bnews[-_ ]aggregator", re.I), "news_aggregator"),
     # Davidson et al.'s tweets, Kaggle's "hate speech and offensive language dataset"

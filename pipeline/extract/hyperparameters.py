@@ -157,6 +157,10 @@ def emit(state: State, name: str, value: Value | None, node: cst.CSTNode, frame:
         return
     if target is not None and not is_model_object(target):
         target = None
+    if target is None and name == "loss" and is_model_object(frame.self_val):
+        # a loss made in a model's own methods (`self.criterion = nn.CrossEntropyLoss()`,
+        # `F.cross_entropy(...)` in a LightningModule's `training_step`) is that model's
+        target = frame.self_val
     if rank is None:
         rank = 0 if target is not None else 1
     module = frame.module

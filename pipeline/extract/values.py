@@ -398,6 +398,10 @@ def arithmetic(op: cst.BaseBinaryOp, a: Any, b: Any) -> tuple[bool, Any]:
                 return (len(result) < 10_000 if isinstance(result, (str, tuple)) else True,
                         result)
             return False, None
+        if isinstance(op, cst.Divide) and isinstance(a, str) and isinstance(b, str) and \
+                len(a) + len(b) < 10_000:
+            # no str divides another: `Path("config") / "train.yaml"` joins paths
+            return True, f"{a.rstrip('/')}/{b.lstrip('/')}" if a else b
         if not (_is_number(a) and _is_number(b)):
             return False, None
         if isinstance(op, cst.Subtract):

@@ -55,6 +55,8 @@ NAMES = (
     (r"\bhymenoptera", "hymenoptera"),
     (r"\b(?:us[-_ ])?airline[-_ ]sentiment|\bairline[-_ ]tweets", "twitter_airline_sentiment"),
     (r"\buci[-_ ]news|\bnews[-_ ]aggregator", "news_aggregator"),
+    (r"financial[-_ ]?phrase[-_ ]?bank|sentiment[-_ ]analysis[-_ ]for[-_ ]financial[-_ ]news",
+     "financial_phrasebank"),
     (r"\bbrain[-_ ]?tumou?rs?\b", "brain_tumor_mri"),
     (r"\bchest[-_ ]?x[-_ ]?rays?\b", "chest_xray"),
     (r"\bbreakhis", "breakhis"),

@@ -157,9 +157,12 @@ def emit(state: State, name: str, value: Value | None, node: cst.CSTNode, frame:
         return
     if target is not None and not is_model_object(target):
         target = None
-    if target is None and name == "loss" and is_model_object(frame.self_val):
-        # a loss made in a model's own methods (`self.criterion = nn.CrossEntropyLoss()`,
-        # `F.cross_entropy(...)` in a LightningModule's `training_step`) is that model's
+    if target is None and name == "loss" and frame.self_val is not None and \
+            frame.self_val.cls.framework is not None and \
+            frame.self_val.cls.method("training_step") is not None:
+        # a loss made in the methods of a model that trains itself (a LightningModule's
+        # `self.criterion = nn.CrossEntropyLoss()`, `F.cross_entropy` in its
+        # `training_step`) is that model's; a loss module's own inner loss is not
         target = frame.self_val
     if rank is None:
         rank = 0 if target is not None else 1

@@ -175,6 +175,7 @@ def test_readme_mentions_of_kaggle_sets_learners_use() -> None:
     assert canonical_dataset("./stanford_car_dataset/car_data/") == "stanford_cars"
     assert canonical_dataset("tiny-imagenet-200/train") == "tiny_imagenet"
     assert canonical_dataset("data/hymenoptera_data/train") == "hymenoptera"
+    assert canonical_dataset("/content/drive/Skin Cancer/hmnist_28_28_RGB.csv") == "ham10000"
     assert readme_mentions("Financial PhraseBank, about 4,800 sentences\n") == [
         ("financial_phrasebank", 1)]
     assert canonical_dataset("data/uci-news-aggregator.csv") == "news_aggregator"
@@ -278,3 +279,22 @@ def test_a_hub_dataset_outside_the_vocabulary_is_its_own_id() -> None:
     assert hub_dataset("my-org/news.v2") == "news_v2"
     assert [hub_dataset(n) for n in ("csv", "imagefolder", "data/train", "./reviews.csv",
                                      "/abs/path")] == [None] * 5
+
+
+def test_a_dataset_class_from_a_module_missing_from_the_repository(tmp_path) -> None:
+    """`from tools.loaders import CIFAR10` where tools/ is not in the repository, then
+    `CIFAR10(root=..., train=True)`: the dataset its name says, as torchvision's."""
+    from extract_helpers import run_extract, write
+
+    data = run_extract(write(tmp_path, {"train.py": (
+        "import torch\nimport torch.nn as nn\nfrom tools.loaders import CIFAR10\n\n"
+        "trainset = CIFAR10(root='./data', train=True, transform=None)\n"
+        "loader = torch.utils.data.DataLoader(trainset, batch_size=32, shuffle=True)\n"
+        "net = nn.Sequential(nn.Flatten(), nn.Linear(3072, 10))\n"
+        "opt = torch.optim.SGD(net.parameters(), lr=0.1)\n"
+        "for epoch in range(2):\n"
+        "    for x, y in loader:\n"
+        "        opt.zero_grad()\n"
+        "        nn.functional.cross_entropy(net(x), y).backward()\n"
+        "        opt.step()\n")}))
+    assert data["models"][0]["datasets"] == ["cifar10"]

@@ -496,3 +496,41 @@ def test_a_registry_read_through_globals(tmp_path: Path) -> None:
         "NET_CNN": (["Embedding", "Conv1D", "GlobalMaxPool1D", "Dense"], 15, "nadam")}
     assert [(a["file"], a["name"]) for a in data.get("set_aside", [])] == [
         ("nets/gru.py", "NET_GRU")]
+
+
+def test_a_registry_of_tuples_and_a_project_optimizer(tmp_path: Path) -> None:
+    """`MODELS[args["arch"]][0](...)` of `{"small": (small_net, 32), ...}` picks any
+    builder at run time; `class Lookahead(Optimizer)` copied into the project is an
+    optimizer of its class's name; `default='40'` with `type=int` is the number 40."""
+    data = run_extract(write(tmp_path / "p", {
+        "nets.py": ("import torch.nn as nn\n\n\n"
+                    "def small_net(classes):\n"
+                    "    return nn.Sequential(nn.Flatten(), nn.Linear(784, classes))\n\n\n"
+                    "def wide_net(classes):\n"
+                    "    return nn.Sequential(nn.Flatten(), nn.Linear(784, 512), nn.ReLU(),\n"
+                    "                         nn.Linear(512, classes))\n\n\n"
+                    "MODELS = {'small': (small_net, 32), 'wide': (wide_net, 64)}\n"),
+        "optim_utils.py": ("from torch.optim.optimizer import Optimizer\n\n\n"
+                           "class Lookahead(Optimizer):\n"
+                           "    def __init__(self, params, lr=1e-3, k=5):\n"
+                           "        super().__init__(params, dict(lr=lr, k=k))\n"),
+        "train.py": ("import argparse\nimport torch\nfrom nets import MODELS\n"
+                     "from optim_utils import Lookahead\n\n"
+                     "parser = argparse.ArgumentParser()\n"
+                     "parser.add_argument('--arch', default='small')\n"
+                     "parser.add_argument('--epochs', type=int, default='40')\n"
+                     "args = vars(parser.parse_args())\n"
+                     "net = MODELS[args['arch']][0](10)\n"
+                     "opt = Lookahead(net.parameters(), lr=0.02)\n"
+                     "for epoch in range(args['epochs']):\n"
+                     "    for x, y in loader:\n"
+                     "        opt.zero_grad()\n"
+                     "        torch.nn.functional.cross_entropy(net(x), y).backward()\n"
+                     "        opt.step()\n"),
+    }))
+    found = {tuple(layer_types(m)): {k: v["value"] for k, v in m["hyperparameters"].items()}
+             for m in data["models"]}
+    settings = {"optimizer": "lookahead", "learning_rate": 0.02, "epochs": 40,
+                "loss": "cross_entropy"}
+    assert found == {("Flatten", "Dense"): settings,
+                     ("Flatten", "Dense", "Activation", "Dense"): settings}

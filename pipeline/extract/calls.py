@@ -128,6 +128,14 @@ class Calls:
         if isinstance(callee, Qualified):
             return self.library_call(callee.name, pos, kw, node, frame)
         if isinstance(callee, ClassRef):
+            base = _optimizer_base(callee.cls)
+            if base is not None:
+                # a project's own optimizer (`class RAdam(Optimizer)` copied into utils/):
+                # an optimizer of its class's name, made as the framework's are
+                made = frameworks.library_call(self.host, f"{base}.{callee.cls.name}", pos,
+                                               kw, node, frame)
+                if made is not None:
+                    return made
             chosen = _model_choice(pos, kw) if callee.cls.framework is not None and \
                 not frame.in_model else None
             if chosen is not None:
@@ -628,6 +636,22 @@ def _is_dataclass(cls: ClassInfo) -> bool:
     bases = (cls.module.imports.qualify(b) or "" for b in cls.base_names)
     return any(q.startswith(("pydantic.", "pydantic_settings.")) or q == "typing.NamedTuple"
                for q in bases)
+
+
+#: Optimizer base classes (folded names) -> the module whose optimizers a subclass joins.
+_OPTIMIZER_BASES = {"torch.optim.Optimizer": "torch.optim",
+                    "torch.optim.optimizer.Optimizer": "torch.optim",
+                    "keras.optimizers.Optimizer": "keras.optimizers"}
+
+
+def _optimizer_base(cls: ClassInfo) -> str | None:
+    """The optimizer module of a project class that subclasses a framework's optimizer
+    base (`class RAdam(Optimizer)` with `from torch.optim.optimizer import Optimizer`)."""
+    for base in cls.base_names:
+        found = _OPTIMIZER_BASES.get(cls.module.imports.qualify(base) or "")
+        if found is not None:
+            return found
+    return None
 
 
 def _model_choice(pos: list[Value], kw: dict[str, Value]) -> tuple[int | str, Choice] | None:

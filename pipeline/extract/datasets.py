@@ -58,7 +58,8 @@ _MENTIONS = [
     (re.compile(r"sentiment140|\btwitter\b|\btweets?\b", re.I), "twitter"),
     (re.compile(r"20[-_ ]?news[-_ ]?groups?", re.I), "20newsgroups"),
     (re.compile(r"\bfashion[-_ ]?mnist\b", re.I), "fashion_mnist"),
-    (re.compile(r"\bham[-_ ]?10000\b", re.I), "ham10000"),
+    # (Kaggle's copy ships the images as hmnist_28_28_RGB.csv and the like)
+    (re.compile(r"\bham[-_ ]?10000\b|\bhmnist_\d+_\d+", re.I), "ham10000"),
     # not "skin-cancer-mnist-ham10000" (a Kaggle name) nor "kmnist"/"emnist"
     (re.compile(r"(?<!fashion[-_ ])(?<!fashion)(?<![\w-])mnist(?![\w-])", re.I), "mnist"),
     # Kaggle's "Digit Recognizer" competition is MNIST in CSV files
@@ -113,6 +114,9 @@ _MENTIONS = [
     (re.compile(r"\bchest[-_ ]?x[-_ ]?rays?\b", re.I), "chest_xray"),
     (re.compile(r"\bbreakhis", re.I), "breakhis"),
 ]
+#: Keywords a dataset class is made with.
+_DATASET_KEYWORDS = ("root", "train", "download", "transform", "csv_file", "split",
+                     "data_dir", "root_dir")
 _FILE_READERS = ("read_csv", "read_table", "read_json", "read_excel", "read_parquet",
                  "open", "ImageFolder", "flow_from_directory", "image_dataset_from_directory",
                  "text_dataset_from_directory", "load_files", "loadtxt", "load", "get_file",
@@ -254,6 +258,12 @@ def on_library_call(state: State, name: str, pos: list[Value], kw: dict[str, Val
                 hub_dataset(strings[0])
     elif last.startswith(("fetch_", "load_")) and name.startswith("sklearn.datasets"):
         dataset = canonical_dataset(last)
+    elif last[:1].isupper() and re.sub(r"[^a-z0-9]", "", last.lower()) in _LOADERS and \
+            any(k in kw for k in _DATASET_KEYWORDS):
+        # `CIFAR10(root=..., train=True)` of a dataset class the project imports from a
+        # module of its own that is not in the repository (`from tools.dataloader import
+        # CIFAR10`): named as torchvision's is
+        dataset = _LOADERS[re.sub(r"[^a-z0-9]", "", last.lower())]
     if dataset is None and last in _FILE_READERS:
         dataset = _named_by_path(list(pos) + list(kw.values()))
         # an archive unpacked (`ZipFile("glove.6B.zip")`) is not where vectors are read

@@ -433,6 +433,14 @@ class Expressions:
                 first = base.items.get(key) if isinstance(key, (str, int)) else None
                 ordered = [first] + [o for o in options if o is not first] if first else options
                 return self.state.make_choice(ordered, frame.module.line(node), frame.module.rel)
+            entries = list(base.items.values())
+            if len(entries) >= 2 and all(isinstance(v, ListVal) and v.items and
+                                         _selectable(v.items[0]) for v in entries):
+                # `MODELS[args.model][0](...)` of `{"resnet-18": (Resnet18, 224), ...}`:
+                # each entry a tuple that starts with a model's builder
+                first = base.items.get(key) if isinstance(key, (str, int)) else None
+                ordered = [first] + [e for e in entries if e is not first] if first else entries
+                return Choice(ordered, frame.module.line(node), frame.module.rel)
             if key is None and len(base.items) >= 2 and all(
                     isinstance(v, Qualified) and vocab.backbone_constructor(v.name)
                     for v in base.items.values()):
@@ -441,6 +449,12 @@ class Expressions:
                 return next(iter(base.items.values()))
         if isinstance(base, DictVal) and isinstance(key, (str, int)) and key in base.items:
             return base.items[key]
+        if isinstance(base, Choice) and isinstance(key, int) and not isinstance(key, bool) \
+                and all(isinstance(o, ListVal) and -len(o.items) <= key < len(o.items)
+                        for o in base.options):
+            # the same place in each option's tuple
+            return self.state.make_choice([o.items[key] for o in base.options
+                                           if isinstance(o, ListVal)], base.line, base.file)
         if isinstance(base, (ListVal, SequentialObj)) and isinstance(key, int) and \
                 not isinstance(key, bool) and -len(base.items) <= key < len(base.items):
             return base.items[key]

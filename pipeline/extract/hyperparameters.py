@@ -450,7 +450,16 @@ def argparse_call(state: State, parser: ArgParser, method: str, pos: list[Value]
     default = kw.get("default")
     line = frame.module.line(node)
     if isinstance(default, Const):
-        option = Const(default.value, line, "argparse", frame.module.rel)
+        value = default.value
+        kind = kw.get("type")
+        if isinstance(value, str) and isinstance(kind, Qualified) and \
+                kind.name in ("builtins.int", "builtins.float"):
+            # argparse converts a string default with the option's type: `default='100'`
+            try:
+                value = int(value) if kind.name == "builtins.int" else float(value)
+            except ValueError:
+                pass
+        option = Const(value, line, "argparse", frame.module.rel)
         parser.options[dest] = option
         on_constant(state, dest, option, frame)
     elif isinstance(default, ListVal) and all(isinstance(i, Const) for i in default.items):

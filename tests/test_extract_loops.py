@@ -754,3 +754,23 @@ def test_a_loss_made_in_a_lightning_module_is_its_own(tmp_path) -> None:
                         "from trainer.task import Task\n\n"
                         "pl.Trainer(max_epochs=4).fit(Task(Net(), 0.01))\n")})
         assert facts(find_model(result, "Net"))["loss"] == expected
+
+
+def test_a_flag_is_off_unless_passed(tmp_path) -> None:
+    """`add_argument("--augment", action="store_true")` has no default written, and is
+    False: the branch it guards is not the one a run without the flag takes."""
+    result = _write(tmp_path, {"train.py": NET + (
+        "import argparse\n\n"
+        "parser = argparse.ArgumentParser()\n"
+        "parser.add_argument('--long', action='store_true')\n"
+        "parser.add_argument('--no-shuffle', dest='shuffle', action='store_false')\n"
+        "args = parser.parse_args()\n"
+        "model = Net()\n"
+        "opt = torch.optim.SGD(model.parameters(), lr=0.1)\n"
+        "loader = torch.utils.data.DataLoader(data, batch_size=16, shuffle=args.shuffle)\n"
+        "for epoch in range(90 if args.long else 30):\n"
+        "    for x, y in loader:\n"
+        "        opt.zero_grad()\n"
+        "        nn.functional.cross_entropy(model(x), y).backward()\n"
+        "        opt.step()\n")})
+    assert facts(find_model(result, "Net"))["epochs"] == 30

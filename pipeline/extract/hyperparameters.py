@@ -449,6 +449,10 @@ def argparse_call(state: State, parser: ArgParser, method: str, pos: list[Value]
         return UNKNOWN
     default = kw.get("default")
     line = frame.module.line(node)
+    action = plain(kw.get("action"))
+    if default is None and action in ("store_true", "store_false"):
+        # a flag is off unless it is passed
+        default = Const(action == "store_false", line, "literal", frame.module.rel)
     if isinstance(default, Const):
         value = default.value
         kind = kw.get("type")

@@ -774,3 +774,31 @@ def test_a_flag_is_off_unless_passed(tmp_path) -> None:
         "        nn.functional.cross_entropy(model(x), y).backward()\n"
         "        opt.step()\n")})
     assert facts(find_model(result, "Net"))["epochs"] == 30
+
+
+def test_a_long_configuration_list_builds_every_block(tmp_path) -> None:
+    """VGG's `make_layers(cfg)` over a written list of 17 entries, called by a builder
+    function outside the model class: every entry is a block, not the first alone."""
+    result = _write(tmp_path, {"vgg.py": (
+        "import torch.nn as nn\n\n"
+        "CFG = [64, 64, 'M', 128, 128, 'M', 256, 256, 256, 'M', 512, 512, 512, 'M',\n"
+        "       512, 512, 512, 'M']\n\n\n"
+        "def make_layers(cfg):\n"
+        "    layers, channels = [], 3\n"
+        "    for v in cfg:\n"
+        "        if v == 'M':\n"
+        "            layers += [nn.MaxPool2d(2)]\n"
+        "        else:\n"
+        "            layers += [nn.Conv2d(channels, v, 3, padding=1), nn.ReLU()]\n"
+        "            channels = v\n"
+        "    return nn.Sequential(*layers)\n\n\n"
+        "class VGG(nn.Module):\n"
+        "    def __init__(self, features):\n"
+        "        super().__init__()\n"
+        "        self.features = features\n"
+        "        self.fc = nn.Linear(512, 10)\n\n"
+        "    def forward(self, x):\n"
+        "        return self.fc(self.features(x).flatten(1))\n\n\n"
+        "model = VGG(make_layers(CFG))\n")})
+    types = [layer["type"] for layer in find_model(result, "VGG")["layers"]]
+    assert types.count("Conv2D") == 13 and types.count("MaxPool2D") == 5

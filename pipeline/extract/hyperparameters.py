@@ -454,16 +454,16 @@ def argparse_call(state: State, parser: ArgParser, method: str, pos: list[Value]
         # a flag is off unless it is passed
         default = Const(action == "store_false", line, "literal", frame.module.rel)
     if isinstance(default, Const):
-        value = default.value
+        written: Any = default.value
         kind = kw.get("type")
-        if isinstance(value, str) and isinstance(kind, Qualified) and \
+        if isinstance(written, str) and isinstance(kind, Qualified) and \
                 kind.name in ("builtins.int", "builtins.float"):
             # argparse converts a string default with the option's type: `default='100'`
             try:
-                value = int(value) if kind.name == "builtins.int" else float(value)
+                written = int(written) if kind.name == "builtins.int" else float(written)
             except ValueError:
                 pass
-        option = Const(value, line, "argparse", frame.module.rel)
+        option = Const(written, line, "argparse", frame.module.rel)
         parser.options[dest] = option
         on_constant(state, dest, option, frame)
     elif isinstance(default, ListVal) and all(isinstance(i, Const) for i in default.items):

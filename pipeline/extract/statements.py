@@ -408,10 +408,12 @@ class Statements:
     def _loop(self, stmt: cst.For, iterable: Value, frame: Frame) -> None:
         items = self.iter_items(iterable, stmt.iter)
         mark = self._mark()
-        # (outside model code, a long loop is walked whole only over written constants,
-        # VGG's `cfg = [64, 64, "M", 128, ...]` in a `make_layers` function: it stops
-        # after its first turn anyway when that turn built no model structure)
+        # (outside model code, a long loop is walked whole only over a list of written
+        # constants, not a `range(n)`: VGG's `cfg = [64, 64, "M", 128, ...]` in a
+        # `make_layers` function; it stops after its first turn anyway when that turn
+        # built no model structure)
         limit = MAX_SEQUENCE if frame.in_model or items is not None and \
+            not isinstance(stmt.iter, cst.Call) and \
             all(isinstance(item, Const) for item in items) else 12
         if items is None or len(items) > limit:
             items = [UNKNOWN if not isinstance(iterable, ListVal) or not iterable.items

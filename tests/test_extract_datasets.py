@@ -165,8 +165,8 @@ def test_readme_mentions_of_kaggle_sets_learners_use() -> None:
     assert readme_mentions("Film critiques first posted on imdb.com, long ago.\n"
                            "Unpack review_polarity.tar.gz here\n") == [("review_polarity", 2)]
     # Li and Roth's question set by name, not the conference; Kaggle's MNIST competition
-    assert readme_mentions("Benchmarks: TREC, MR and BBC News.\n") == [
-        ("bbc_news", 1), ("trec", 1)]
+    assert readme_mentions("We tried two sets: BBC News articles, then TREC questions.\n") \
+        == [("bbc_news", 1), ("trec", 1)]
     assert readme_mentions("Question types (TREC-6).\n") == [("trec", 1)]
     assert readme_mentions("Data from https://www.kaggle.com/c/digit-recognizer/data\n") \
         == [("mnist", 1)]

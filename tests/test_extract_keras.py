@@ -290,16 +290,16 @@ def test_keras_1_model_keywords_input_and_output(tmp_path) -> None:
     from extract_helpers import run_extract, write
 
     data = run_extract(write(tmp_path, {"finetune.py": """\
-from keras.applications.inception_v3 import InceptionV3
+from keras.applications import Xception
 from keras.layers import Dense, GlobalAveragePooling2D
 from keras.models import Model
 
-base = InceptionV3(weights='imagenet', include_top=False)
-x = GlobalAveragePooling2D()(base.output)
-x = Dense(512, activation='relu')(x)
-predictions = Dense(5, activation='softmax')(x)
-model = Model(input=base.input, output=predictions)
-model.compile(optimizer='rmsprop', loss='categorical_crossentropy')
+backbone = Xception(include_top=False, weights=None)
+pooled = GlobalAveragePooling2D()(backbone.output)
+hidden = Dense(96, activation='elu')(pooled)
+scores = Dense(7, activation='sigmoid')(hidden)
+clf = Model(input=backbone.input, output=scores)
+clf.compile(optimizer='adam', loss='binary_crossentropy')
 """}))
     [model] = data["models"]
     assert [layer["type"] for layer in model["layers"]] == [

@@ -280,6 +280,15 @@ def test_a_hydra_group_option_picks_a_model_at_run_time(tmp_path: Path) -> None:
                      ("GRU", "Dense"): settings}
 
 
+def epoch_loop(epochs: str) -> str:
+    """A plain training loop of `net` with `opt` over `loader`, for `epochs` epochs."""
+    return (f"for epoch in range({epochs}):\n"
+            "    for x, y in loader:\n"
+            "        opt.zero_grad()\n"
+            "        nn.functional.cross_entropy(net(x), y).backward()\n"
+            "        opt.step()\n")
+
+
 def test_configuration_keys_read_as_attributes(tmp_path: Path) -> None:
     """`OmegaConf.load("train.yaml")` gives a DictConfig: `cfg.optim.lr` is its key."""
     write(tmp_path, {
@@ -288,11 +297,7 @@ def test_configuration_keys_read_as_attributes(tmp_path: Path) -> None:
                    "cfg = OmegaConf.load('train.yaml')\n"
                    "net = nn.Sequential(nn.Linear(6, 2))\n"
                    "opt = torch.optim.Adam(net.parameters(), lr=cfg.optim.lr)\n"
-                   "for epoch in range(cfg.epochs):\n"
-                   "    for x, y in loader:\n"
-                   "        opt.zero_grad()\n"
-                   "        nn.functional.cross_entropy(net(x), y).backward()\n"
-                   "        opt.step()\n"),
+                   + epoch_loop("cfg.epochs")),
     })
     model = run_extract(tmp_path)["models"][0]
     assert values(model)["learning_rate"] == (0.03, "train.yaml", 2, "config")
@@ -313,11 +318,7 @@ def test_a_config_opened_through_pathlib(tmp_path: Path) -> None:
                    "net = nn.Sequential(nn.Linear(6, 2))\n"
                    "opt = torch.optim.Adam(net.parameters(), lr=cfg['rate'])\n"
                    "loader = torch.utils.data.DataLoader(data, batch_size=extra['batch'])\n"
-                   "for epoch in range(cfg['rounds']):\n"
-                   "    for x, y in loader:\n"
-                   "        opt.zero_grad()\n"
-                   "        nn.functional.cross_entropy(net(x), y).backward()\n"
-                   "        opt.step()\n"),
+                   + epoch_loop("cfg['rounds']")),
     })
     model = run_extract(tmp_path)["models"][0]
     assert values(model)["learning_rate"] == (0.004, "config/train.yaml", 1, "config")

@@ -10,6 +10,7 @@ to (the handlers' view of the interpreter, `frameworks.base.Host`).
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import replace
 from typing import Any
 
@@ -151,11 +152,10 @@ class Calls:
             return self.call_function(callee, pos, kw, frame, line)
         if isinstance(callee, Lambda):
             return self.call_lambda(callee, pos, kw, frame)
-        if isinstance(callee, Partial) and frame.depth < MAX_DEPTH:
-            return self.call_value(callee.func, [*callee.pos, *pos], {**callee.kw, **kw},
-                                   node, replace(frame, depth=frame.depth + 1))
         if isinstance(callee, Partial):
-            return UNKNOWN
+            return self.call_value(callee.func, [*callee.pos, *pos], {**callee.kw, **kw},
+                                   node, replace(frame, depth=frame.depth + 1)) \
+                if frame.depth < MAX_DEPTH else UNKNOWN
         if isinstance(callee, Namespace):
             return callee          # `cfg = Config()` of a configuration class
         if isinstance(callee, (LayerObj, SequentialObj, Instance, FunctionalModel)):
@@ -188,10 +188,8 @@ class Calls:
                 all(isinstance(plain(v), str) for v in pos) and \
                 sum(len(plain(v)) for v in pos) < 10_000:
             # a path as its string: `Path("config") / "c.yaml"`, `.open()` reads it
-            parts = [plain(v) for v in pos]
-            joined = "/".join(part.rstrip("/") for part in parts[:-1]) + \
-                ("/" if len(parts) > 1 else "") + parts[-1]
-            return Const(joined, line=pos[0].line if isinstance(pos[0], Const) else 0)
+            return Const(posixpath.join(*(plain(v) for v in pos)),
+                         line=pos[0].line if isinstance(pos[0], Const) else 0)
         if name == "importlib.import_module" and pos and node.args:
             return self.import_by_name(pos[0], node.args[0].value, frame)
         if name == "argparse.ArgumentParser":
@@ -421,7 +419,7 @@ class Calls:
         has_self = self_val is not None or "classmethod" in decorators or \
             func.cls is not None and "staticmethod" not in decorators and ref.bound_self is None \
             and standalone
-        self.bind_params(func, pos, kw, env, has_self, standalone)
+        self.bind_params(func.node.params, func.module, pos, kw, env, has_self, standalone)
         if not pos and not kw:
             self.hydra_config(func, env)
         if not standalone:
@@ -452,17 +450,8 @@ class Calls:
         where = fn.frame
         if frame.depth >= MAX_DEPTH or not isinstance(where, Frame):
             return UNKNOWN
-        params = fn.node.params
         env = dict(where.env)
-        for i, param in enumerate([*params.posonly_params, *params.params]):
-            name = param.name.value
-            env[name] = pos[i] if i < len(pos) else kw[name] if name in kw else \
-                self.evaluator.eval(param.default, where) if param.default is not None \
-                else Unbound(name)
-        for param in params.kwonly_params:
-            name = param.name.value
-            env[name] = kw[name] if name in kw else self.evaluator.eval(param.default, where) \
-                if param.default is not None else Unbound(name)
+        self.bind_params(fn.node.params, where.module, pos, kw, env, False, False)
         local = Frame(where.module, env, where.self_val, where.cls,
                       frame.in_model or where.in_model, where.function, None, frame.depth + 1)
         return self.evaluator.eval(fn.node.body, local)
@@ -487,13 +476,14 @@ class Calls:
                 env[params[0].name.value] = config
             return
 
-    def bind_params(self, func: FunctionInfo, pos: list[Value], kw: dict[str, Value],
-                    env: dict[str, Value], has_self: bool, standalone: bool) -> None:
-        params = func.node.params
+    def bind_params(self, params: cst.Parameters, module: ModuleInfo, pos: list[Value],
+                    kw: dict[str, Value], env: dict[str, Value], has_self: bool,
+                    standalone: bool) -> None:
+        """A function's or lambda's parameters in `env`, bound to the arguments of a call
+        (`standalone`: nobody called it, so module globals of the same name stand in)."""
         ordered = list(params.posonly_params) + list(params.params)
         if has_self and ordered:
             ordered = ordered[1:]
-        module = func.module
         for i, param in enumerate(ordered):
             name = param.name.value
             if i < len(pos):

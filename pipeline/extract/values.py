@@ -14,6 +14,7 @@ import ast
 import functools
 import itertools
 import math
+import posixpath
 from dataclasses import dataclass, field
 from typing import Any, Sequence, TypeVar
 
@@ -401,7 +402,7 @@ def arithmetic(op: cst.BaseBinaryOp, a: Any, b: Any) -> tuple[bool, Any]:
         if isinstance(op, cst.Divide) and isinstance(a, str) and isinstance(b, str) and \
                 len(a) + len(b) < 10_000:
             # no str divides another: `Path("config") / "train.yaml"` joins paths
-            return True, f"{a.rstrip('/')}/{b.lstrip('/')}" if a else b
+            return True, posixpath.join(a, b)
         if not (_is_number(a) and _is_number(b)):
             return False, None
         if isinstance(op, cst.Subtract):
